@@ -76,8 +76,8 @@ def decode_page(data: bytes, name="<bytes>") -> tuple[str, str]:
     (GB18030 covers GBK and GB2312). Raises :class:`PageError` naming the file for
     an empty page, a binary file or bytes no such encoding reads.
 
-    >>> decode_page("社区".encode("gbk"), "p.txt")
-    ('社区', 'gb18030')
+    >>> decode_page("葫芦岛社区党建引领基层治理观察。".encode("gbk"), "p.txt")
+    ('葫芦岛社区党建引领基层治理观察。', 'gb18030')
     """
     if not data.strip():
         raise PageError(name, "empty page (the file has no text)" if data else "empty page (0 bytes)")
@@ -92,6 +92,8 @@ def decode_page(data: bytes, name="<bytes>") -> tuple[str, str]:
             break
     if text is None:
         try:
+            if b"\x00" in data:  # valid UTF-8, but no page has NULs: UTF-16 without a BOM, or binary
+                raise UnicodeDecodeError("utf-8", data, data.index(b"\x00"), len(data), "NUL byte")
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError as utf8_error:
             text, encoding = _decode_legacy(data, name, utf8_error)
@@ -105,18 +107,20 @@ def decode_page(data: bytes, name="<bytes>") -> tuple[str, str]:
 def _decode_legacy(data: bytes, name, utf8_error: UnicodeDecodeError) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is not None and best.encoding in _LEGACY_ENCODINGS:
-        encoding = "gb18030" if best.encoding in {"gbk", "gb2312", "cp936"} else best.encoding
-        encoding = encoding.replace("_", "-")
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            pass
+    # Candidates come best first; on short pages a Korean or Japanese code page can
+    # outscore GB18030, so take the best one a Chinese page can actually be in.
+    for match in from_bytes(data):
+        if match.encoding in _LEGACY_ENCODINGS:
+            encoding = "gb18030" if match.encoding in {"gbk", "gb2312", "cp936"} else match.encoding
+            encoding = encoding.replace("_", "-")
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError:
+                continue
     if b"\x00" in data:
         raise PageError(name, "binary file: contains NUL bytes and is not UTF-16 or UTF-32 text")
-    bad = data[utf8_error.start:utf8_error.start + 4]
-    raise PageError(name, f"undecodable bytes: not UTF-8 (byte {bad[:1].hex()} at offset {utf8_error.start}), "
+    bad = data[utf8_error.start:utf8_error.start + 1]
+    raise PageError(name, f"undecodable bytes: not UTF-8 (byte {bad.hex()} at offset {utf8_error.start}), "
                           "nor GB18030/GBK, Big5 or UTF-16; save the page as UTF-8 and reload")
 
 
@@ -200,6 +204,7 @@ def load_pages(corpus="corpus", strict: bool = False) -> pd.DataFrame:
         problems.append({"file": str(file), "problem": text})
 
     entries = []  # (path, metadata dict, origin)
+    named_in_bad_rows = set()  # a file whose row was refused is not loaded again as an unlisted page
     manifest = corpus / MANIFEST_NAME
     if manifest.exists():
         for row in _read_manifest(manifest):
@@ -207,6 +212,8 @@ def load_pages(corpus="corpus", strict: bool = False) -> pd.DataFrame:
             if not row.get("file") or not row.get("page_id") or not row.get("edition"):
                 absent = [c for c in ("file", "page_id", "edition") if not row.get(c)]
                 problem(where, f"no {' or '.join(absent)} given (unknown edition or page); row skipped")
+                if row.get("file"):
+                    named_in_bad_rows.add((corpus / row["file"]).resolve())
                 continue
             path = (corpus / row["file"]).resolve()
             if not path.is_file():
@@ -214,7 +221,7 @@ def load_pages(corpus="corpus", strict: bool = False) -> pd.DataFrame:
                 continue
             meta = {c: row.get(c, "") for c in MANIFEST_COLUMNS[1:]}
             entries.append((path, meta, "manifest"))
-    listed = {path for path, _, _ in entries}
+    listed = {path for path, _, _ in entries} | named_in_bad_rows
     for path in sorted(corpus.iterdir()):
         if (path.suffix.lower() in PAGE_SUFFIXES and path.is_file() and path.name not in RESERVED_NAMES
                 and not path.name.startswith(".") and path.resolve() not in listed):
@@ -348,7 +355,8 @@ _CREDIT_ROLE = re.compile(r"(本\s*版\s*责\s*编|责\s*任\s*编\s*辑|责\s*�
                           r"排\s*版|组\s*版|编\s*辑|本\s*版\s*摄\s*影)")
 _COLUMN_LABEL = re.compile(rf"^[A-Z][A-Z0-9 &'’.-]{{1,30}}\s*[{_HAN}]{{0,10}}$")
 _CAPTION_START = re.compile(rf"^(图为|图[:：]|[上下左右中]图|图片[:：]|图\d|[（(]资料图片[）)])")
-_PHOTO_CREDIT = re.compile(rf"(?:(?:本报)?(?:记者|通讯员)\s*)?([{_HAN}]{{2,4}}(?:[\s、][{_HAN}]{{2,4}})*)\s?摄(?:影)?\s*$")
+_PHOTO_CREDIT = re.compile(rf"(?:[{_HAN}]{{2,5}}发\s*)?[（(]?\s*(?:(?:本报)?(?:记者|通讯员)\s*)?"
+                           rf"([{_HAN}]{{2,4}}(?:[\s、][{_HAN}]{{2,4}})*)\s?摄(?:影)?\s*[）)]?\s*$")
 _BYLINE = re.compile(rf"^(本报(?:特约|见习)?记者|记者|通讯员|文[/／]?)\s*([{_HAN}\s、，,]+)$")
 _NAME_LINE = re.compile(rf"^[{_HAN}]{{2,4}}(?:[\s、][{_HAN}]{{2,4}})*$")
 _PAREN = r"[（(][^（）()]{1,40}[）)]"
@@ -368,7 +376,7 @@ def _classify(block: _Block) -> str:
         return "credit"
     if _COLUMN_LABEL.match(text):
         return "label"
-    if _CAPTION_START.match(text) or (len(text) <= 14 and _PHOTO_CREDIT.fullmatch(text)):
+    if _CAPTION_START.match(text) or (len(text) <= 20 and _PHOTO_CREDIT.fullmatch(text)):
         return "caption"
     if re.match(r"^[—–-]{1,3}", text) and len(text) <= 60:
         return "subtitle"
@@ -418,7 +426,8 @@ def _split_names(text: str) -> list[str]:
         tokens = part.split()
         if not tokens:
             continue
-        if all(len(t) <= 2 for t in tokens) and len("".join(tokens)) <= 4:
+        # Typesetters pad two-character names to three ("李 楠"); "张三 李四" is two names.
+        if len(tokens) > 1 and len("".join(tokens)) <= 4 and min(map(len, tokens)) == 1:
             names.append("".join(tokens))
         else:
             names.extend(tokens)
@@ -721,12 +730,12 @@ def setup_fonts() -> str:
     return name
 
 
-def save_figure(fig, name: str) -> Path:
-    """Save a figure as ``output/figures/NAME.png`` and return the path."""
+def save_figure(fig, name: str) -> str:
+    """Save a figure as ``output/figures/NAME.png``; returns that path, relative to the project."""
     target = OUTPUT_DIR / "figures" / f"{name}.png"
     target.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(target, dpi=150, bbox_inches="tight")
-    return target
+    return _display_path(target)
 
 
 def plot_article_lengths(articles: pd.DataFrame, ax=None):

@@ -1,0 +1,34 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import helpers  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def seed_pages():
+    return helpers.load_pages(ROOT / "corpus")
+
+
+@pytest.fixture(scope="session")
+def seed_articles(seed_pages):
+    return helpers.split_articles(seed_pages)
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    """An empty corpus folder; write(name, text_or_bytes, encoding) adds a page file."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+
+    def write(name, content, encoding="utf-8"):
+        path = folder / name
+        path.write_bytes(content if isinstance(content, bytes) else content.encode(encoding))
+        return path
+
+    write.folder = folder
+    return write

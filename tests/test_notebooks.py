@@ -1,0 +1,57 @@
+import json
+import re
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from conftest import ROOT
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+RUNNER = ROOT / "tools" / "run_notebooks.py"
+
+
+def test_there_are_numbered_notebooks():
+    assert [p.name for p in NOTEBOOKS][:1] == ["01_corpus.ipynb"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_notebook_is_executed_in_order_without_errors(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    counts = [c["execution_count"] for c in code]
+    assert None not in counts and counts == list(range(1, len(code) + 1))
+    assert not [o for c in code for o in c["outputs"] if o["output_type"] == "error"]
+    assert not re.search(r"/(work|home|root|tmp)/", path.read_text(encoding="utf-8")), "machine path in notebook"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_opens_with_what_it_does_and_ends_with_what_next(path):
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[0].cell_type == "markdown" and "What you need" in nb.cells[0].source
+    assert "What to try next" in nb.cells[-1].source
+
+
+def test_run_all_executes_every_notebook_and_writes_html_with_embedded_images(tmp_path):
+    result = subprocess.run([sys.executable, str(RUNNER), "--no-save", "--html", str(tmp_path)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=1800)
+    assert result.returncode == 0, result.stderr
+    for path in NOTEBOOKS:
+        html = (tmp_path / f"{path.stem}.html").read_text(encoding="utf-8")
+        assert "data:image/png;base64," in html
+    corpus_html = (tmp_path / "01_corpus.html").read_text(encoding="utf-8")
+    assert "“五多”社区如何焕新生？" in corpus_html
+
+
+def test_run_all_names_the_notebook_and_cell_that_failed(tmp_path):
+    nb = new_notebook(cells=[new_markdown_cell("# broken"), new_code_cell("x = 1"),
+                             new_code_cell("raise ValueError('page 7 is empty')")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "01_broken.ipynb")
+    result = subprocess.run([sys.executable, str(RUNNER), "--notebooks", str(tmp_path), "--html",
+                             str(tmp_path / "html")], capture_output=True, text=True, timeout=600)
+    assert result.returncode != 0
+    assert "FAILED: " in result.stderr and "01_broken.ipynb, code cell 2: ValueError: page 7 is empty" in result.stderr
+    assert not (tmp_path / "html" / "01_broken.html").exists()
