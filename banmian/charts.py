@@ -1,0 +1,106 @@
+"""Charts: a CJK font for matplotlib and word clouds, figure saving, the kit's plots."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from .pages import OUTPUT_DIR, ROOT, _display_path
+
+SHIPPED_FONT = ROOT / "fonts" / "NotoSansSC-Regular.otf"
+
+
+def font_path() -> Path:
+    """The CJK font the kit draws with: $BANMIAN_FONT if set, else the shipped Noto Sans SC."""
+    chosen = os.environ.get("BANMIAN_FONT")
+    path = Path(chosen) if chosen else SHIPPED_FONT
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: CJK font not found (set BANMIAN_FONT to a .ttf/.otf file)")
+    return path
+
+
+def setup_fonts() -> str:
+    """Make matplotlib draw Chinese with :func:`font_path`; returns the font's family name."""
+    import matplotlib
+    from matplotlib import font_manager
+
+    path = font_path()
+    font_manager.fontManager.addfont(str(path))
+    name = font_manager.FontProperties(fname=str(path)).get_name()
+    matplotlib.rcParams["font.family"] = "sans-serif"
+    matplotlib.rcParams["font.sans-serif"] = [name, "DejaVu Sans"]
+    matplotlib.rcParams["axes.unicode_minus"] = False
+    return name
+
+
+def save_figure(fig, name: str) -> str:
+    """Save a figure as ``output/figures/NAME.png``; returns that path, relative to the project."""
+    target = OUTPUT_DIR / "figures" / f"{name}.png"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(target, dpi=150, bbox_inches="tight")
+    return _display_path(target)
+
+
+def plot_article_lengths(articles: pd.DataFrame, ax=None):
+    """Horizontal bars: characters per article, one bar per edition, headlines as labels."""
+    import matplotlib.pyplot as plt
+
+    setup_fonts()
+    table = articles.pivot_table(index="headline", columns="edition", values="chars", aggfunc="sum")
+    table = table.loc[table.max(axis=1).sort_values().index]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 0.45 * len(table) + 1.5))
+    table.plot.barh(ax=ax, width=0.8)
+    ax.set_xlabel("字数 characters")
+    ax.set_ylabel("")
+    ax.set_title("每篇文章的字数 · characters per article and edition")
+    ax.legend(title="edition")
+    return ax
+
+
+def plot_top_terms(frequencies: pd.DataFrame, n: int = 20, ax=None, title: str = "最常见的词 · most frequent terms"):
+    """Horizontal bar chart of the ``n`` most frequent terms of a :func:`term_frequencies` table
+    (if it is grouped by edition, one bar per edition)."""
+    import matplotlib.pyplot as plt
+
+    setup_fonts()
+    group = [c for c in ("edition",) if c in frequencies.columns]
+    totals = frequencies.groupby("token")["count"].sum().nlargest(n)
+    table = (frequencies[frequencies["token"].isin(totals.index)]
+             .pivot_table(index="token", columns=group or None, values="count", aggfunc="sum", fill_value=0)
+             if group else frequencies.set_index("token").loc[totals.index, ["count"]])
+    table = table.loc[totals.sort_values().index]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.32 * len(table) + 1.5))
+    table.plot.barh(ax=ax, width=0.8, legend=bool(group))
+    ax.set_xlabel("次数 count")
+    ax.set_ylabel("")
+    ax.set_title(title)
+    return ax
+
+
+def word_cloud(frequencies: pd.DataFrame, max_words: int = 150, ax=None, seed: int = 1):
+    """A word cloud drawn with the kit's CJK font from a :func:`term_frequencies` table
+    (counts summed over any groups). Returns the matplotlib Axes."""
+    import matplotlib.pyplot as plt
+    from wordcloud import WordCloud
+
+    weights = frequencies.groupby("token")["count"].sum().nlargest(max_words).to_dict()
+    cloud = WordCloud(font_path=str(font_path()), width=1200, height=700, background_color="white",
+                      max_words=max_words, random_state=seed, collocations=False).generate_from_frequencies(weights)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 6))
+    ax.imshow(cloud, interpolation="bilinear")
+    ax.set_axis_off()
+    return ax
+
+
+def export_csv(frame: pd.DataFrame, name: str) -> str:
+    """Write a table to ``output/tables/NAME.csv`` as UTF-8 with BOM, so Excel shows the
+    Chinese; list cells become "、"-joined text. Returns the path, relative to the project."""
+    target = OUTPUT_DIR / "tables" / f"{name}.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    flat = frame.apply(lambda col: col.map(lambda v: "、".join(map(str, v)) if isinstance(v, (list, tuple)) else v))
+    flat.to_csv(target, index=False, encoding="utf-8-sig")
+    return _display_path(target)

@@ -1,0 +1,488 @@
+"""Terms: jieba segmentation with the project dictionary, cached on disk, and the
+frequency, keyword, keyness, collocation and keyword-in-context tables built on it."""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+import unicodedata
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
+from itertools import chain
+from pathlib import Path
+
+import pandas as pd
+
+from .pages import CACHE_DIR, PageError, _display_path, _resolve
+
+__all__ = ["TOKEN_COLUMNS", "read_userdict", "protected_terms", "stopword_list", "tokenize",
+           "term_frequencies", "keywords", "compare_keywords", "keyness", "collocations", "kwic"]
+
+SEGMENTER_VERSION = "1"  # bump when the way tokens are made changes: old cache entries then never match
+TOKEN_COLUMNS = ["page_id", "edition", "article_no", "position", "token", "pos", "is_stopword", "filtered_by"]
+_ARTICLE_KEY = ["page_id", "edition", "article_no"]
+_NUMERAL = "一二三四五六七八九十两双百千万"
+# A quoted short term with a number in it: “五多” “三前” “两新” “三会一课” “千万工程” “六个活动”.
+_QUOTED_NUMBERED = re.compile(rf"[“‘「]([\u4e00-\u9fff0-9]*[{_NUMERAL}0-9][\u4e00-\u9fff0-9]*)[”’」]")
+
+
+# --------------------------------------------------------------------------- dictionary and stopwords
+
+def read_userdict(path="corpus/userdict.txt") -> list[tuple[str, int | None, str | None]]:
+    """The project dictionary in jieba's format, one ``word [freq] [tag]`` per line
+    (``#`` starts a comment). Returns ``(word, freq, tag)`` triples; a malformed line
+    raises :class:`PageError` naming the file and line."""
+    path = _resolve(path)
+    if not path.exists():
+        return []
+    entries = []
+    for line_no, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split()
+        word, freq, tag = parts[0], None, None
+        rest = parts[1:]
+        if rest and rest[0].isdigit():
+            freq = int(rest.pop(0))
+        if rest:
+            tag = rest.pop(0)
+        if rest or not re.fullmatch(r"[A-Za-z]+", tag or "x"):
+            raise PageError(f"{_display_path(path)} line {line_no}",
+                            f"expected 'word [frequency] [tag]' (e.g. '葫芦岛社区 20 ns'), got {line!r}")
+        entries.append((word, freq, tag))
+    return entries
+
+
+def protected_terms(texts) -> list[str]:
+    """Numbered formulations in the texts (“五多”, “三会一课”, “千万工程” …) that
+    segmentation must keep whole; they are added to the dictionary for :func:`tokenize`.
+
+    >>> protected_terms(["作为典型的“五多”社区，落实“三会一课”"])
+    ['三会一课', '五多']
+    """
+    found = set()
+    for text in texts:
+        found.update(m for m in _QUOTED_NUMBERED.findall(text) if 2 <= len(m) <= 8)
+    return sorted(found)
+
+
+def _read_word_list(path) -> set[str]:
+    """One word per line; ``#`` starts a comment."""
+    path = _resolve(path)
+    if not path.exists():
+        return set()
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    return {w for w in (line.split("#", 1)[0].strip() for line in lines) if w}
+
+
+@lru_cache(maxsize=1)
+def _published_stopwords() -> frozenset:
+    import stopwordsiso
+
+    return frozenset(stopwordsiso.stopwords("zh"))
+
+
+def stopword_list(extra="corpus/stopwords_extra.txt") -> frozenset:
+    """The Chinese list of stopwords-iso (package ``stopwordsiso``) plus the user's
+    additions, one word per line, in ``corpus/stopwords_extra.txt``."""
+    return _published_stopwords() | _read_word_list(extra)
+
+
+# --------------------------------------------------------------------------- segmentation
+
+class _Segmenter:
+    """jieba with the user dictionary and protected terms. The dictionary total is
+    kept at jieba's own, so an added word changes only texts that contain it: that
+    is what lets the cache invalidate exactly the texts an edit can affect."""
+
+    def __init__(self, entries):
+        import jieba
+        import jieba.posseg
+
+        jieba.setLogLevel(60)
+        self.tokenizer = jieba.Tokenizer()
+        self.tokenizer.initialize()
+        base_total = self.tokenizer.total
+        tuned = [(word, freq if freq is not None else self._keep_whole_frequency(word), tag)
+                 for word, freq, tag in entries]
+        for word, freq, tag in tuned:
+            self.tokenizer.add_word(word, freq, tag)
+            self.tokenizer.total = base_total
+        # jieba.posseg loads jieba's tag table when imported; share it instead of reading dict.txt again.
+        self.postokenizer = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+        self.postokenizer.tokenizer = self.tokenizer
+        self.postokenizer.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)
+        self.postokenizer.makesure_userdict_loaded()
+        self.tags = self.postokenizer.word_tag_tab
+
+    def _keep_whole_frequency(self, word: str) -> int:
+        """A frequency high enough that jieba keeps the word whole (cf. jieba's suggest_freq)."""
+        tk = self.tokenizer
+        probability = 1.0
+        for part in tk.cut(word, HMM=False):
+            probability *= tk.FREQ.get(part, 1) / tk.total
+        return max(int(probability * tk.total) + 1, tk.FREQ.get(word, 1)) * 10
+
+    def _tag_unknown(self, word: str) -> str:
+        """A word jieba's HMM found is not in the tag table: tag it with jieba.posseg on its own."""
+        pairs = self.postokenizer.lcut(word)
+        tag = pairs[0].flag if len(pairs) == 1 else "x"
+        self.tags[word] = tag
+        return tag
+
+    def segment(self, text: str) -> dict:
+        words = [w for w in self.tokenizer.lcut(text, HMM=True) if not w.isspace()]
+        get, unknown = self.tags.get, self._tag_unknown
+        tag_of = {w: get(w) or unknown(w) for w in set(words)}
+        return {"w": words, "t": [tag_of[w] for w in words]}
+
+
+def _dictionary_entries(texts, userdict) -> list[tuple]:
+    entries = read_userdict(userdict)
+    known = {w for w, _, _ in entries}
+    entries += [(term, None, "nz") for term in protected_terms(texts) if term not in known]
+    return entries
+
+
+def _cache_key(text: str, entries) -> str:
+    relevant = sorted(e for e in entries if e[0] in text)
+    payload = json.dumps([SEGMENTER_VERSION, _jieba_version(), text, relevant], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _jieba_version() -> str:
+    import jieba
+    return jieba.__version__
+
+
+_WORKER: _Segmenter | None = None
+
+
+def _worker_init(entries):
+    global _WORKER
+    _WORKER = _Segmenter(entries)
+
+
+def _worker_segment(texts):
+    return [_WORKER.segment(text) for text in texts]
+
+
+@lru_cache(maxsize=4)
+def _segmenter(entries: tuple) -> _Segmenter:
+    return _Segmenter(entries)
+
+
+def _segment_all(texts: list[str], entries, workers: int, progress: bool) -> list[list]:
+    """Segment texts, in worker processes when there are many."""
+    from tqdm.auto import tqdm
+
+    chunk = 50
+    if workers > 1 and len(texts) >= 4 * chunk:
+        batches = [texts[i:i + chunk] for i in range(0, len(texts), chunk)]
+        results = []
+        with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(entries,)) as pool:
+            for batch in tqdm(pool.map(_worker_segment, batches), total=len(batches), unit="batch",
+                              desc="segmenting", disable=not progress):
+                results.extend(batch)
+        return results
+    segmenter = _segmenter(tuple(entries))
+    return [segmenter.segment(t) for t in tqdm(texts, desc="segmenting", unit="article",
+                                                 disable=not progress or len(texts) < 20)]
+
+
+def _is_punctuation(token: str) -> bool:
+    return all(unicodedata.category(ch)[0] in "PSZC" for ch in token)
+
+
+def _filter_reason(token: str, stopwords, extra) -> str:
+    if token in extra:
+        return "user stopword"
+    if token in stopwords:
+        return "stopword list"
+    if token.isdigit() or re.fullmatch(r"[\d.,%％]+", token):
+        return "digits"
+    if len(token) == 1:
+        return "single character"
+    return ""
+
+
+def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_extra="corpus/stopwords_extra.txt",
+             cache_file=None, workers: int | None = None, progress: bool = True) -> pd.DataFrame:
+    """Segment every article body with jieba: one row per token, in long form.
+
+    Columns: page_id, edition, article_no, position (the token's index in the
+    article; punctuation counts, so tokens split by a mark are not adjacent), token,
+    pos (jieba's part-of-speech tag: the dictionary's, or jieba.posseg's for a word
+    the HMM found), is_stopword, filtered_by (why it is left out of counts by
+    default: "stopword list", "user stopword", "digits", "single character", or "").
+    Punctuation and white space are not rows.
+
+    Segmentation uses ``corpus/userdict.txt`` and keeps every numbered formulation
+    whole (:func:`protected_terms`). Results are cached in ``.cache/tokens.sqlite`` by the
+    text and the dictionary entries that occur in it, so a rerun segments only new
+    or changed articles, and a dictionary edit re-segments only the articles that
+    contain the edited words. Many new articles are segmented in parallel.
+    """
+    cache = _TokenCache(Path(cache_file) if cache_file else CACHE_DIR / "tokens.sqlite")
+    bodies = list(articles["body"])
+    entries = _dictionary_entries(bodies, userdict)
+    keys = [_cache_key(text, entries) for text in bodies]
+    segmented = cache.get_many(set(keys))
+    missing = {key: text for key, text in zip(keys, bodies) if key not in segmented}
+    if missing:
+        workers = workers or min(os.cpu_count() or 1, 4)
+        results = _segment_all(list(missing.values()), tuple(entries), workers, progress)
+        new = dict(zip(missing, results))
+        cache.put_many(new)
+        segmented.update(new)
+    tokens = _token_frame(articles, [segmented[k] for k in keys], stopwords_extra)
+    tokens.attrs["segmented_articles"] = len(missing)  # how many were not in the cache
+    return tokens
+
+
+def _token_frame(articles: pd.DataFrame, segments: list[dict], stopwords_extra) -> pd.DataFrame:
+    import numpy as np
+
+    lengths = [len(seg["w"]) for seg in segments]
+    frame = pd.DataFrame({
+        **{c: np.repeat(articles[c].to_numpy(), lengths) for c in _ARTICLE_KEY},
+        "position": np.concatenate([np.arange(n) for n in lengths]) if lengths else [],
+        "token": list(chain.from_iterable(seg["w"] for seg in segments)),
+        "pos": list(chain.from_iterable(seg["t"] for seg in segments)),
+    })
+    stopwords, extra = _published_stopwords(), _read_word_list(stopwords_extra)
+    unique = frame["token"].unique()
+    punctuation = {t: _is_punctuation(t) for t in unique}
+    frame = frame[~frame["token"].map(punctuation).astype(bool)].reset_index(drop=True)
+    reasons = {t: _filter_reason(t, stopwords, extra) for t in unique}
+    frame["filtered_by"] = frame["token"].map(reasons)
+    frame["is_stopword"] = frame["filtered_by"] != ""
+    return frame[TOKEN_COLUMNS]
+
+
+class _TokenCache:
+    """Segmentations by key in one SQLite file: fast to read back in bulk, safe if two
+    notebooks write at once."""
+
+    def __init__(self, path: Path):
+        import sqlite3
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, timeout=60)
+        self.db.execute("CREATE TABLE IF NOT EXISTS tokens (key TEXT PRIMARY KEY, value TEXT)")
+
+    def get_many(self, keys) -> dict:
+        keys, found = list(keys), {}
+        for i in range(0, len(keys), 500):
+            batch = keys[i:i + 500]
+            rows = self.db.execute(f"SELECT key, value FROM tokens WHERE key IN ({','.join('?' * len(batch))})",
+                                   batch)
+            found.update((k, json.loads(v)) for k, v in rows)
+        return found
+
+    def put_many(self, items: dict) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO tokens VALUES (?, ?)",
+                                ((k, json.dumps(v, ensure_ascii=False)) for k, v in items.items()))
+
+
+# --------------------------------------------------------------------------- analyses
+
+def _group_columns(by) -> list[str]:
+    if by is None:
+        return []
+    if by == "article":
+        return _ARTICLE_KEY
+    if by == "page":
+        return ["page_id", "edition"]
+    return [by] if isinstance(by, str) else list(by)
+
+
+def term_frequencies(tokens: pd.DataFrame, by=None, include_stopwords: bool = False, top: int | None = None):
+    """Counts and relative frequency per 10,000 tokens, overall or grouped.
+
+    ``by`` is None (whole corpus), "edition", "page", "article" or any token columns.
+    Relative frequency divides by all word tokens of the group (filtered ones
+    included, punctuation not). Columns: [group…], token, count, per_10k, rank.
+
+    >>> t = pd.DataFrame({"token": ["社区", "社区", "居民", "的"], "is_stopword": [False, False, False, True],
+    ...                   "edition": ["A"] * 4})
+    >>> term_frequencies(t)[["token", "count", "per_10k"]].values.tolist()
+    [['社区', 2, 5000.0], ['居民', 1, 2500.0]]
+    """
+    group = _group_columns(by)
+    sizes = tokens.groupby(group).size() if group else pd.Series({(): len(tokens)})
+    kept = tokens if include_stopwords else tokens[~tokens["is_stopword"]]
+    counts = kept.groupby(group + ["token"]).size().rename("count").reset_index()
+    total = counts[group].apply(tuple, axis=1).map(lambda g: sizes[g if len(g) > 1 else g[0]]) if group \
+        else len(tokens)
+    counts["per_10k"] = (counts["count"] / total * 10_000).round(2)
+    counts = counts.sort_values(group + ["count", "token"], ascending=[True] * len(group) + [False, True])
+    counts["rank"] = counts.groupby(group).cumcount() + 1 if group else range(1, len(counts) + 1)
+    if top:
+        counts = counts[counts["rank"] <= top]
+    return counts.reset_index(drop=True)
+
+
+def keywords(tokens: pd.DataFrame, top: int = 10) -> pd.DataFrame:
+    """Keywords per article by TF-IDF computed over this corpus's own articles.
+
+    tf is the share of the article's counted tokens; idf = ln((1 + N) / (1 + df)) + 1
+    over the N articles. Columns: page_id, edition, article_no, rank, keyword, score.
+    """
+    kept = tokens[~tokens["is_stopword"]]
+    counts = kept.groupby(_ARTICLE_KEY + ["token"]).size().rename("count").reset_index()
+    n_docs = kept.groupby(_ARTICLE_KEY).ngroups
+    df = counts.groupby("token").size()
+    counts["tf"] = counts["count"] / counts.groupby(_ARTICLE_KEY)["count"].transform("sum")
+    counts["score"] = counts["tf"] * (((1 + n_docs) / (1 + counts["token"].map(df))).map(math.log) + 1)
+    counts = counts.sort_values(_ARTICLE_KEY + ["score", "token"], ascending=[True] * 3 + [False, True])
+    counts["rank"] = counts.groupby(_ARTICLE_KEY).cumcount() + 1
+    out = counts[counts["rank"] <= top].rename(columns={"token": "keyword"})
+    return out[_ARTICLE_KEY + ["rank", "keyword", "score"]].reset_index(drop=True)
+
+
+def compare_keywords(articles: pd.DataFrame, tokens: pd.DataFrame, top: int = 10,
+                     userdict="corpus/userdict.txt") -> pd.DataFrame:
+    """Corpus TF-IDF side by side with jieba.analyse's TF-IDF (jieba's built-in IDF)
+    and TextRank, for each article: one row per article and rank."""
+    import jieba.analyse
+
+    entries = _dictionary_entries(list(articles["body"]), userdict)
+    segmenter = _segmenter(tuple(entries))
+    stop = set(stopword_list())
+    tfidf, textrank = jieba.analyse.TFIDF(), jieba.analyse.TextRank()
+    tfidf.tokenizer = tfidf.postokenizer = segmenter.tokenizer
+    textrank.tokenizer = textrank.postokenizer = segmenter.postokenizer
+    tfidf.stop_words = textrank.stop_words = stop | tfidf.stop_words
+    ours = keywords(tokens, top).set_index(_ARTICLE_KEY + ["rank"])["keyword"]
+    rows = []
+    for art in articles.itertuples(index=False):
+        by_tfidf = [w for w in tfidf.extract_tags(art.body, topK=top * 3) if len(w) > 1 and not w.isdigit()]
+        by_rank = [w for w in textrank.textrank(art.body, topK=top * 3) if len(w) > 1 and w not in stop]
+        for rank in range(1, top + 1):
+            key = (art.page_id, art.edition, art.article_no, rank)
+            rows.append({"page_id": art.page_id, "edition": art.edition, "article_no": art.article_no,
+                         "headline": art.headline, "rank": rank, "corpus_tfidf": ours.get(key, ""),
+                         "jieba_tfidf": by_tfidf[rank - 1] if rank <= len(by_tfidf) else "",
+                         "jieba_textrank": by_rank[rank - 1] if rank <= len(by_rank) else ""})
+    return pd.DataFrame(rows)
+
+
+def _mask(tokens: pd.DataFrame, selector) -> pd.Series:
+    if isinstance(selector, pd.Series):
+        return selector.reindex(tokens.index).fillna(False).astype(bool)
+    mask = pd.Series(True, index=tokens.index)
+    for column, value in selector.items():
+        values = value if isinstance(value, (list, tuple, set)) else [value]
+        mask &= tokens[column].isin(values)
+    return mask
+
+
+def _xlogx_ratio(observed, expected):
+    return observed * math.log(observed / expected) if observed > 0 else 0.0
+
+
+def keyness(tokens: pd.DataFrame, target, reference=None, min_count: int = 2) -> pd.DataFrame:
+    """Which words the target group uses more (or less) than the reference.
+
+    ``target`` and ``reference`` are column filters such as ``{"edition": "A"}`` or
+    ``{"page_id": p, "article_no": 4}`` or boolean Series over ``tokens``; the
+    reference defaults to every other token. Returns per token: count and per-10k in
+    each group, ``log_likelihood`` (G², Dunning/Rayson; 3.84 is p < 0.05, 6.63 is
+    p < 0.01), ``p_value``, and ``log_ratio`` (Hardie: binary log of the ratio of
+    relative frequencies, zero counts taken as 0.5; 1 means twice as frequent),
+    sorted by G² among overused words first. Stopwords and filtered tokens are left out.
+    """
+    target_mask = _mask(tokens, target)
+    reference_mask = ~target_mask if reference is None else _mask(tokens, reference) & ~target_mask
+    kept = ~tokens["is_stopword"]
+    a_counts = tokens.loc[target_mask & kept, "token"].value_counts()
+    b_counts = tokens.loc[reference_mask & kept, "token"].value_counts()
+    c, d = int(target_mask.sum()), int(reference_mask.sum())
+    if not c or not d:
+        raise ValueError("keyness needs tokens in both the target and the reference group")
+    rows = []
+    for token in a_counts.index.union(b_counts.index):
+        a, b = int(a_counts.get(token, 0)), int(b_counts.get(token, 0))
+        if a + b < min_count:
+            continue
+        e1, e2 = c * (a + b) / (c + d), d * (a + b) / (c + d)
+        g2 = 2 * (_xlogx_ratio(a, e1) + _xlogx_ratio(b, e2))
+        log_ratio = math.log2(((a or 0.5) / c) / ((b or 0.5) / d))
+        rows.append({"token": token, "count_target": a, "count_reference": b,
+                     "per_10k_target": round(a / c * 10_000, 2), "per_10k_reference": round(b / d * 10_000, 2),
+                     "log_likelihood": round(g2, 3), "p_value": math.erfc(math.sqrt(g2 / 2)),
+                     "log_ratio": round(log_ratio, 3), "use": "over" if a / c > b / d else "under"})
+    table = pd.DataFrame(rows, columns=["token", "count_target", "count_reference", "per_10k_target",
+                                        "per_10k_reference", "log_likelihood", "p_value", "log_ratio", "use"])
+    return table.sort_values(["use", "log_likelihood", "token"], ascending=[False, False, True],
+                             key=lambda s: s.map({"over": 1, "under": 0}) if s.name == "use" else s,
+                             ignore_index=True)
+
+
+def collocations(tokens: pd.DataFrame, min_count: int = 2, top: int | None = None) -> pd.DataFrame:
+    """Pairs of adjacent content words (no punctuation or stopword between them,
+    never across articles) scored by PMI and log-likelihood (G²).
+
+    Columns: first, second, bigram, count, first_count, second_count, pmi,
+    log_likelihood; sorted by G². ``min_count`` drops rare pairs, which PMI overrates.
+    """
+    frame = tokens[~tokens["is_stopword"]].sort_values(_ARTICLE_KEY + ["position"])
+    same_article = (frame[_ARTICLE_KEY].shift(-1) == frame[_ARTICLE_KEY]).all(axis=1)
+    adjacent = same_article & (frame["position"].shift(-1) == frame["position"] + 1)
+    pairs = pd.DataFrame({"first": frame["token"][adjacent].values,
+                          "second": frame["token"].shift(-1)[adjacent].values})
+    n = len(pairs)
+    if not n:
+        return pd.DataFrame(columns=["first", "second", "bigram", "count", "first_count", "second_count",
+                                     "pmi", "log_likelihood"])
+    counts = pairs.value_counts().rename("count").reset_index()
+    first_counts, second_counts = pairs["first"].value_counts(), pairs["second"].value_counts()
+    counts = counts[counts["count"] >= min_count].copy()
+    counts["first_count"] = counts["first"].map(first_counts)
+    counts["second_count"] = counts["second"].map(second_counts)
+    counts["bigram"] = counts["first"] + counts["second"]
+
+    def scores(row):
+        o11 = row["count"]
+        o12, o21 = row["first_count"] - o11, row["second_count"] - o11
+        o22 = n - o11 - o12 - o21
+        r1, r2, c1, c2 = o11 + o12, o21 + o22, o11 + o21, o12 + o22
+        observed_expected = [(o11, r1 * c1 / n), (o12, r1 * c2 / n), (o21, r2 * c1 / n), (o22, r2 * c2 / n)]
+        g2 = 2 * sum(_xlogx_ratio(o, e) for o, e in observed_expected if e > 0)
+        return pd.Series({"pmi": round(math.log2(o11 * n / (row["first_count"] * row["second_count"])), 3),
+                          "log_likelihood": round(g2, 3)})
+
+    counts[["pmi", "log_likelihood"]] = counts.apply(scores, axis=1)
+    counts = counts.sort_values(["log_likelihood", "bigram"], ascending=[False, True], ignore_index=True)
+    columns = ["first", "second", "bigram", "count", "first_count", "second_count", "pmi", "log_likelihood"]
+    return counts[columns].head(top) if top else counts[columns]
+
+
+def kwic(articles: pd.DataFrame, query: str, width: int = 15, regex: bool = False) -> pd.DataFrame:
+    """Keyword in context over the clean article text, by characters (so it also
+    finds strings that segmentation split). Columns: page_id, edition, article_no,
+    headline, position (character offset in the body), left, match, right.
+
+    >>> a = pd.DataFrame({"page_id": ["p"], "edition": ["A"], "article_no": [1], "headline": ["h"],
+    ...                   "body": ["居民自治，居民共建"]})
+    >>> kwic(a, "居民", width=2)[["left", "match", "right"]].values.tolist()
+    [['', '居民', '自治'], ['治，', '居民', '共建']]
+    """
+    pattern = re.compile(query if regex else re.escape(query))
+    rows = []
+    for art in articles.itertuples(index=False):
+        body = art.body.replace("\n", " ")
+        for m in pattern.finditer(body):
+            rows.append({"page_id": art.page_id, "edition": art.edition, "article_no": art.article_no,
+                         "headline": art.headline, "position": m.start(),
+                         "left": body[max(0, m.start() - width):m.start()], "match": m.group(),
+                         "right": body[m.end():m.end() + width]})
+    return pd.DataFrame(rows, columns=["page_id", "edition", "article_no", "headline", "position",
+                                       "left", "match", "right"])
