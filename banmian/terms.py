@@ -18,7 +18,7 @@ import pandas as pd
 
 from .pages import CACHE_DIR, PageError, _display_path, _resolve
 
-__all__ = ["TOKEN_COLUMNS", "read_userdict", "protected_terms", "stopword_list", "tokenize",
+__all__ = ["TOKEN_COLUMNS", "read_userdict", "protected_terms", "stopword_list", "tokenize", "compare_segmentation",
            "term_frequencies", "keywords", "compare_keywords", "keyness", "collocations", "kwic"]
 
 SEGMENTER_VERSION = "1"  # bump when the way tokens are made changes: old cache entries then never match
@@ -142,7 +142,7 @@ class _Segmenter:
 
 
 def _dictionary_entries(texts, userdict) -> list[tuple]:
-    entries = read_userdict(userdict)
+    entries = read_userdict(userdict) if userdict else []
     known = {w for w, _, _ in entries}
     entries += [(term, None, "nz") for term in protected_terms(texts) if term not in known]
     return entries
@@ -179,7 +179,7 @@ def _segmenter(entries: tuple) -> _Segmenter:
 
 def _segment_all(texts: list[str], entries, workers: int, progress: bool) -> list[list]:
     """Segment texts, in worker processes when there are many."""
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     chunk = 50
     if workers > 1 and len(texts) >= 4 * chunk:
@@ -289,6 +289,17 @@ class _TokenCache:
         with self.db:
             self.db.executemany("INSERT OR REPLACE INTO tokens VALUES (?, ?)",
                                 ((k, json.dumps(v, ensure_ascii=False)) for k, v in items.items()))
+
+
+def compare_segmentation(text: str, userdict="corpus/userdict.txt") -> pd.DataFrame:
+    """How ``text`` is cut by plain jieba and with the project dictionary (plus the
+    numbered formulations found in it): one row per setting, tokens joined by " / "."""
+    rows = []
+    for label, dictionary in (("jieba alone", None), (f"with {Path(userdict).as_posix()}", userdict)):
+        entries = tuple(_dictionary_entries([text], dictionary)) if dictionary else ()
+        words = _segmenter(entries).segment(text)["w"]
+        rows.append({"dictionary": label, "tokens": len(words), "segmentation": " / ".join(words)})
+    return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- analyses

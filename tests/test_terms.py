@@ -1,0 +1,183 @@
+import math
+import unicodedata
+import warnings
+
+import pandas as pd
+import pytest
+
+import helpers
+from banmian import charts
+from conftest import ROOT
+
+FUNCTION_WORDS = {"的", "了", "和", "是", "在", "我们", "一个", "这个", "进行", "以及", "他们", "这些"}
+
+
+@pytest.fixture(scope="session")
+def seed_tokens(seed_articles, tmp_path_factory):
+    return helpers.tokenize(seed_articles, cache_file=tmp_path_factory.mktemp("cache") / "t.sqlite", progress=False)
+
+
+def make_articles(*bodies, edition="A"):
+    return pd.DataFrame({"page_id": "p", "edition": edition, "article_no": range(1, len(bodies) + 1),
+                         "headline": [f"h{i}" for i in range(len(bodies))], "body": list(bodies)})
+
+
+def test_token_table_shape(seed_tokens):
+    assert list(seed_tokens.columns) == helpers.TOKEN_COLUMNS
+    assert not seed_tokens.token.map(lambda t: all(unicodedata.category(c)[0] in "PSZ" for c in t)).any()
+    first = seed_tokens[(seed_tokens.edition == "A") & (seed_tokens.article_no == 1)]
+    assert first.position.is_monotonic_increasing and first.position.is_unique
+    assert seed_tokens.pos.str.len().gt(0).all()
+    reasons = seed_tokens.groupby("filtered_by").token.first()
+    assert set(reasons.index) >= {"", "stopword list", "digits", "single character", "user stopword"}
+    assert (seed_tokens.is_stopword == (seed_tokens.filtered_by != "")).all()
+
+
+def test_top_terms_make_sense_on_the_seed_page(seed_tokens):
+    top = helpers.term_frequencies(seed_tokens, top=50)
+    assert {"社区", "居民", "党员"} <= set(top.token[:10])
+    assert not set(top.token) & FUNCTION_WORDS
+    assert top.token.str.len().min() >= 2
+    assert not top.token.str.fullmatch(r"[\d\W]+").any()
+
+
+@pytest.mark.parametrize("name", ["葫芦岛社区", "刘凌凯", "供销巷小区", "小刘热线"])
+def test_names_and_places_stay_whole(seed_tokens, seed_articles, name):
+    assert (seed_tokens.token == name).sum() == seed_articles.body.str.count(name).sum() > 0
+
+
+def test_numbered_formulations_are_never_cut_apart(seed_tokens, seed_articles):
+    terms = helpers.protected_terms(seed_articles.body)
+    assert {"五多", "三前", "五勤", "两新", "三会一课", "一城两区三门户", "千万工程", "六个活动"} <= set(terms)
+    for term in terms:
+        assert (seed_tokens.token == term).sum() == seed_articles.body.str.count(term).sum(), term
+
+
+def test_protected_terms_on_text_the_test_writes(tmp_path):
+    text = "坚持“两个维护”，增强“四个意识”，践行“三严三实”，推进“四下基层”。“那真是一呼百应！”"
+    assert helpers.protected_terms([text]) == ["三严三实", "两个维护", "四下基层", "四个意识"]
+    tokens = helpers.tokenize(make_articles(text), cache_file=tmp_path / "t.sqlite", progress=False)
+    for term in ["两个维护", "四个意识", "三严三实", "四下基层"]:
+        assert term in set(tokens.token)
+
+
+def test_user_dictionary_changes_segmentation_and_the_cache_redoes_only_what_it_must(tmp_path):
+    userdict, cache = tmp_path / "userdict.txt", tmp_path / "t.sqlite"
+    userdict.write_text("# empty\n", encoding="utf-8")
+    articles = make_articles("峪口窑社区开展活动，峪口窑社区居民积极参与。", "居民齐上阵，共建美好家园。")
+    run = lambda arts: helpers.tokenize(arts, userdict=userdict, cache_file=cache, progress=False)  # noqa: E731
+    first = run(articles)
+    assert first.attrs["segmented_articles"] == 2
+    assert "峪口窑社区" not in set(first.token)
+    assert run(articles).attrs["segmented_articles"] == 0
+    userdict.write_text("峪口窑社区 ns\n", encoding="utf-8")
+    second = run(articles)
+    assert second.attrs["segmented_articles"] == 1   # only the article that contains the new word
+    assert (second.token == "峪口窑社区").sum() == 2
+    assert second[second.token == "峪口窑社区"].pos.unique().tolist() == ["ns"]
+    assert second[second.article_no == 2].token.tolist() == first[first.article_no == 2].token.tolist()
+    more = pd.concat([articles, make_articles("新增一篇稿件。").assign(article_no=3)], ignore_index=True)
+    assert run(more).attrs["segmented_articles"] == 1
+
+
+def test_malformed_user_dictionary_line_is_named(tmp_path):
+    userdict = tmp_path / "userdict.txt"
+    userdict.write_text("好词 3 n\n坏 行 有 太多 字段\n", encoding="utf-8")
+    with pytest.raises(helpers.PageError, match=r"userdict\.txt line 2: expected 'word \[frequency\] \[tag\]'"):
+        helpers.read_userdict(userdict)
+
+
+def test_user_stopwords(tmp_path):
+    extra = tmp_path / "stop.txt"
+    extra.write_text("# mine\n共建\n", encoding="utf-8")
+    tokens = helpers.tokenize(make_articles("居民齐上阵，共建美好家园。"), stopwords_extra=extra,
+                              cache_file=tmp_path / "t.sqlite", progress=False)
+    assert tokens.set_index("token").loc["共建", "filtered_by"] == "user stopword"
+    assert tokens.set_index("token").loc["居民", "filtered_by"] == ""
+
+
+def test_term_frequencies_grouped_and_per_10k():
+    tokens = pd.DataFrame({"edition": list("AAAAB"), "token": ["社区", "社区", "居民", "的", "社区"],
+                           "is_stopword": [False, False, False, True, False]})
+    by_edition = helpers.term_frequencies(tokens, by="edition")
+    assert by_edition.values.tolist() == [["A", "社区", 2, 5000.0, 1], ["A", "居民", 1, 2500.0, 2],
+                                          ["B", "社区", 1, 10000.0, 1]]
+    assert "的" in set(helpers.term_frequencies(tokens, include_stopwords=True).token)
+
+
+def test_keywords_per_article(seed_tokens):
+    kw = helpers.keywords(seed_tokens, top=5)
+    assert kw.groupby(["edition", "article_no"]).size().eq(5).all()
+    pinglu = kw[(kw.edition == "A") & (kw.article_no == 1)].keyword.tolist()
+    assert "平陆县" in pinglu
+    feature = kw[(kw.edition == "B") & (kw.article_no == 1)].keyword.tolist()
+    assert "居民" in feature or "小区" in feature
+
+
+def test_compare_keywords_has_all_three_methods(seed_articles, seed_tokens):
+    table = helpers.compare_keywords(seed_articles, seed_tokens, top=5)
+    assert len(table) == len(seed_articles) * 5
+    for column in ("corpus_tfidf", "jieba_tfidf", "jieba_textrank"):
+        assert table[column].ne("").mean() > 0.9
+        assert not table[column].isin(FUNCTION_WORDS).any()
+
+
+def test_keyness_log_likelihood_and_log_ratio_by_hand():
+    tokens = pd.DataFrame({"group": ["t"] * 100 + ["r"] * 100,
+                           "token": ["甲"] * 10 + ["乙"] * 90 + ["甲"] * 1 + ["乙"] * 99, "is_stopword": False})
+    table = helpers.keyness(tokens, {"group": "t"}).set_index("token")
+    expected = 2 * (10 * math.log(10 / 5.5) + 1 * math.log(1 / 5.5))
+    assert table.loc["甲", "log_likelihood"] == pytest.approx(expected, abs=1e-3)
+    assert table.loc["甲", "log_ratio"] == pytest.approx(math.log2(10), abs=1e-3)
+    assert table.loc["甲", "use"] == "over" and table.loc["乙", "use"] == "under"
+    assert table.loc["甲", "p_value"] == pytest.approx(0.00346, abs=1e-4)
+    assert table.index[0] == "甲"
+    with pytest.raises(ValueError):
+        helpers.keyness(tokens, {"group": "none"})
+
+
+def test_keyness_edition_b_over_a_finds_the_missing_section(seed_tokens):
+    table = helpers.keyness(seed_tokens, {"edition": "B"}, {"edition": "A"})
+    assert table.iloc[0].token == "单位" and table.iloc[0].use == "over"
+
+
+def test_collocations_respect_punctuation_and_articles():
+    tokens = pd.DataFrame({
+        "page_id": "p", "edition": "A",
+        "article_no": [1] * 7 + [2] * 2,
+        "position": [0, 1, 3, 4, 6, 7, 8, 0, 1],
+        "token": ["乡村", "振兴", "乡村", "振兴", "乡村", "振兴", "乡村", "振兴", "发展"],
+        "is_stopword": False})
+    table = helpers.collocations(tokens, min_count=1).set_index("bigram")
+    # adjacent pairs: 乡村振兴 at 0-1, 3-4, 6-7; 振兴乡村 at 7-8; 振兴发展 in article 2. Not 1-3
+    # (punctuation between), not 乡村 (end of article 1) + 振兴 (start of article 2).
+    assert table["count"].to_dict() == {"乡村振兴": 3, "振兴乡村": 1, "振兴发展": 1}
+    n = 5
+    assert table.loc["乡村振兴", "pmi"] == pytest.approx(math.log2(3 * n / (3 * 3)), abs=1e-3)
+
+
+def test_kwic_is_character_based(seed_articles):
+    hits = helpers.kwic(seed_articles, "贸易货", width=4)
+    assert set(hits.edition) == {"A", "B"} and set(hits.right.str[:1]) == {"钱", "栈"}
+    for hit in hits.itertuples():
+        body = seed_articles[(seed_articles.edition == hit.edition) &
+                             (seed_articles.article_no == hit.article_no)].body.iloc[0].replace("\n", " ")
+        assert body[hit.position:hit.position + 3] == "贸易货"
+    assert len(helpers.kwic(seed_articles, r"以\w促\w", regex=True)) >= 6
+
+
+def test_charts_draw_chinese_and_export_is_excel_friendly(seed_tokens, tmp_path, monkeypatch):
+    import matplotlib
+    matplotlib.use("Agg")
+    freqs = helpers.term_frequencies(seed_tokens, by="edition")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax = helpers.plot_top_terms(freqs, n=15)
+        ax.figure.canvas.draw()
+        cloud = helpers.word_cloud(freqs)
+        cloud.figure.canvas.draw()
+    assert "居民" in {t.get_text() for t in ax.get_yticklabels()}
+    monkeypatch.setattr(charts, "OUTPUT_DIR", tmp_path)
+    charts.export_csv(pd.DataFrame({"token": ["社区"], "names": [["甲", "乙"]]}), "t")
+    raw = (tmp_path / "tables" / "t.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and "甲、乙".encode() in raw
