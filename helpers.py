@@ -17,5 +17,6 @@ gathers its public functions under one name for notebooks: ``import helpers``.
 """
 from banmian.charts import *  # noqa: F401,F403
 from banmian.pages import *  # noqa: F401,F403
+from banmian.slogans import *  # noqa: F401,F403
 from banmian.terms import *  # noqa: F401,F403
 from banmian.pages import CACHE_DIR, OUTPUT_DIR, ROOT, PageError, PageWarning  # noqa: F401

@@ -57,17 +57,26 @@ def read_userdict(path="corpus/userdict.txt") -> list[tuple[str, int | None, str
     return entries
 
 
-def protected_terms(texts) -> list[str]:
-    """Numbered formulations in the texts (“五多”, “三会一课”, “千万工程” …) that
-    segmentation must keep whole; they are added to the dictionary for :func:`tokenize`.
+def protected_terms(texts, known="corpus/formulations.csv") -> list[str]:
+    """Numbered formulations in the texts (“五多”, “三会一课”, “千万工程” …, found by
+    :func:`find_formulations`'s rules, plus every quoted term with a number and the terms of
+    ``corpus/formulations.csv``) that segmentation must keep whole; :func:`tokenize` adds them
+    to the dictionary. Terms written with Arabic digits are left to jieba.
 
-    >>> protected_terms(["作为典型的“五多”社区，落实“三会一课”"])
+    >>> protected_terms(["作为典型的“五多”社区，落实“三会一课”"], known=None)
     ['三会一课', '五多']
     """
+    from .slogans import _find_in_text, read_known_formulations
+
+    known_map = {}
+    if known:
+        table = read_known_formulations(known)
+        known_map = dict(zip(table["term"], table["expansion"]))
     found = set()
     for text in texts:
         found.update(m for m in _QUOTED_NUMBERED.findall(text) if 2 <= len(m) <= 8)
-    return sorted(found)
+        found.update(row["term"] for row in _find_in_text(text, known_map, False))
+    return sorted(t for t in found if 2 <= len(t) <= 8 and not re.search(r"\d", t))
 
 
 def _read_word_list(path) -> set[str]:

@@ -1,0 +1,397 @@
+"""Slogans: numbered formulations (数字式提法: “五多” “三前” “三会一课” “一城两区三门户” …)
+with the items that spell them out, parallel 以X促Y formulas and quoted catchphrases.
+
+The rules, in the order they are applied (each finding says which one fired):
+
+1. Candidates. A quoted term (“…” or ‘…’) or a run of text that follows the grammar of a
+   numbered formulation: numeral + 1–3 characters (五多, 两新), two or more such units
+   (三会一课, 一城两区三门户), numeral + measure word + noun (六个活动, 三剂良方), 双 + word
+   in an enumeration (双报到、双服务), numeral + project word (千万工程). Unquoted text
+   counts only for several units (三严三实) or when the page spells the term out.
+   Every term in ``corpus/formulations.csv`` is a candidate wherever it occurs.
+2. Not formulations (label ``rejected``, only shown on request): words and idioms in jieba's
+   dictionary when unquoted (一呼百应, 千头万绪), ordinals (第二届), counts with Arabic digits
+   (12名, 104周年, 3个篇章), and ordinary number phrases such as 两次, 一批, 一等奖.
+3. Borderline (label ``borderline``, kept with the reason): a quoted ordinary word used as
+   wordplay (“一线”), a count formula written in Arabic digits (5个阶段25个步骤), a quoted
+   双-word outside an enumeration (“双向奔赴”).
+4. Expansions: items in parentheses or after a dash or colon right after the term; an
+   enumeration right before a dash that leads to the term; or an enumeration earlier in the
+   same clause whose item count equals the announced number.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .pages import PageError, _display_path, _resolve
+
+__all__ = ["FORMULATION_COLUMNS", "find_formulations", "formulation_summary", "read_known_formulations",
+           "parallel_slogans", "quoted_phrases", "evaluate_formulations", "formulation_examples",
+           "chinese_number"]
+
+_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "双": 2, "三": 3, "四": 4, "五": 5,
+          "六": 6, "七": 7, "八": 8, "九": 9}
+_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_NUM = "零〇一二两三四五六七八九十百千万"
+_HAN = "\u4e00-\u9fff"
+_MEASURE = "个项条大剂种点类支批张件篇道重"
+_PROJECT = "工程|行动|计划|战略|攻坚|体系|机制|模式|活动"
+_NUMBER_GROUP = rf"(?:[{_NUM}]+|\d+)"
+_UNIT_RE = rf"{_NUMBER_GROUP}[^{_NUM}\d\W]{{1,3}}"
+_MULTI = re.compile(rf"(?:{_NUMBER_GROUP}[^{_NUM}\d\W]{{1,3}}?){{2,}}")
+_SINGLE = re.compile(rf"[{_NUM}]+[^{_NUM}\d\W]{{1,3}}")
+_WITH_MEASURE = re.compile(rf"[{_NUM}]+[{_MEASURE}][^{_NUM}\d\W]{{1,4}}")
+_SHUANG = re.compile(rf"双[^{_NUM}\d\W]{{1,3}}")
+_QUOTED = re.compile(r"[“‘]([^“”‘’\n]{1,16})[”’]")
+_UNQUOTED_MULTI = re.compile(rf"(?<![第{_NUM}\d])(?:[{_NUM}]{{1,2}}[^{_NUM}\d\W“”‘’]){{2,4}}")
+_ARABIC_MULTI = re.compile(rf"(?:\d+[{_MEASURE}][{_HAN}]{{2}}){{2,}}")
+_UNQUOTED_MEASURE = re.compile(rf"(?<![第{_NUM}\d])[二两三四五六七八九十]{{1,2}}[{_MEASURE}][{_HAN}]{{2}}")
+_COUNT_WORDS = {"两次", "一批", "一等奖", "二等奖", "三等奖", "一幅", "一位", "一趟", "一份", "一件", "一种",
+                "一起", "一度", "一线", "一直", "一方", "一年", "一切", "一些", "一体", "两者", "一同", "一致"}
+_ITEM_SPLIT = re.compile(r"[、，,；;]")
+_CLAUSE_END = "，。；！？：,;!?:"
+
+FORMULATION_COLUMNS = ["page_id", "edition", "article_no", "headline", "field", "term", "family", "label", "reason",
+                       "number", "number_total", "start", "context", "expansion", "expansion_count",
+                       "expansion_where", "count_matches", "source"]
+
+
+def chinese_number(text: str) -> int:
+    """The value of a Chinese or Arabic numeral: 五 → 5, 二十五 → 25, 两 → 2, 25 → 25.
+
+    >>> [chinese_number(t) for t in ["五", "十二", "二十五", "百", "25", "双"]]
+    [5, 12, 25, 100, 25, 2]
+    """
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch in _DIGIT:
+            current = _DIGIT[ch]
+        elif ch in _UNIT:
+            unit = _UNIT[ch]
+            if unit == 10000:
+                total, current = (total + (current or 1)) * unit, 0
+            else:
+                total += (current or 1) * unit
+                current = 0
+    return total + current
+
+
+def _announced(term: str) -> list[int]:
+    """The numbers a term announces: 一城两区三门户 → [1, 2, 3]; 千万工程 → [1000, 10000]."""
+    values = []
+    for group in re.findall(rf"[{_NUM}]+|\d+", term):
+        if len(group) > 1 and all(ch in _UNIT for ch in group):  # 千万: a thousand and ten thousand
+            values.extend(_UNIT[ch] for ch in group)
+        else:
+            values.append(chinese_number(group))
+    if term.startswith("双") and not values:
+        values = [2]
+    return values
+
+
+@lru_cache(maxsize=1)
+def _jieba_words() -> dict:
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.dt.initialize()  # jieba's own dictionary; the kit's user words live in other tokenizers
+    return jieba.dt.FREQ
+
+
+def _in_dictionary(term: str) -> bool:
+    return bool(_jieba_words().get(term))
+
+
+def read_known_formulations(path="corpus/formulations.csv") -> pd.DataFrame:
+    """The user's list of formulations: columns term, expansion ("、"-separated), note."""
+    path = _resolve(path)
+    if not path.exists():
+        return pd.DataFrame(columns=["term", "expansion", "note"])
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if "term" not in (reader.fieldnames or []):
+            raise PageError(_display_path(path), "needs a header with at least the column term "
+                                                 "(term,expansion,note)")
+        rows = [{"term": (r.get("term") or "").strip(), "expansion": (r.get("expansion") or "").strip(),
+                 "note": (r.get("note") or "").strip()} for r in reader]
+    return pd.DataFrame([r for r in rows if r["term"]], columns=["term", "expansion", "note"])
+
+
+def _classify_term(term: str, quoted: bool, in_enumeration: bool) -> tuple[str, str, str] | None:
+    """(family, label, reason) for a candidate, or None if it is not numbered at all."""
+    if re.search(r"\d", term):
+        if _ARABIC_MULTI.fullmatch(term):
+            return "multi-number formula", "borderline", "a count written in Arabic digits"
+        return None
+    if term.startswith("双") and _SHUANG.fullmatch(term):
+        if in_enumeration:
+            return "双-formula", "formulation", "双-terms enumerated together"
+        if quoted:
+            return "双-formula", "borderline", "a quoted 双-word outside an enumeration"
+        return None
+    if not re.search(f"[{_NUM}]", term):
+        return None
+    if re.fullmatch(rf"[{_NUM}]+(?:{_PROJECT})", term):
+        return "named project", "formulation", "numbers + project word"
+    multi = _MULTI.fullmatch(term) and len(re.findall(rf"[{_NUM}]+", term)) >= 2
+    if _in_dictionary(term) or term in _COUNT_WORDS:
+        if quoted:
+            return ("multi-number formula" if multi else "number + character"), "borderline", \
+                "a dictionary word or idiom in quotation marks (wordplay, or a formulation jieba knows?)"
+        return "idiom or ordinary word", "rejected", "a word or idiom in jieba's dictionary"
+    if multi:
+        return "multi-number formula", "formulation", "several number + character units"
+    if _WITH_MEASURE.fullmatch(term):
+        return "number + measure word + noun", "formulation" if quoted else "rejected", \
+            "quoted" if quoted else "an ordinary count unless quoted or spelled out"
+    if _SINGLE.fullmatch(term):
+        return "number + character", "formulation" if quoted else "rejected", \
+            "quoted" if quoted else "unquoted number + character: an ordinary phrase"
+    return None
+
+
+def _split_items(text: str) -> list[str]:
+    return [item.strip(" “”‘’") for item in _ITEM_SPLIT.split(text) if item.strip(" “”‘’")]
+
+
+def _expansion_after(text: str, end: int) -> tuple[list[str], str]:
+    after = text[end:end + 200]
+    paren = re.match(r"\s*[（(]([^（）()]{2,120})[）)]", after)
+    if paren:
+        items = [i for i in re.split(r"[、，,；;]", paren.group(1)) if i.strip()]
+        return (items, "after, in parentheses") if len(items) >= 2 else ([], "")
+    lead = re.match(rf"[^{_CLAUSE_END}“”‘’—]{{0,6}}(——|—|[：:])([^。；！？\n]{{2,160}})", after)
+    if lead:
+        run = re.split(r"[，。；,;]", lead.group(2))[0]
+        items = [i.strip(" “”‘’") for i in run.split("、") if i.strip(" “”‘’")]
+        if len(items) >= 2:
+            return items, "after a dash" if lead.group(1).startswith("—") else "after a colon"
+    return [], ""
+
+
+def _trim_enumeration(parts: list[str]) -> list[str]:
+    """Cut the clause words off the first and last item of an enumeration: the middle
+    items give the typical length ("…却以热线纾困、居民自治、单位共建作为…")."""
+    if len(parts) < 2:
+        return parts
+    middle = parts[1:-1]
+    if middle:
+        size = sorted(map(len, middle))[len(middle) // 2]
+        first, last = parts[0][-size:], parts[-1][:size]
+    else:
+        first = re.split(r"(?:以|把|将|用|通过|对|从|即|是|有|为)", parts[0])[-1]
+        last = re.split(r"(?:作为|成为|等|的|为|是|这|——)", parts[-1])[0]
+    return [first] + middle + [last]
+
+
+def _expansion_before(text: str, start: int, announced: int | None) -> tuple[list[str], str]:
+    before = text[max(0, start - 200):start].rstrip("“‘")
+    dash = re.search(r"([^。；！？\n]{2,180})——$", before)
+    if dash:
+        clause = re.split(r"[，。；,;：:]", dash.group(1))[-1]
+        items = [i.strip(" “”‘’") for i in clause.split("、") if i.strip(" “”‘’")]
+        if len(items) >= 2:
+            return items, "before, leading to a dash"
+    clause = re.split(r"[。；！？\n，,]", before)[-1]
+    parts = clause.split("、")
+    if len(parts) >= 3 and announced:
+        items = _trim_enumeration([p.strip(" “”‘’") for p in parts])
+        if len(items) == announced and all(items):
+            return items, "before, in the same clause"
+    return [], ""
+
+
+def _occurrences(text: str, known: set[str]):
+    """Yield (term, start, end_with_quote, quoted, in_enumeration, source) for one text."""
+    seen = set()
+    for m in _QUOTED.finditer(text):
+        content = m.group(1)
+        parts = content.split("、")
+        enumeration = len(parts) > 1
+        offset = m.start(1)
+        for part in parts:
+            if part and (part, offset) not in seen:
+                seen.add((part, offset))
+                yield part, offset, (m.end() if part == parts[-1] else offset + len(part)), True, enumeration, \
+                    "known list" if part in known else "pattern"
+            offset += len(part) + 1
+    for pattern in (_UNQUOTED_MULTI, _ARABIC_MULTI, _UNQUOTED_MEASURE):
+        for m in pattern.finditer(text):
+            if not any(s <= m.start() < s + len(t) + 1 for t, s in seen):
+                seen.add((m.group(), m.start()))
+                yield m.group(), m.start(), m.end(), False, False, "pattern"
+    for term in known:
+        for m in re.finditer(re.escape(term), text):
+            if not any(s <= m.start() < s + len(t) for t, s in seen):
+                seen.add((term, m.start()))
+                yield term, m.start(), m.end(), False, False, "known list"
+
+
+def _find_in_text(text: str, known: dict[str, str], include_rejected: bool) -> list[dict]:
+    rows = []
+    for term, start, end, quoted, enumeration, source in _occurrences(text, set(known)):
+        verdict = _classify_term(term, quoted, enumeration)
+        if source == "known list":
+            verdict = (verdict[0] if verdict else "known formulation", "formulation", "listed in formulations.csv")
+        if verdict is None:
+            continue
+        family, label, reason = verdict
+        numbers = _announced(term)
+        total = sum(numbers) if numbers else None
+        countable = total is not None and total <= 20  # 千万工程: magnitudes, not a count of items
+        items, where = _expansion_after(text, end)
+        if not items:
+            items, where = _expansion_before(text, start - (1 if quoted else 0), total if countable else None)
+        if label == "rejected" and items and where.startswith("after") and len(items) == total:
+            label, reason = "formulation", "spelled out right after it"  # 两个维护：…、…
+        if label == "rejected" and not include_rejected:
+            continue
+        if not items and known.get(term):
+            items, where = _split_items(known[term]), "from formulations.csv"
+        rows.append({"term": term, "family": family, "label": label, "reason": reason,
+                     "number": "+".join(map(str, numbers)), "number_total": total, "start": start,
+                     "context": text[max(0, start - 20):end + 20].replace("\n", " "),
+                     "expansion": items, "expansion_count": len(items), "expansion_where": where,
+                     "count_matches": (len(items) == total) if items and countable else None, "source": source})
+    return rows
+
+
+def find_formulations(articles: pd.DataFrame, known="corpus/formulations.csv",
+                      include_rejected: bool = False) -> pd.DataFrame:
+    """Numbered formulations in every article body: one row per occurrence.
+
+    Columns: page_id, edition, article_no, headline, field ("headline" or "body"), term,
+    family, label ("formulation"
+    or "borderline"; "rejected" too with ``include_rejected``), reason, number (the
+    values it announces: "5", "1+2+3", "3+1"), number_total, start (character offset in
+    the field), context, expansion (list of items), expansion_count, expansion_where,
+    count_matches (does the number of items equal number_total? None without
+    expansion, or when the numbers are magnitudes above 20 as in 千万工程), source ("pattern" or "known list"). See the module docstring for the rules.
+
+    >>> a = pd.DataFrame({"page_id": ["p"], "edition": ["A"], "article_no": [1], "headline": ["h"],
+    ...     "body": ["形成了‘五勤’（脑勤、眼勤、嘴勤、手勤、腿勤）工作机制"]})
+    >>> find_formulations(a, known=None)[["term", "number", "expansion"]].values.tolist()
+    [['五勤', '5', ['脑勤', '眼勤', '嘴勤', '手勤', '腿勤']]]
+    """
+    known_table = read_known_formulations(known) if known else pd.DataFrame(columns=["term", "expansion"])
+    known_map = dict(zip(known_table["term"], known_table["expansion"]))
+    rows = []
+    for art in articles.itertuples(index=False):
+        headline = getattr(art, "headline", "")
+        for field, text in (("headline", headline), ("body", art.body)):
+            for row in _find_in_text(text, known_map, include_rejected):
+                rows.append({"page_id": art.page_id, "edition": art.edition, "article_no": art.article_no,
+                             "headline": headline, "field": field, **row})
+    found = pd.DataFrame(rows, columns=FORMULATION_COLUMNS)
+    order = found["field"].map({"headline": 0, "body": 1})
+    return found.assign(_order=order).sort_values(["page_id", "edition", "article_no", "_order", "start"]) \
+        .drop(columns="_order").reset_index(drop=True)
+
+
+def formulation_summary(found: pd.DataFrame) -> pd.DataFrame:
+    """One row per term: family, label, number, occurrences, articles, pages, editions,
+    dates (if the frame has them), and the first expansion the corpus gives with its count check."""
+    def first_expansion(group):
+        spelled = group[group["expansion_count"] > 0]
+        return spelled.iloc[0] if len(spelled) else None
+
+    rows = []
+    for term, group in found.groupby("term", sort=False):
+        spelled = first_expansion(group)
+        rows.append({"term": term, "family": group["family"].iloc[0], "label": group["label"].iloc[0],
+                     "number": group["number"].iloc[0], "occurrences": len(group),
+                     "articles": group[["page_id", "edition", "article_no"]].drop_duplicates().shape[0],
+                     "pages": group["page_id"].nunique(), "editions": sorted(group["edition"].unique()),
+                     "expansion": spelled["expansion"] if spelled is not None else [],
+                     "expansion_count": spelled["expansion_count"] if spelled is not None else 0,
+                     "count_matches": spelled["count_matches"] if spelled is not None else None})
+    columns = ["term", "family", "label", "number", "occurrences", "articles", "pages", "editions",
+               "expansion", "expansion_count", "count_matches"]
+    return pd.DataFrame(rows, columns=columns).sort_values(["label", "occurrences", "term"],
+                                                           ascending=[False, False, True], ignore_index=True)
+
+
+_YI_PART = rf"以[{_HAN}]{{1,5}}?(?:促|为|带|强|保|助|聚|凝|激|撬|动|传|治|推|化)[{_HAN}]{{1,4}}"
+_PARALLEL = re.compile(rf"(?:{_YI_PART})(?:[、，, ]+(?:{_YI_PART})){{1,5}}")
+
+
+def parallel_slogans(articles: pd.DataFrame) -> pd.DataFrame:
+    """Parallel 以X促Y formulas (以赛促学、以学促干; 以案为鉴 以案促改; 以贴心服务凝聚民心，
+    以有效自治激发内力 …): one row per occurrence with its parts. ``pattern`` is
+    "以X促Y" when every part has 促, else "以X…Y".
+
+    >>> a = pd.DataFrame({"page_id": ["p"], "edition": ["A"], "article_no": [1], "headline": ["h"],
+    ...                   "body": ["激励其“以赛促学，以学促干”，6月18日"]})
+    >>> parallel_slogans(a)[["slogan", "pattern"]].values.tolist()
+    [['以赛促学，以学促干', '以X促Y']]
+    """
+    rows = []
+    for art in articles.itertuples(index=False):
+        for m in _PARALLEL.finditer(art.body):
+            parts = [p for p in re.split(r"[、，, ]+", m.group()) if p]
+            rows.append({"page_id": art.page_id, "edition": art.edition, "article_no": art.article_no,
+                         "headline": getattr(art, "headline", ""), "slogan": m.group(), "parts": parts,
+                         "n_parts": len(parts), "pattern": "以X促Y" if all("促" in p for p in parts) else "以X…Y",
+                         "start": m.start(),
+                         "context": art.body[max(0, m.start() - 15):m.end() + 15].replace("\n", " ")})
+    return pd.DataFrame(rows, columns=["page_id", "edition", "article_no", "headline", "slogan", "parts",
+                                       "n_parts", "pattern", "start", "context"])
+
+
+def quoted_phrases(articles: pd.DataFrame, max_chars: int = 10) -> pd.DataFrame:
+    """Short quoted phrases (“小刘热线”, “双向奔赴”, “小板凳”) with their count per article:
+    columns page_id, edition, article_no, headline, phrase, count, is_formulation.
+    Quotations of speech (with sentence punctuation) are left out."""
+    formulations = set()
+    rows = []
+    for art in articles.itertuples(index=False):
+        counts: dict[str, int] = {}
+        for m in _QUOTED.finditer(art.body):
+            phrase = m.group(1)
+            if len(phrase) <= max_chars and not re.search(r"[，。！？；：,.!?;:]", phrase):
+                counts[phrase] = counts.get(phrase, 0) + 1
+        for phrase, count in counts.items():
+            rows.append({"page_id": art.page_id, "edition": art.edition, "article_no": art.article_no,
+                         "headline": getattr(art, "headline", ""), "phrase": phrase, "count": count})
+        formulations.update(r["term"] for r in _find_in_text(art.body, {}, False))
+    table = pd.DataFrame(rows, columns=["page_id", "edition", "article_no", "headline", "phrase", "count"])
+    table["is_formulation"] = table["phrase"].isin(formulations)
+    return table
+
+
+def formulation_examples() -> pd.DataFrame:
+    """The kit's own labelled examples (``banmian/formulation_examples.csv``): text, the
+    formulations a careful reader finds in it ("|"-separated), and a note."""
+    path = Path(__file__).with_name("formulation_examples.csv")
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table["expected"] = table["expected"].map(lambda s: [t for t in s.split("|") if t])
+    return table
+
+
+def evaluate_formulations(examples: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Precision and recall of :func:`find_formulations` on labelled examples: one row
+    per example (found, expected, true/false positives, misses) plus a final "all" row.
+    Borderline findings are not counted as predictions."""
+    examples = formulation_examples() if examples is None else examples
+    rows = []
+    for i, ex in enumerate(examples.itertuples(index=False)):
+        article = pd.DataFrame({"page_id": ["example"], "edition": ["-"], "article_no": [i + 1],
+                                "headline": [""], "body": [ex.text]})
+        found = find_formulations(article, known=None)
+        predicted = set(found.loc[found["label"] == "formulation", "term"])
+        expected = set(ex.expected)
+        rows.append({"text": ex.text, "expected": sorted(expected), "found": sorted(predicted),
+                     "true_positives": len(predicted & expected), "false_positives": len(predicted - expected),
+                     "missed": len(expected - predicted), "note": ex.note})
+    table = pd.DataFrame(rows)
+    tp, fp, fn = table["true_positives"].sum(), table["false_positives"].sum(), table["missed"].sum()
+    table.attrs["precision"] = tp / (tp + fp) if tp + fp else float("nan")
+    table.attrs["recall"] = tp / (tp + fn) if tp + fn else float("nan")
+    return table
