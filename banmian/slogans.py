@@ -30,7 +30,7 @@ import pandas as pd
 
 from .pages import PageError, _display_path, _resolve
 
-__all__ = ["FORMULATION_COLUMNS", "find_formulations", "formulation_summary", "read_known_formulations",
+__all__ = ["FORMULATION_COLUMNS", "find_formulations", "formulation_summary", "expansion_table", "read_known_formulations",
            "parallel_slogans", "quoted_phrases", "evaluate_formulations", "formulation_examples",
            "chinese_number"]
 
@@ -318,6 +318,20 @@ def formulation_summary(found: pd.DataFrame) -> pd.DataFrame:
                                                            ascending=[False, False, True], ignore_index=True)
 
 
+def expansion_table(found: pd.DataFrame) -> pd.DataFrame:
+    """The spelled-out formulations with their items side by side (item 1, item 2 …):
+    one row per edition, term and kind of expansion, with number and count check."""
+    spelled = found[found["expansion_count"] > 0].drop_duplicates(["edition", "term", "expansion_where"])
+    width = int(spelled["expansion_count"].max()) if len(spelled) else 0
+    rows = []
+    for row in spelled.itertuples(index=False):
+        items = list(row.expansion) + [""] * (width - len(row.expansion))
+        rows.append({"edition": row.edition, "term": row.term, "where": row.expansion_where,
+                     **{f"item {i + 1}": item for i, item in enumerate(items)},
+                     "number": row.number, "matches": row.count_matches})
+    return pd.DataFrame(rows)
+
+
 _YI_PART = rf"以[{_HAN}]{{1,5}}?(?:促|为|带|强|保|助|聚|凝|激|撬|动|传|治|推|化)[{_HAN}]{{1,4}}"
 _PARALLEL = re.compile(rf"(?:{_YI_PART})(?:[、，, ]+(?:{_YI_PART})){{1,5}}")
 
@@ -360,7 +374,7 @@ def quoted_phrases(articles: pd.DataFrame, max_chars: int = 10) -> pd.DataFrame:
         for phrase, count in counts.items():
             rows.append({"page_id": art.page_id, "edition": art.edition, "article_no": art.article_no,
                          "headline": getattr(art, "headline", ""), "phrase": phrase, "count": count})
-        formulations.update(r["term"] for r in _find_in_text(art.body, {}, False))
+        formulations.update(r["term"] for r in _find_in_text(art.body, {}, False) if r["label"] == "formulation")
     table = pd.DataFrame(rows, columns=["page_id", "edition", "article_no", "headline", "phrase", "count"])
     table["is_formulation"] = table["phrase"].isin(formulations)
     return table

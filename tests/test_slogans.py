@@ -1,0 +1,150 @@
+import pandas as pd
+import pytest
+
+import helpers
+
+
+@pytest.fixture(scope="session")
+def found(seed_articles):
+    return helpers.find_formulations(seed_articles)
+
+
+def article_frame(*bodies):
+    return pd.DataFrame({"page_id": "t", "edition": "A", "article_no": range(1, len(bodies) + 1),
+                         "headline": "", "body": list(bodies)})
+
+
+def terms_of(frame, edition, label="formulation"):
+    return set(frame[(frame.edition == edition) & (frame.label == label)].term)
+
+
+BOTH = {"五多", "三前", "五勤", "两新", "三会一课", "一城两区三门户", "双报到", "双服务", "三剂良方", "千万工程"}
+
+
+@pytest.mark.parametrize("edition", ["A", "B"])
+def test_listed_formulations_are_found_on_both_editions(found, edition):
+    assert BOTH <= terms_of(found, edition)
+
+
+def test_formulations_in_the_part_only_edition_a_has(found):
+    # edition B cuts the 万荣县 article off before 六个活动 and 5个阶段25个步骤
+    assert "六个活动" in terms_of(found, "A") and "六个活动" not in set(found[found.edition == "B"].term)
+    assert "5个阶段25个步骤" in terms_of(found, "A", "borderline")
+
+
+@pytest.mark.parametrize("edition", ["A", "B"])
+def test_expansions_where_the_page_gives_them(found, edition):
+    spelled = found[(found.edition == edition) & (found.expansion_count > 0) & (found.source == "pattern")]
+    by_term = {r.term: (r.expansion, r.count_matches) for r in spelled.itertuples()}
+    assert by_term["五多"] == (["老旧小区多", "老年人口多", "租户多", "矛盾纠纷多", "开放式小区多"], True)
+    assert by_term["五勤"] == (["脑勤", "眼勤", "嘴勤", "手勤", "腿勤"], True)
+    assert by_term["三前"] == (["预判走在问题前", "服务走在需求前", "化解走在矛盾前"], True)
+
+
+def test_expansion_before_the_term(found):
+    commentary = found[(found.edition == "B") & (found.headline.str.startswith("“三剂良方”")) & (found.field == "body")]
+    rows = {r.term: r for r in commentary.itertuples()}
+    assert rows["三剂良方"].expansion == ["热线纾困", "居民自治", "单位共建"]
+    assert rows["三剂良方"].expansion_where == "before, in the same clause"
+    five = commentary[(commentary.term == "五多") & (commentary.expansion_count > 0)].iloc[0]
+    assert five.expansion_where == "before, leading to a dash" and five.count_matches
+
+
+def test_numbers_announced(found):
+    numbers = found.drop_duplicates("term").set_index("term").number.to_dict()
+    assert numbers["五多"] == "5" and numbers["一城两区三门户"] == "1+2+3" and numbers["三会一课"] == "3+1"
+    assert numbers["双报到"] == "2" and numbers["5个阶段25个步骤"] == "5+25"
+
+
+@pytest.mark.parametrize("phrase", ["一呼百应", "一等奖", "第二届", "104周年", "12名", "两次", "千头万绪"])
+def test_non_formulations_are_not_reported(found, phrase):
+    assert not found.term.str.contains(phrase).any()
+
+
+def test_rejected_candidates_are_shown_on_request(seed_articles):
+    everything = helpers.find_formulations(seed_articles, include_rejected=True)
+    rejected = everything[everything.label == "rejected"]
+    assert "千头万绪" in set(rejected.term)
+    assert rejected.reason.str.contains("dictionary").all()
+
+
+def test_borderline_cases_have_their_own_label(found):
+    borderline = found[found.label == "borderline"].drop_duplicates("term").set_index("term").reason
+    assert {"一线", "双向奔赴", "5个阶段25个步骤"} <= set(borderline.index)
+
+
+def test_formulations_written_by_the_test():
+    text = ("增强“四个意识”、坚定“四个自信”、做到“两个维护”。践行“三严三实”，推进“四下基层”——"
+            "宣传党的路线方针政策下基层、调查研究下基层、信访接待下基层、现场办公下基层。"
+            "党员要做到三严三实。推进“五个振兴”（产业振兴、人才振兴、文化振兴、生态振兴）。")
+    found = helpers.find_formulations(article_frame(text), known=None)
+    rows = found.groupby("term").first()
+    assert {"四个意识", "四个自信", "两个维护", "三严三实", "四下基层", "五个振兴"} <= set(rows.index)
+    assert (found.term == "三严三实").sum() == 2   # quoted and unquoted
+    assert rows.loc["四下基层", "expansion_count"] == 4 and rows.loc["四下基层", "count_matches"]
+    assert rows.loc["五个振兴", "expansion_count"] == 4 and rows.loc["五个振兴", "count_matches"] == False  # noqa: E712
+
+
+def test_known_list_teaches_the_kit(tmp_path):
+    known = tmp_path / "formulations.csv"
+    known.write_text("term,expansion,note\n十四五,第十四个五年规划,\n", encoding="utf-8")
+    body = "编制“十四五”规划，谋划十四五发展。"
+    alone = helpers.find_formulations(article_frame(body), known=None)
+    assert set(alone.label) <= {"borderline"}   # 十四五 is a word in jieba's dictionary
+    found = helpers.find_formulations(article_frame(body), known=known)
+    assert list(found.term) == ["十四五", "十四五"]
+    assert found.expansion.iloc[0] == ["第十四个五年规划"] and set(found.source) == {"known list"}
+
+
+def test_known_list_with_a_bad_header_is_named(tmp_path):
+    bad = tmp_path / "formulations.csv"
+    bad.write_text("word,meaning\n五多,x\n", encoding="utf-8")
+    with pytest.raises(helpers.PageError, match="formulations.csv: needs a header"):
+        helpers.read_known_formulations(bad)
+
+
+def test_summary_one_row_per_term(found):
+    summary = helpers.formulation_summary(found).set_index("term")
+    assert summary.loc["五多", "occurrences"] == 10  # 2 headlines + 8 in bodies and summary.loc["五多", "editions"] == ["A", "B"]
+    assert summary.loc["五多", "count_matches"]
+
+
+def test_parallel_slogans(seed_articles):
+    table = helpers.parallel_slogans(seed_articles)
+    for edition in "AB":
+        slogans = set(table[table.edition == edition].slogan.str.replace(r"[，、 ]", "|", regex=True))
+        assert {"以赛促学|以学促干", "以讲促学|以学促干", "以案为鉴|以案促改", "以声传情|以情动人"} <= slogans
+    assert set(table[table.slogan.str.contains("以赛促学")].pattern) == {"以X促Y"}
+
+
+def test_quoted_phrases_and_counts(seed_articles):
+    table = helpers.quoted_phrases(seed_articles)
+    per_edition = table.groupby(["phrase", "edition"])["count"].sum()
+    assert per_edition["小刘热线", "B"] > per_edition["小刘热线", "A"] > 5  # A lacks a passage
+    assert ("小板凳", "A") in per_edition.index and ("双向奔赴", "B") in per_edition.index
+    assert table.set_index("phrase").loc["五多", "is_formulation"].all()
+    assert not table.phrase.str.contains("，").any()
+
+
+def test_precision_and_recall_on_labelled_examples():
+    table = helpers.evaluate_formulations()
+    assert len(table) >= 25
+    assert table.attrs["precision"] >= 0.95 and table.attrs["recall"] >= 0.85
+    negatives = table[table.expected.str.len() == 0]
+    assert negatives.false_positives.sum() == 0 and len(negatives) >= 8
+
+
+def test_formulations_are_single_tokens(seed_articles, tmp_path):
+    tokens = helpers.tokenize(seed_articles, cache_file=tmp_path / "t.sqlite", progress=False)
+    found = helpers.find_formulations(seed_articles)
+    for term in set(found[found.label == "formulation"].term):
+        in_text = seed_articles.body.str.count(term).sum()
+        assert (tokens.token == term).sum() == in_text, term
+
+
+def test_expansion_table_puts_items_side_by_side(found):
+    table = helpers.expansion_table(found)
+    row = table[(table.edition == "A") & (table.term == "五勤")].iloc[0]
+    assert [row[f"item {i}"] for i in range(1, 6)] == ["脑勤", "眼勤", "嘴勤", "手勤", "腿勤"] and row.matches
+    three = table[(table.term == "三前")].iloc[0]
+    assert three["item 4"] == "" and three["item 3"] == "化解走在矛盾前"
