@@ -176,7 +176,7 @@ def load_pages(corpus="corpus", strict: bool = False) -> pd.DataFrame:
     (decoded, otherwise untouched). A file that cannot be used (missing, empty,
     binary, undecodable, duplicate page_id and edition) is skipped with a
     PageWarning naming it; ``strict=True`` raises :class:`PageError` instead.
-    The skipped files are also in ``pages.attrs["problems"]`` (a DataFrame).
+    The skipped files are also listed by :func:`load_problems`.
     """
     corpus = _resolve(corpus)
     if not corpus.is_dir():
@@ -237,13 +237,13 @@ def load_pages(corpus="corpus", strict: bool = False) -> pd.DataFrame:
                      "bytes": len(data), "metadata": origin, "text": text, "_abs": path})
     columns = MANIFEST_COLUMNS[1:] + ["path", "encoding", "sha256", "bytes", "metadata", "text"]
     pages = pd.DataFrame(rows, columns=columns).sort_values(["page_id", "edition"], ignore_index=True)
-    pages.attrs["problems"] = pd.DataFrame(problems, columns=["file", "problem"])
+    pages.attrs["problems"] = problems  # records, not a frame: attrs must survive pd.concat
     return pages
 
 
 def load_problems(pages: pd.DataFrame) -> pd.DataFrame:
     """The files :func:`load_pages` skipped, with the reason: columns file, problem."""
-    return pages.attrs.get("problems", pd.DataFrame(columns=["file", "problem"]))
+    return pd.DataFrame(pages.attrs.get("problems", []), columns=["file", "problem"])
 
 
 # --------------------------------------------------------------------------- cleaning
@@ -270,14 +270,18 @@ def _normalise_punctuation(text: str, fixes: Counter | None = None) -> str:
     return text
 
 
-def _join_lines(lines: list[str]) -> str:
-    """Join the lines of one block (two-space breaks): no space between Chinese, one between Latin words."""
-    out = ""
-    for line in lines:
+def _join_lines(lines: list[str], twins: list[str] | None = None):
+    """Join the lines of one block (two-space breaks): no space between Chinese, one between
+    Latin words. With ``twins`` (the same lines before punctuation was normalised, each as
+    long as its line) the twins are joined the same way and both texts are returned."""
+    out, twin_out = "", ""
+    for i, line in enumerate(lines):
         if out and re.search(r"[A-Za-z0-9]$", out) and re.match(r"[A-Za-z0-9]", line):
-            out += " "
+            out, twin_out = out + " ", twin_out + " "
         out += line
-    return out
+        if twins is not None:
+            twin_out += twins[i]
+    return out if twins is None else (out, twin_out)
 
 
 @dataclass
@@ -287,10 +291,13 @@ class _Block:
     gap: int                      # blank lines before the block
     level: int = 0                # markdown heading level, 0 for none
     kind: str = "body"
+    unnormalised: list[str] | None = None  # the lines before punctuation was normalised
     text: str = ""
+    raw_text: str = ""            # text with the file's own punctuation widths, same length as text
 
     def __post_init__(self):
-        self.text = _join_lines(self.lines)
+        self.unnormalised = self.unnormalised or list(self.lines)
+        self.text, self.raw_text = _join_lines(self.lines, self.unnormalised)
 
 
 def _split_blocks(text: str, fixes: Counter) -> list[_Block]:
@@ -300,14 +307,15 @@ def _split_blocks(text: str, fixes: Counter) -> list[_Block]:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     blocks: list[_Block] = []
     pending: list[str] = []
+    plain_pending: list[str] = []
     raw_pending: list[str] = []
     gap = 0
 
     def flush():
-        nonlocal pending, raw_pending, gap
+        nonlocal pending, plain_pending, raw_pending, gap
         if pending:
-            blocks.append(_Block("\n".join(raw_pending), pending, gap))
-            pending, raw_pending, gap = [], [], 0
+            blocks.append(_Block("\n".join(raw_pending), pending, gap, unnormalised=plain_pending))
+            pending, plain_pending, raw_pending, gap = [], [], [], 0
 
     for raw_line in text.split("\n"):
         if not raw_line.strip():
@@ -322,10 +330,11 @@ def _split_blocks(text: str, fixes: Counter) -> list[_Block]:
             flush()
             fixes["markdown heading markers removed"] += 1
             blocks.append(_Block(raw_line, [_normalise_punctuation(heading.group(2), fixes)], gap,
-                                 level=len(heading.group(1))))
+                                 level=len(heading.group(1)), unnormalised=[heading.group(2)]))
             gap = 0
             continue
         pending.append(_normalise_punctuation(line, fixes))
+        plain_pending.append(line)
         raw_pending.append(raw_line)
         if raw_line.endswith("  "):
             fixes["two-space line breaks joined"] += 1
@@ -398,7 +407,8 @@ def _rejoin_column_breaks(blocks: list[_Block], fixes: Counter) -> list[_Block]:
                 break
             out.extend(blocks[i:j])  # captions met on the way
             nxt = blocks[j]
-            block = _Block(block.raw + "\n" + nxt.raw, [_join_lines(block.lines + nxt.lines)], block.gap)
+            text, raw_text = _join_lines(block.lines + nxt.lines, block.unnormalised + nxt.unnormalised)
+            block = _Block(block.raw + "\n" + nxt.raw, [text], block.gap, unnormalised=[raw_text])
             fixes["column-break paragraphs rejoined"] += 1
             i = j + 1
         out.append(block)
@@ -454,7 +464,12 @@ class _Article:
     sections: list = field(default_factory=list)
     captions: list = field(default_factory=list)
     paragraphs: list = field(default_factory=list)
+    raw_paragraphs: list = field(default_factory=list)  # the same, with the file's punctuation widths
     expects_byline: bool = True
+
+    def add_paragraph(self, text: str, raw_text: str):
+        self.paragraphs.append(text)
+        self.raw_paragraphs.append(raw_text)
 
     def add_caption(self, text: str, fixes: Counter):
         credit = _PHOTO_CREDIT.search(text)
@@ -519,13 +534,13 @@ def _parse_page(text: str) -> _ParsedPage:
                 kicker = ""
             else:
                 current.sections.append(text_)
-                current.paragraphs.append(text_)
+                current.add_paragraph(text_, block.raw_text)
                 current.expects_byline = False
         elif current is None:
             current = _Article(headline="", kicker=kicker, expects_byline=False)
             articles.append(current)
             kind = "body"
-            current.paragraphs.append(text_)
+            current.add_paragraph(text_, block.raw_text)
         elif kind == "subtitle" and prev_kind == "heading" and not current.paragraphs:
             current.subtitle = text_
         elif kind == "byline" and current.expects_byline:
@@ -535,14 +550,15 @@ def _parse_page(text: str) -> _ParsedPage:
         elif kind == "caption":
             current.add_caption(text_, fixes)
         else:
+            raw_text = block.raw_text
             if not current.paragraphs and not current.byline:
                 dateline = _DATELINE.match(text_)
                 if dateline and dateline.end() < len(text_):
                     current.byline = dateline.group(1)
                     current.reporters.extend(_reporters(dateline.group(1)))
-                    text_ = text_[dateline.end():]
+                    text_, raw_text = text_[dateline.end():], raw_text[dateline.end():]
                     fixes["datelines separated from the body"] += 1
-            current.paragraphs.append(text_)
+            current.add_paragraph(text_, raw_text)
             current.expects_byline = False
         prev_kind = kind
     return _ParsedPage(articles, credits, labels, fixes, blocks)
@@ -577,7 +593,7 @@ def clean_text(text: str) -> str:
 
 ARTICLE_COLUMNS = ["page_id", "edition", "article_no", "headline", "subtitle", "kicker", "byline",
                    "reporters", "photographer", "sections", "captions", "body", "chars", "paragraphs",
-                   "truncated", "starts_mid_sentence"]
+                   "truncated", "starts_mid_sentence", "raw_body"]
 
 
 def _starts_mid_sentence(paragraph: str) -> bool:
@@ -595,7 +611,8 @@ def split_articles(pages: pd.DataFrame) -> pd.DataFrame:
     text, one paragraph per line, section headings included), chars (characters
     in the body, without line breaks), paragraphs, truncated (the body stops
     mid-sentence: the page cut it off), starts_mid_sentence (its first words
-    are missing). Page credits and column labels are not articles: see
+    are missing), raw_body (the body with the file's own punctuation widths,
+    character for character the same length as body). Page credits and column labels are not articles: see
     :func:`page_credits` and :func:`page_labels`.
 
     >>> arts = split_articles(load_pages())
@@ -616,6 +633,7 @@ def split_articles(pages: pd.DataFrame) -> pd.DataFrame:
                 "chars": len(body.replace("\n", "")), "paragraphs": len(art.paragraphs),
                 "truncated": bool(last_text) and not _ends_sentence(last_text),
                 "starts_mid_sentence": bool(art.paragraphs) and _starts_mid_sentence(art.paragraphs[0]),
+                "raw_body": "\n".join(art.raw_paragraphs),
             })
     return pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
 
@@ -627,7 +645,7 @@ def load_articles(corpus="corpus") -> pd.DataFrame:
     articles = split_articles(pages)
     meta = pages[["page_id", "edition", "paper", "date", "page_no"]]
     merged = articles.merge(meta, on=["page_id", "edition"], how="left")
-    merged.attrs["problems"] = load_problems(pages)
+    merged.attrs["problems"] = pages.attrs.get("problems", [])
     return merged
 
 

@@ -145,3 +145,8 @@ def test_seed_files_are_untouched_by_a_full_load(seed_pages):
     import hashlib
     for row in seed_pages.itertuples():
         assert hashlib.sha256((ROOT / row.path).read_bytes()).hexdigest() == row.sha256
+
+
+def test_loaded_frames_concatenate(seed_pages):
+    both = pd.concat([seed_pages, seed_pages], ignore_index=True)
+    assert len(both) == 2 * len(seed_pages)
