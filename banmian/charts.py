@@ -96,6 +96,21 @@ def word_cloud(frequencies: pd.DataFrame, max_words: int = 150, ax=None, seed: i
     return ax
 
 
+def export_text(text: str, name: str) -> str:
+    """Write plain text to ``output/texts/NAME.txt`` (UTF-8); returns the path, relative to the project."""
+    target = OUTPUT_DIR / "texts" / f"{name}.txt"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return _display_path(target)
+
+
+def html_escape(text: str) -> str:
+    """Page text made safe to put into HTML."""
+    import html
+
+    return html.escape(str(text))
+
+
 def export_csv(frame: pd.DataFrame, name: str) -> str:
     """Write a table to ``output/tables/NAME.csv`` as UTF-8 with BOM, so Excel shows the
     Chinese; list cells become "、"-joined text. Returns the path, relative to the project."""

@@ -14,7 +14,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-__all__ = ["align_editions", "compare_editions", "diff_html", "reconcile", "VARIANT_TYPES"]
+__all__ = ["align_editions", "compare_editions", "diff_html", "reconcile", "VARIANT_TYPES", "edition_overview",
+           "align_corpus", "compare_corpus", "diff_alignment_check"]
 
 VARIANT_TYPES = ["punctuation width", "punctuation", "paragraph break", "substitution", "insertion in a",
                  "insertion in b", "omitted block", "moved text"]
@@ -349,7 +350,7 @@ def _hint(core_a: str, core_b: str, reading_a: str, reading_b: str, corpus_text:
 
 
 def compare_editions(articles: pd.DataFrame, a: str, b: str, show_width: bool = False,
-                     hints: bool = True) -> pd.DataFrame:
+                     hints: bool = True, corpus: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every variant reading between editions ``a`` and ``b``: one row per variant.
 
     Articles are paired by :func:`align_editions` and their clean bodies compared, so
@@ -361,10 +362,13 @@ def compare_editions(articles: pd.DataFrame, a: str, b: str, show_width: bool = 
     [a|b] marked), pos_a, pos_b (offsets in each body), side, hint (the edition whose reading
     is likelier, or ""), hint_reason. Word-level variants are widened to whole words:
     县委负责人 / 县委书记, not 负 / 书. Hints come from jieba's dictionary and the corpus's own
-    frequencies, and are only hints.
+    frequencies (``corpus``, default ``articles``), and are only hints.
     """
+    return _compare(articles, a, b, show_width, hints, "\n".join((articles if corpus is None else corpus)["body"]))
+
+
+def _compare(articles: pd.DataFrame, a: str, b: str, show_width: bool, hints: bool, corpus_text: str) -> pd.DataFrame:
     pairs = align_editions(articles, a, b)
-    corpus_text = "\n".join(articles["body"])
     keyed = articles.set_index(["page_id", "edition", "article_no"])
     rows = []
     for pair in pairs.itertuples(index=False):
@@ -462,3 +466,61 @@ def reconcile(articles: pd.DataFrame, a: str, b: str, base: str | None = None) -
             text = text[:start] + mark + text[end:]
         rows.append({"page_id": pair.page_id, "headline": pair.headline_a, "text": text})
     return pd.DataFrame(rows, columns=["page_id", "headline", "text"])
+
+
+# --------------------------------------------------------------------------- whole corpus
+
+def edition_overview(articles: pd.DataFrame) -> pd.DataFrame:
+    """One row per page: its editions, and whether (and as which pair) the kit compares them."""
+    rows = []
+    for page_id, page in articles.groupby("page_id", sort=True):
+        editions = sorted(page["edition"].unique())
+        if len(editions) == 1:
+            note = "single edition: nothing to compare"
+        elif len(editions) == 2:
+            note = f"compared as a = {editions[0]}, b = {editions[1]}"
+        else:
+            note = (f"{len(editions)} editions: {editions[0]} and {editions[1]} compared; "
+                    "call compare_editions for the others")
+        rows.append({"page_id": page_id, "editions": editions, "articles": len(page), "note": note})
+    return pd.DataFrame(rows, columns=["page_id", "editions", "articles", "note"])
+
+
+def _each_comparable_page(articles: pd.DataFrame, compare) -> pd.DataFrame:
+    frames = []
+    for row in edition_overview(articles).itertuples(index=False):
+        if len(row.editions) >= 2:
+            a, b = row.editions[:2]
+            frame = compare(articles[articles["page_id"] == row.page_id], a, b)
+            frames.append(frame.assign(edition_a=a, edition_b=b))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def align_corpus(articles: pd.DataFrame) -> pd.DataFrame:
+    """:func:`align_editions` for every page with two or more editions (its first two
+    labels as a and b, named in columns edition_a and edition_b)."""
+    return _each_comparable_page(articles, align_editions)
+
+
+def compare_corpus(articles: pd.DataFrame, show_width: bool = False) -> pd.DataFrame:
+    """:func:`compare_editions` for every page with two or more editions; hints draw on
+    the whole corpus."""
+    corpus_text = "\n".join(articles["body"])
+    return _each_comparable_page(articles, lambda page, a, b: _compare(page, a, b, show_width, True, corpus_text))
+
+
+def diff_alignment_check(text_a: str, text_b: str) -> pd.DataFrame:
+    """How many characters each diff method aligns between two texts: RapidFuzz's LCS (what
+    the kit uses), difflib with autojunk on (its default) and off. Fewer aligned characters
+    means more spurious edits; difflib's autojunk drops frequent characters (的, 社, 区 …)
+    from matching in texts over 200 characters."""
+    from difflib import SequenceMatcher
+
+    rows = [{"method": "rapidfuzz LCS (the kit)", "aligned": _lcs(text_a, text_b)}]
+    for autojunk in (True, False):
+        matcher = SequenceMatcher(None, text_a, text_b, autojunk=autojunk)
+        rows.append({"method": f"difflib, autojunk={autojunk}",
+                     "aligned": sum(block.size for block in matcher.get_matching_blocks())})
+    table = pd.DataFrame(rows)
+    table["share_of_shorter"] = (table["aligned"] / max(1, min(len(text_a), len(text_b)))).round(3)
+    return table

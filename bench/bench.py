@@ -1,6 +1,7 @@
-"""Benchmark: the kit's segmentation against plain jieba, and reruns against the cache.
+"""Benchmark: comparing editions (by length, and 1,000 page pairs), and the kit's
+segmentation against plain jieba, with reruns against the cache.
 
-    python bench/bench.py [--chars 5000000]
+    python bench/bench.py [--chars 5000000] [--only comparison|segmentation]
 
 Prints figures, never asserts them. The corpus is generated from the seed articles: their
 paragraphs are shuffled into new articles of the same length, so it is large but
@@ -45,7 +46,7 @@ def timed(label, func, repeat=1):
         start = time.perf_counter()
         result = func()
         best = min(best, time.perf_counter() - start)
-    print(f"  {label:<58} {best:8.2f} s" + (f"  (best of {repeat})" if repeat > 1 else ""))
+    print(f"  {label:<58} {best:8.3f} s" + (f"  (best of {repeat})" if repeat > 1 else ""))
     return result, best
 
 
@@ -54,17 +55,62 @@ def fresh_cache_tokenize(corpus, workers):
         return helpers.tokenize(corpus, cache_file=Path(tmp) / "tokens.sqlite", workers=workers, progress=False)
 
 
+def edited_copy(text: str, rng: random.Random, edits: int) -> str:
+    """A second 'edition': ``edits`` one-character substitutions and a dropped paragraph."""
+    chars = list(text)
+    for position in rng.sample(range(len(chars)), k=min(edits, len(chars))):
+        if not chars[position].isspace():
+            chars[position] = "某"
+    paragraphs = "".join(chars).split("\n")
+    if len(paragraphs) > 2:
+        paragraphs.pop(rng.randrange(len(paragraphs)))
+    return "\n".join(paragraphs)
+
+
+def edition_pair(seeds: pd.DataFrame, chars: int, rng: random.Random, page: str) -> pd.DataFrame:
+    paragraphs = [p for body in seeds.body for p in body.split("\n") if len(p) > 20]
+    rows = []
+    for article_no in range(1, 4):
+        body = ""
+        while len(body) < chars // 3:
+            body += rng.choice(paragraphs) + "\n"
+        body = body.strip()
+        for edition, text in (("A", body), ("B", edited_copy(body, rng, max(1, len(body) // 500)))):
+            rows.append({"page_id": page, "edition": edition, "article_no": article_no, "headline": f"{page}-{article_no}",
+                         "body": text, "raw_body": text, "sections": [], "chars": len(text)})
+    return pd.DataFrame(rows)
+
+
+def bench_comparison(seeds: pd.DataFrame) -> None:
+    rng = random.Random(7)
+    print("\ncomparing editions (each page: 3 articles, about 1 substitution per 500 characters, one paragraph dropped)")
+    helpers.compare_editions(edition_pair(seeds, 3000, rng, "warm-up"), "A", "B")  # loads jieba once
+    for chars in (1_000, 2_500, 5_000, 10_000, 20_000):
+        pair = edition_pair(seeds, chars, rng, f"p{chars}")
+        (found, seconds) = timed(f"one page pair of {chars:,} characters per edition",
+                                 lambda: helpers.compare_editions(pair, "A", "B"), repeat=3)
+    pages = pd.concat([edition_pair(seeds, 3_000, rng, f"page{i:04d}") for i in range(1000)], ignore_index=True)
+    variants, seconds = timed("1,000 page pairs of 3,000 characters (compare_corpus)",
+                              lambda: helpers.compare_corpus(pages))
+    print(f"    {len(variants):,} variants, {seconds / 1000 * 1000:.1f} ms per page pair")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--chars", type=int, default=5_000_000)
+    parser.add_argument("--only", choices=["segmentation", "comparison"], help="run one part only")
     args = parser.parse_args(argv)
+    seeds = helpers.load_articles(ROOT / "corpus")
+    if args.only != "segmentation":
+        bench_comparison(seeds)
+    if args.only == "comparison":
+        return
     import jieba
 
     jieba.setLogLevel(60)
-    seeds = helpers.load_articles(ROOT / "corpus")
     corpus = synthetic_articles(seeds, args.chars)
     chars = int(corpus.body.str.len().sum())
-    print(f"corpus: {len(corpus)} articles, {chars:,} characters (generated from the seed pages: repetitive)")
+    print(f"\nsegmentation corpus: {len(corpus)} articles, {chars:,} characters (generated from the seed pages: repetitive)")
 
     def plain_jieba():
         plain = jieba.Tokenizer()

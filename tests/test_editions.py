@@ -128,3 +128,20 @@ def test_reconciled_text_fills_gaps_and_marks_variants(seed_articles):
     assert "将政治标准放在首位，通过日常培养" in text   # A's own text kept
     text_b = "\n".join(helpers.reconcile(seed_articles, "A", "B", base="B").text)
     assert "〔补 A：位，通过日常培养" in text_b
+
+
+def test_corpus_wide_comparison_covers_every_page_with_two_editions(seed_articles):
+    extra = seed_articles[seed_articles.edition == "A"].assign(page_id="lonely-page")
+    corpus = pd.concat([seed_articles, extra], ignore_index=True)
+    overview = helpers.edition_overview(corpus).set_index("page_id")
+    assert overview.loc["lonely-page", "note"] == "single edition: nothing to compare"
+    variants = helpers.compare_corpus(corpus)
+    assert set(variants.page_id) == {"yuncheng-2025-06-party"}
+    assert set(variants.edition_a) == {"A"} and set(variants.edition_b) == {"B"}
+    assert len(helpers.align_corpus(corpus)) == 7
+
+
+def test_diff_alignment_check_counts_aligned_characters():
+    table = helpers.diff_alignment_check("社区的居民的党员", "社区居民的党员").set_index("method")
+    assert table.loc["rapidfuzz LCS (the kit)", "aligned"] == 7
+    assert set(table.index) == {"rapidfuzz LCS (the kit)", "difflib, autojunk=True", "difflib, autojunk=False"}
