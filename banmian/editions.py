@@ -367,15 +367,21 @@ def compare_editions(articles: pd.DataFrame, a: str, b: str, show_width: bool = 
     return _compare(articles, a, b, show_width, hints, "\n".join((articles if corpus is None else corpus)["body"]))
 
 
+def _lone_article(pair, keyed: pd.DataFrame, a: str, b: str) -> tuple[str, str, str]:
+    """(side, edition, body) of an article that only one edition has."""
+    side = "a" if pair.status.endswith("in a") else "b"
+    edition = a if side == "a" else b
+    number = pair.article_no_a if side == "a" else pair.article_no_b
+    return side, edition, keyed.loc[(pair.page_id, edition, number), "body"]
+
+
 def _compare(articles: pd.DataFrame, a: str, b: str, show_width: bool, hints: bool, corpus_text: str) -> pd.DataFrame:
     pairs = align_editions(articles, a, b)
     keyed = articles.set_index(["page_id", "edition", "article_no"])
     rows = []
     for pair in pairs.itertuples(index=False):
         if pair.status != "in both":
-            side = "a" if pair.status.endswith("in a") else "b"
-            number = pair.article_no_a if side == "a" else pair.article_no_b
-            body = keyed.loc[(pair.page_id, a if side == "a" else b, number), "body"]
+            side, _, body = _lone_article(pair, keyed, a, b)
             rows.append({"page_id": pair.page_id, "headline": pair.headline_a or pair.headline_b,
                          "type": "omitted block", "side": side, "text_a": body if side == "a" else "",
                          "text_b": body if side == "b" else "", "pos_a": 0, "pos_b": 0,
@@ -440,10 +446,7 @@ def reconcile(articles: pd.DataFrame, a: str, b: str, base: str | None = None) -
     rows = []
     for pair in pairs.itertuples(index=False):
         if pair.status != "in both":
-            side = "a" if pair.status.endswith("in a") else "b"
-            number = pair.article_no_a if side == "a" else pair.article_no_b
-            body = keyed.loc[(pair.page_id, a if side == "a" else b, number), "body"]
-            edition = a if side == "a" else b
+            _, edition, body = _lone_article(pair, keyed, a, b)
             text = body if edition == base else f"〔补 {other}：{body}〕"
             rows.append({"page_id": pair.page_id, "headline": pair.headline_a or pair.headline_b, "text": text})
             continue
