@@ -20,4 +20,3 @@ from banmian.editions import *  # noqa: F401,F403
 from banmian.pages import *  # noqa: F401,F403
 from banmian.slogans import *  # noqa: F401,F403
 from banmian.terms import *  # noqa: F401,F403
-from banmian.pages import CACHE_DIR, OUTPUT_DIR, ROOT, PageError, PageWarning  # noqa: F401

@@ -8,6 +8,9 @@ import pandas as pd
 
 from .pages import OUTPUT_DIR, ROOT, _display_path
 
+__all__ = ["SHIPPED_FONT", "font_path", "setup_fonts", "save_figure", "plot_article_lengths", "plot_top_terms",
+           "word_cloud", "export_text", "export_csv", "html_escape"]
+
 SHIPPED_FONT = ROOT / "fonts" / "NotoSansSC-Regular.otf"
 
 

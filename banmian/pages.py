@@ -13,6 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
+__all__ = ["ROOT", "OUTPUT_DIR", "CACHE_DIR", "MANIFEST_NAME", "MANIFEST_COLUMNS", "ARTICLE_COLUMNS",
+           "PageError", "PageWarning", "decode_page", "infer_metadata", "load_pages", "load_problems",
+           "clean_text", "split_articles", "load_articles", "page_credits", "page_labels", "cleaning_report",
+           "cleaning_examples", "corpus_summary", "reporter_counts"]
+
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_DIR = ROOT / "output"
 CACHE_DIR = ROOT / ".cache"
