@@ -209,32 +209,38 @@ def _expansion_before(text: str, start: int, announced: int | None) -> tuple[lis
 
 
 def _occurrences(text: str, known: set[str]):
-    """Yield (term, start, end_with_quote, quoted, in_enumeration, source) for one text."""
-    seen = set()
+    """Yield (term, start, end_with_quote, quoted, in_enumeration, source) for one text;
+    a stretch of text already taken by one candidate is not a candidate again."""
+    taken: set[int] = set()
+
+    def take(start, length):
+        taken.update(range(start, start + length))
+
     for m in _QUOTED.finditer(text):
-        content = m.group(1)
-        parts = content.split("、")
-        enumeration = len(parts) > 1
+        parts = m.group(1).split("、")
         offset = m.start(1)
         for part in parts:
-            if part and (part, offset) not in seen:
-                seen.add((part, offset))
-                yield part, offset, (m.end() if part == parts[-1] else offset + len(part)), True, enumeration, \
+            if part:
+                take(offset, len(part) + 1)
+                yield part, offset, (m.end() if part == parts[-1] else offset + len(part)), True, len(parts) > 1, \
                     "known list" if part in known else "pattern"
             offset += len(part) + 1
     for pattern in (_UNQUOTED_MULTI, _ARABIC_MULTI, _UNQUOTED_MEASURE):
         for m in pattern.finditer(text):
-            if not any(s <= m.start() < s + len(t) + 1 for t, s in seen):
-                seen.add((m.group(), m.start()))
+            if m.start() not in taken:
+                take(m.start(), len(m.group()))
                 yield m.group(), m.start(), m.end(), False, False, "pattern"
     for term in known:
         for m in re.finditer(re.escape(term), text):
-            if not any(s <= m.start() < s + len(t) for t, s in seen):
-                seen.add((term, m.start()))
+            if m.start() not in taken:
+                take(m.start(), len(term))
                 yield term, m.start(), m.end(), False, False, "known list"
 
 
-def _find_in_text(text: str, known: dict[str, str], include_rejected: bool) -> list[dict]:
+def _find_in_text(text: str, known: dict[str, str], include_rejected: bool,
+                  expansions: bool = True) -> list[dict]:
+    """Findings in one text; ``expansions=False`` only looks for the items where they can
+    change the label (an unquoted count phrase spelled out right after it)."""
     rows = []
     for term, start, end, quoted, enumeration, source in _occurrences(text, set(known)):
         verdict = _classify_term(term, quoted, enumeration)
@@ -246,8 +252,8 @@ def _find_in_text(text: str, known: dict[str, str], include_rejected: bool) -> l
         numbers = _announced(term)
         total = sum(numbers) if numbers else None
         countable = total is not None and total <= 20  # 千万工程: magnitudes, not a count of items
-        items, where = _expansion_after(text, end)
-        if not items:
+        items, where = _expansion_after(text, end) if expansions or label == "rejected" else ([], "")
+        if not items and expansions:
             items, where = _expansion_before(text, start - (1 if quoted else 0), total if countable else None)
         if label == "rejected" and items and where.startswith("after") and len(items) == total:
             label, reason = "formulation", "spelled out right after it"  # 两个维护：…、…

@@ -21,7 +21,6 @@ from .pages import CACHE_DIR, PageError, _display_path, _resolve
 __all__ = ["TOKEN_COLUMNS", "read_userdict", "protected_terms", "stopword_list", "tokenize", "compare_segmentation",
            "term_frequencies", "keywords", "compare_keywords", "keyness", "collocations", "kwic"]
 
-SEGMENTER_VERSION = "1"  # bump when the way tokens are made changes: old cache entries then never match
 TOKEN_COLUMNS = ["page_id", "edition", "article_no", "position", "token", "pos", "is_stopword", "filtered_by"]
 _ARTICLE_KEY = ["page_id", "edition", "article_no"]
 _NUMERAL = "一二三四五六七八九十两双百千万"
@@ -57,26 +56,34 @@ def read_userdict(path="corpus/userdict.txt") -> list[tuple[str, int | None, str
     return entries
 
 
+def _text_terms(text: str) -> list[str]:
+    """Numbered formulations in one text by the kit's rules, Arabic-digit ones left out."""
+    from .slogans import _find_in_text
+
+    found = {m for m in _QUOTED_NUMBERED.findall(text)}
+    found.update(row["term"] for row in _find_in_text(text, {}, False, expansions=False))
+    return sorted(t for t in found if 2 <= len(t) <= 8 and not re.search(r"\d", t))
+
+
+def _known_terms(known) -> list[str]:
+    from .slogans import read_known_formulations
+
+    return list(read_known_formulations(known)["term"]) if known else []
+
+
 def protected_terms(texts, known="corpus/formulations.csv") -> list[str]:
     """Numbered formulations in the texts (“五多”, “三会一课”, “千万工程” …, found by
     :func:`find_formulations`'s rules, plus every quoted term with a number and the terms of
-    ``corpus/formulations.csv``) that segmentation must keep whole; :func:`tokenize` adds them
-    to the dictionary. Terms written with Arabic digits are left to jieba.
+    ``corpus/formulations.csv`` that occur) that segmentation must keep whole; :func:`tokenize`
+    adds them to the dictionary. Terms written with Arabic digits are left to jieba.
 
     >>> protected_terms(["作为典型的“五多”社区，落实“三会一课”"], known=None)
     ['三会一课', '五多']
     """
-    from .slogans import _find_in_text, read_known_formulations
-
-    known_map = {}
-    if known:
-        table = read_known_formulations(known)
-        known_map = dict(zip(table["term"], table["expansion"]))
-    found = set()
-    for text in texts:
-        found.update(m for m in _QUOTED_NUMBERED.findall(text) if 2 <= len(m) <= 8)
-        found.update(row["term"] for row in _find_in_text(text, known_map, False))
-    return sorted(t for t in found if 2 <= len(t) <= 8 and not re.search(r"\d", t))
+    texts = list(texts)
+    found = {t for text in texts for t in _text_terms(text)}
+    found.update(t for t in _known_terms(known) if any(t in text for text in texts))
+    return sorted(found)
 
 
 def _read_word_list(path) -> set[str]:
@@ -150,16 +157,36 @@ class _Segmenter:
         return {"w": words, "t": [tag_of[w] for w in words]}
 
 
-def _dictionary_entries(texts, userdict) -> list[tuple]:
+def _dictionary_entries(texts, userdict, cache: "_TokenCache | None" = None) -> list[tuple]:
+    """The user dictionary plus every protected term of the texts (found once per text and
+    kept in the cache, so a rerun only reads new texts)."""
+    texts = list(texts)
     entries = read_userdict(userdict) if userdict else []
+    if cache is None:
+        terms = protected_terms(texts)
+    else:
+        keys = [hashlib.sha256((_code_version() + text).encode("utf-8")).hexdigest() for text in texts]
+        per_text = cache.get_many(set(keys), table="terms")
+        new = {key: _text_terms(text) for key, text in zip(keys, texts) if key not in per_text}
+        cache.put_many(new, table="terms")
+        per_text.update(new)
+        terms = {t for key in keys for t in per_text[key]}
+        terms.update(t for t in _known_terms("corpus/formulations.csv") if any(t in text for text in texts))
     known = {w for w, _, _ in entries}
-    entries += [(term, None, "nz") for term in protected_terms(texts) if term not in known]
-    return entries
+    return entries + [(term, None, "nz") for term in sorted(terms) if term not in known]
+
+
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    """The kit's segmentation and slogan code, so that a cache entry made by other code never matches."""
+    here = Path(__file__).parent
+    code = b"".join((here / name).read_bytes() for name in ("terms.py", "slogans.py"))
+    return hashlib.sha256(code).hexdigest()[:16]
 
 
 def _cache_key(text: str, entries) -> str:
     relevant = sorted(e for e in entries if e[0] in text)
-    payload = json.dumps([SEGMENTER_VERSION, _jieba_version(), text, relevant], ensure_ascii=False)
+    payload = json.dumps([_code_version(), _jieba_version(), text, relevant], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -239,7 +266,7 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
     """
     cache = _TokenCache(Path(cache_file) if cache_file else CACHE_DIR / "tokens.sqlite")
     bodies = list(articles["body"])
-    entries = _dictionary_entries(bodies, userdict)
+    entries = _dictionary_entries(bodies, userdict, cache)
     keys = [_cache_key(text, entries) for text in bodies]
     segmented = cache.get_many(set(keys))
     missing = {key: text for key, text in zip(keys, bodies) if key not in segmented}
@@ -283,20 +310,21 @@ class _TokenCache:
 
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path, timeout=60)
-        self.db.execute("CREATE TABLE IF NOT EXISTS tokens (key TEXT PRIMARY KEY, value TEXT)")
+        for table in ("tokens", "terms"):  # segmentations; protected terms found in each text
+            self.db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value TEXT)")
 
-    def get_many(self, keys) -> dict:
+    def get_many(self, keys, table: str = "tokens") -> dict:
         keys, found = list(keys), {}
         for i in range(0, len(keys), 500):
             batch = keys[i:i + 500]
-            rows = self.db.execute(f"SELECT key, value FROM tokens WHERE key IN ({','.join('?' * len(batch))})",
+            rows = self.db.execute(f"SELECT key, value FROM {table} WHERE key IN ({','.join('?' * len(batch))})",
                                    batch)
             found.update((k, json.loads(v)) for k, v in rows)
         return found
 
-    def put_many(self, items: dict) -> None:
+    def put_many(self, items: dict, table: str = "tokens") -> None:
         with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO tokens VALUES (?, ?)",
+            self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)",
                                 ((k, json.dumps(v, ensure_ascii=False)) for k, v in items.items()))
 
 
