@@ -375,8 +375,9 @@ def _lone_article(pair, keyed: pd.DataFrame, a: str, b: str) -> tuple[str, str, 
     return side, edition, keyed.loc[(pair.page_id, edition, number), "body"]
 
 
-def _compare(articles: pd.DataFrame, a: str, b: str, show_width: bool, hints: bool, corpus_text: str) -> pd.DataFrame:
-    pairs = align_editions(articles, a, b)
+def _compare(articles: pd.DataFrame, a: str, b: str, show_width: bool, hints: bool, corpus_text: str,
+             pairs: pd.DataFrame | None = None) -> pd.DataFrame:
+    pairs = align_editions(articles, a, b) if pairs is None else pairs
     keyed = articles.set_index(["page_id", "edition", "article_no"])
     rows = []
     for pair in pairs.itertuples(index=False):
@@ -440,8 +441,8 @@ def reconcile(articles: pd.DataFrame, a: str, b: str, base: str | None = None) -
     headline, text."""
     base = base or a
     other = b if base == a else a
-    variants = compare_editions(articles, a, b)
     pairs = align_editions(articles, a, b)
+    variants = _compare(articles, a, b, show_width=False, hints=False, corpus_text="", pairs=pairs)
     keyed = articles.set_index(["page_id", "edition", "article_no"])
     rows = []
     for pair in pairs.itertuples(index=False):

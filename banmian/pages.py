@@ -354,7 +354,7 @@ def _split_blocks(text: str, fixes: Counter) -> list[_Block]:
 _CREDIT_ROLE = re.compile(r"(本\s*版\s*责\s*编|责\s*任\s*编\s*辑|责\s*编|美\s*编|校\s*对|审\s*读|版\s*式|"
                           r"排\s*版|组\s*版|编\s*辑|本\s*版\s*摄\s*影)")
 _COLUMN_LABEL = re.compile(rf"^[A-Z][A-Z0-9 &'’.-]{{1,30}}\s*[{_HAN}]{{0,10}}$")
-_CAPTION_START = re.compile(rf"^(图为|图[:：]|[上下左右中]图|图片[:：]|图\d|[（(]资料图片[）)])")
+_CAPTION_START = re.compile(r"^(图为|图[:：]|[上下左右中]图|图片[:：]|图\d|[（(]资料图片[）)])")
 _PHOTO_CREDIT = re.compile(rf"(?:[{_HAN}]{{2,5}}发\s*)?[（(]?\s*(?:(?:本报)?(?:记者|通讯员)\s*)?"
                            rf"([{_HAN}]{{2,4}}(?:[\s、][{_HAN}]{{2,4}})*)\s?摄(?:影)?\s*[）)]?\s*$")
 _BYLINE = re.compile(rf"^(本报(?:特约|见习)?记者|记者|通讯员|文[/／]?)\s*([{_HAN}\s、，,]+)$")

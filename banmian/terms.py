@@ -8,7 +8,6 @@ import math
 import os
 import re
 import unicodedata
-from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from itertools import chain

@@ -7,7 +7,6 @@ import pytest
 
 import helpers
 from banmian import charts
-from conftest import ROOT
 
 FUNCTION_WORDS = {"的", "了", "和", "是", "在", "我们", "一个", "这个", "进行", "以及", "他们", "这些"}
 
