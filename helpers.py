@@ -19,4 +19,5 @@ from banmian.charts import *  # noqa: F401,F403
 from banmian.editions import *  # noqa: F401,F403
 from banmian.pages import *  # noqa: F401,F403
 from banmian.slogans import *  # noqa: F401,F403
+from banmian.sources import *  # noqa: F401,F403
 from banmian.terms import *  # noqa: F401,F403

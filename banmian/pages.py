@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["ROOT", "OUTPUT_DIR", "CACHE_DIR", "MANIFEST_NAME", "MANIFEST_COLUMNS", "ARTICLE_COLUMNS",
+__all__ = ["ROOT", "OUTPUT_DIR", "CACHE_DIR", "MANIFEST_NAME", "MANIFEST_COLUMNS", "ARTICLE_COLUMNS", "LAYOUTS",
            "PageError", "PageWarning", "decode_page", "infer_metadata", "load_pages", "load_problems",
-           "clean_text", "split_articles", "load_articles", "page_credits", "page_labels", "cleaning_report",
+           "clean_text", "decide_layouts", "split_articles", "page_credits", "page_labels", "cleaning_report",
            "cleaning_examples", "corpus_summary", "reporter_counts"]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +25,10 @@ CACHE_DIR = ROOT / ".cache"
 MANIFEST_NAME = "pages.csv"
 MANIFEST_COLUMNS = ["file", "page_id", "edition", "paper", "date", "page_no", "source"]
 PAGE_SUFFIXES = {".txt", ".md"}
+TABLE_SUFFIXES = {".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".xlsx", ".xls", ".parquet"}
+# How a file is split: "page" (several articles), "article" (one article per file); empty = decided by the kit.
+LAYOUTS = ("page", "article")
+PAGE_COLUMNS = MANIFEST_COLUMNS[1:] + ["layout", "position", "path", "encoding", "sha256", "bytes", "metadata", "text"]
 # Files in corpus/ that configure the kit rather than hold a page.
 RESERVED_NAMES = {MANIFEST_NAME, "README.md", "userdict.txt", "stopwords_extra.txt", "formulations.csv"}
 DEFAULT_EDITION = "A"
@@ -148,44 +152,109 @@ def _read_manifest(manifest: Path) -> list[dict]:
         return rows
 
 
-def infer_metadata(path) -> dict:
-    """Metadata for a page file that has no row in the manifest, read from its name.
+_DATE_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.年/]?(\d{1,2})[-_.月/]?(\d{1,2})日?(?!\d)")
+_ARTICLE_POSITION = re.compile(r"(?<!\d)(?:19|20)\d{6}[-_](\d{1,3})[-_](\d{1,3})$")
+_PAGE_IN_NAME = re.compile(r"第\s*(\d{1,3})\s*版|(?:^|[-_ ])[pP](?:age)?[-_]?(\d{1,3})(?![\d])|(\d{1,3})版")
+_EDITION_SUFFIX = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,11}$")
 
-    ``PAGEID.EDITION.txt`` gives both (``ycrb-2025-06-20-p3.B.txt``); a name
-    without a dot-suffix is one edition, ``A``. A date written as 2025-06-20 or
-    20250620 anywhere in the name becomes the ``date``.
 
-    >>> infer_metadata("ycrb-20250620-p3.B.txt")["edition"]
-    'B'
+def _date_in(text: str) -> str:
+    """The first real calendar date in a name: 20200119, 2020-01-19, 2020.01.17, 2020年1月17日."""
+    import datetime
+
+    for match in _DATE_IN_NAME.finditer(text):
+        year, month, day = map(int, match.groups())
+        try:
+            return datetime.date(year, month, day).isoformat()
+        except ValueError:
+            continue
+    return ""
+
+
+def infer_metadata(path, root=None) -> dict:
+    """Metadata for a page file that has no row in the manifest, read from its path.
+
+    ``PAGEID.EDITION.txt`` gives both (``ycrb-2025-06-20-p3.B.txt``; the edition is a
+    short label starting with a letter); any other name is edition ``A``. A date
+    (2025-06-20, 20250620, 2020.01.17, 2020年1月17日) in the name, or else in the
+    folders above it, becomes ``date``; 第2版, ``p2`` or a crawl's ``YYYYMMDD-PP-NN``
+    give ``page_no`` (and NN the ``position`` of the article on its page).
+
+    >>> meta = infer_metadata("2020年1月/20200119/20200119-02-03.txt")
+    >>> meta["date"], meta["page_no"], meta["position"]
+    ('2020-01-19', '2', '3')
+    >>> infer_metadata("人民日报 2020.01.17 第1版.txt")["edition"], infer_metadata("ycrb-20250620-p3.B.txt")["edition"]
+    ('A', 'B')
     """
-    stem = Path(path).stem
+    path = Path(path)
+    stem = path.stem
     page_id, dot, edition = stem.rpartition(".")
-    if not dot or not page_id or not edition:
+    if not dot or not page_id or not _EDITION_SUFFIX.match(edition):
         page_id, edition = stem, DEFAULT_EDITION
-    date = re.search(r"(\d{4})-?(\d{2})-?(\d{2})", stem)
-    return {"page_id": page_id, "edition": edition, "paper": "", "page_no": "", "source": "",
-            "date": "-".join(date.groups()) if date else ""}
+    folders = path.parent.relative_to(root).parts if root is not None and path.is_relative_to(root) else path.parent.parts
+    date = _date_in(stem) or next((d for d in map(_date_in, reversed(folders)) if d), "")
+    page_no = position = ""
+    crawl = _ARTICLE_POSITION.search(page_id)
+    if crawl:
+        page_no, position = str(int(crawl.group(1))), str(int(crawl.group(2)))
+    else:
+        named = _PAGE_IN_NAME.search(page_id)
+        if named:
+            page_no = str(int(next(g for g in named.groups() if g)))
+    return {"page_id": page_id, "edition": edition, "paper": "", "page_no": page_no, "source": "",
+            "date": date, "position": position}
 
 
-def load_pages(corpus="corpus", strict: bool = False) -> pd.DataFrame:
-    """Load every page of a corpus folder: one row per page file.
+def _inside(path: Path, folders) -> bool:
+    return any(path.is_relative_to(folder) for folder in folders)
+
+
+def _walk(folder: Path, problem):
+    """Every file under ``folder``, sorted, skipping hidden folders; symbolic links to folders
+    are not followed (no loops); broken links are reported."""
+    import os
+
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__")))
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if name.startswith("."):
+                continue
+            if path.is_symlink() and not path.exists():
+                problem(_display_path(path), "broken symbolic link; skipped")
+                continue
+            found.append(path)
+    return found
+
+
+def load_pages(corpus="corpus", strict: bool = False, allow_outside: bool = False) -> pd.DataFrame:
+    """Load every page of a corpus folder (searched recursively) or one page file: one row per file.
 
     Pages are listed in ``corpus/pages.csv`` (columns file, page_id, edition, paper,
-    date, page_no, source; ``file`` is relative to the corpus folder and may point
-    elsewhere, e.g. ``../seeds/…``). A ``.txt``/``.md`` file dropped into the folder
-    without a row is loaded too, with metadata inferred from its name
-    (:func:`infer_metadata`) and a :class:`PageWarning` saying so.
+    date, page_no, source, and optionally layout; ``file`` is relative to the corpus
+    folder and may point elsewhere inside the project, e.g. ``../seeds/…``). Every
+    ``.txt``/``.md`` file in the folder or its subfolders without a row is loaded too,
+    with metadata inferred from its path (:func:`infer_metadata`), and a :class:`PageWarning`
+    says so. A manifest row or a symbolic link that leads outside the corpus and project
+    folders is refused with a warning unless ``allow_outside=True``: a corpus received
+    from someone else must not pull private files into a shared notebook.
 
-    Columns: page_id, edition, paper, date, page_no, source, path, encoding,
-    sha256, bytes, metadata ("manifest" or "inferred from file name"), text
-    (decoded, otherwise untouched). A file that cannot be used (missing, empty,
-    binary, undecodable, duplicate page_id and edition) is skipped with a
-    PageWarning naming it; ``strict=True`` raises :class:`PageError` instead.
-    The skipped files are also listed by :func:`load_problems`.
+    Columns: page_id, edition, paper, date, page_no, source, layout (from the manifest,
+    else empty: decided when splitting), position, path, encoding, sha256, bytes,
+    metadata ("manifest" or "inferred from file name"), text (decoded, otherwise
+    untouched). A file that cannot be used (missing, empty, binary, undecodable,
+    duplicate page_id and edition) is skipped with a PageWarning naming it;
+    ``strict=True`` raises :class:`PageError` instead. The skipped files are listed by
+    :func:`load_problems`; article tables found in the folder (CSV, JSON …) are listed
+    in ``pages.attrs["tables"]`` for :func:`helpers.load_articles`.
     """
-    corpus = _resolve(corpus)
-    if not corpus.is_dir():
-        raise PageError(corpus, "corpus folder not found")
+    source = _resolve(corpus)
+    if not source.exists():
+        raise PageError(source, "corpus folder or file not found")
+    single = source.is_file()
+    folder = source.parent if single else source
+    allowed = [folder.resolve(), ROOT]
     problems: list[dict] = []
 
     def problem(file, text):
@@ -196,53 +265,86 @@ def load_pages(corpus="corpus", strict: bool = False) -> pd.DataFrame:
 
     entries = []  # (path, metadata dict, origin)
     named_in_bad_rows = set()  # a file whose row was refused is not loaded again as an unlisted page
-    manifest = corpus / MANIFEST_NAME
-    if manifest.exists():
+    manifest = folder / MANIFEST_NAME
+    tables = []
+    if manifest.exists() and not single:
         for row in _read_manifest(manifest):
             where = f"{_display_path(manifest)} line {row['_line']}"
             if not row.get("file") or not row.get("page_id") or not row.get("edition"):
                 absent = [c for c in ("file", "page_id", "edition") if not row.get(c)]
                 problem(where, f"no {' or '.join(absent)} given (unknown edition or page); row skipped")
                 if row.get("file"):
-                    named_in_bad_rows.add((corpus / row["file"]).resolve())
+                    named_in_bad_rows.add((folder / row["file"]).resolve())
                 continue
-            path = (corpus / row["file"]).resolve()
+            path = (folder / row["file"]).resolve()
+            if not allow_outside and not _inside(path, allowed):
+                problem(where, f"lists {row['file']}, which is outside the corpus and project folders; refused "
+                               "(pass allow_outside=True to load it)")
+                named_in_bad_rows.add(path)
+                continue
             if not path.is_file():
                 problem(where, f"lists {row['file']}, but that file does not exist")
                 continue
-            meta = {c: row.get(c, "") for c in MANIFEST_COLUMNS[1:]}
+            layout = row.get("layout", "").lower()
+            if layout and layout not in LAYOUTS:
+                problem(where, f"layout {layout!r} is not one of {', '.join(LAYOUTS)}; the kit decides instead")
+                layout = ""
+            meta = {c: row.get(c, "") for c in MANIFEST_COLUMNS[1:]} | {"layout": layout, "position": ""}
             entries.append((path, meta, "manifest"))
     listed = {path for path, _, _ in entries} | named_in_bad_rows
-    for path in sorted(corpus.iterdir()):
-        if (path.suffix.lower() in PAGE_SUFFIXES and path.is_file() and path.name not in RESERVED_NAMES
-                and not path.name.startswith(".") and path.resolve() not in listed):
-            meta = infer_metadata(path)
-            entries.append((path.resolve(), meta, "inferred from file name"))
+    candidates = [source] if single else _walk(folder, problem)
+    stems = Counter(p.stem for p in candidates)
+    for path in candidates:
+        suffix = path.suffix.lower()
+        if path.name in RESERVED_NAMES and path.parent == folder:
+            continue
+        if suffix in TABLE_SUFFIXES and not single:
+            tables.append(path)
+            continue
+        if suffix not in PAGE_SUFFIXES or path.resolve() in listed:
+            continue
+        if not allow_outside and not _inside(path.resolve(), allowed):
+            problem(_display_path(path), "a symbolic link to a file outside the corpus and project folders; refused "
+                                         "(pass allow_outside=True to load it)")
+            continue
+        meta = infer_metadata(path, folder) | {"layout": ""}
+        if stems[path.stem] > 1:  # the same name in two folders: keep them apart
+            meta["page_id"] = path.relative_to(folder).with_suffix("").as_posix() if path.is_relative_to(folder) \
+                else meta["page_id"]
+        entries.append((path.resolve(), meta, "inferred from file name"))
+        if not single:
             warnings.warn(f"{_display_path(path)}: not in {MANIFEST_NAME}; metadata inferred from its name "
                           f"(page_id={meta['page_id']}, edition={meta['edition']})", PageWarning, stacklevel=2)
 
-    rows, seen = [], {}
+    rows, seen, loaded = [], {}, set()
     for path, meta, origin in entries:
         shown = _display_path(path)
         key = (meta["page_id"], meta["edition"])
-        if path in {r["_abs"] for r in rows}:
+        if path in loaded:
             problem(shown, "listed twice; the second listing is skipped")
             continue
         if key in seen:
             problem(shown, f"has the same page_id and edition ({key[0]}, {key[1]}) as {seen[key]}; skipped")
             continue
-        data = path.read_bytes()
         try:
+            data = path.read_bytes()
             text, encoding = decode_page(data, shown)
         except PageError as err:
             problem(shown, err.problem)
             continue
+        except OSError as err:
+            problem(shown, f"cannot be read ({err.strerror or err})")
+            continue
         seen[key] = shown
+        loaded.add(path)
         rows.append({**meta, "path": shown, "encoding": encoding, "sha256": hashlib.sha256(data).hexdigest(),
-                     "bytes": len(data), "metadata": origin, "text": text, "_abs": path})
-    columns = MANIFEST_COLUMNS[1:] + ["path", "encoding", "sha256", "bytes", "metadata", "text"]
-    pages = pd.DataFrame(rows, columns=columns).sort_values(["page_id", "edition"], ignore_index=True)
+                     "bytes": len(data), "metadata": origin, "text": text})
+    pages = pd.DataFrame(rows, columns=PAGE_COLUMNS).sort_values(["page_id", "edition"], ignore_index=True)
+    if not rows and not tables and not problems:
+        raise PageError(source, f"no pages found: no {', '.join(sorted(PAGE_SUFFIXES))} file and no article table "
+                                f"({', '.join(sorted(TABLE_SUFFIXES))}) in this folder or its subfolders")
     pages.attrs["problems"] = problems  # records, not a frame: attrs must survive pd.concat
+    pages.attrs["tables"] = [str(t) for t in tables]
     return pages
 
 
@@ -299,17 +401,38 @@ class _Block:
     unnormalised: list[str] | None = None  # the lines before punctuation was normalised
     text: str = ""
     raw_text: str = ""            # text with the file's own punctuation widths, same length as text
+    indent: bool = False          # the first line is indented (ideographic or two or more spaces, tab)
 
     def __post_init__(self):
         self.unnormalised = self.unnormalised or list(self.lines)
         self.text, self.raw_text = _join_lines(self.lines, self.unnormalised)
 
 
-def _split_blocks(text: str, fixes: Counter) -> list[_Block]:
+def _wrap_width(lines: list[str]) -> int:
+    """The line width of a hard-wrapped text (OCR output, e-paper copy), or 0.
+
+    Hard-wrapped text has most of its long lines at one width: at least six lines and
+    40 % of the lines of 12 or more characters within two characters of the commonest
+    length."""
+    lengths = [len(line.strip().replace("\u3000", "")) for line in lines]
+    long = [n for n in lengths if n >= 12]
+    if len(long) < 6:
+        return 0
+    width = Counter(long).most_common(1)[0][0]
+    near = sum(width - 2 <= n <= width for n in long)
+    return width if near >= 6 and near >= 0.4 * len(long) else 0
+
+
+def _split_blocks(text: str, fixes: Counter, header_lines: int = 0) -> list[_Block]:
     """Cut a page into blocks: one per line, except that a line ending in the
-    markdown two-space break continues on the next line; a markdown heading is
-    its own block."""
+    markdown two-space break, or a full line of hard-wrapped text that stops
+    mid-sentence, continues on the next line; a markdown heading is its own block.
+
+    ``header_lines`` > 0 reads the file as one article: its first lines, up to a
+    blank or indented line (at most that many), are the headline stack."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    wrap = _wrap_width(lines)
     blocks: list[_Block] = []
     pending: list[str] = []
     plain_pending: list[str] = []
@@ -319,10 +442,11 @@ def _split_blocks(text: str, fixes: Counter) -> list[_Block]:
     def flush():
         nonlocal pending, plain_pending, raw_pending, gap
         if pending:
-            blocks.append(_Block("\n".join(raw_pending), pending, gap, unnormalised=plain_pending))
+            indent = bool(_INDENT.match(raw_pending[0]))
+            blocks.append(_Block("\n".join(raw_pending), pending, gap, unnormalised=plain_pending, indent=indent))
             pending, plain_pending, raw_pending, gap = [], [], [], 0
 
-    for raw_line in text.split("\n"):
+    for raw_line in lines:
         if not raw_line.strip():
             flush()
             gap += 1
@@ -343,12 +467,69 @@ def _split_blocks(text: str, fixes: Counter) -> list[_Block]:
         raw_pending.append(raw_line)
         if raw_line.endswith("  "):
             fixes["two-space line breaks joined"] += 1
+        elif wrap and len(line) >= wrap - 2 and not _ends_sentence(line):
+            fixes["hard-wrapped lines joined"] += 1
         else:
             flush()
     flush()
     for block in blocks:
         block.kind = _classify(block)
+    for this, nxt in zip(blocks, blocks[1:] + [None]):
+        # a long line with commas is a headline only if text follows it; else it is a cut-off paragraph
+        if this.kind == "heading" and not this.level and _is_long_headline(this.text) and (
+                nxt is None or nxt.gap >= 2 or (nxt.kind == "body" and _starts_mid_sentence(nxt.text))):
+            this.kind = "body"
+    if header_lines:
+        _mark_header(blocks, header_lines)
+    elif _indented_page(blocks):
+        for block in blocks:
+            block.kind = _classify_indented(block)
     return blocks
+
+
+_INDENT = re.compile(r"^(\u3000|\s{2,}|\t)")
+_NUMBERED_HEADING = re.compile(r"^(第?[一二三四五六七八九十]{1,3}[、是]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．](?!\d))")
+_EDITORIAL_TAG = re.compile(r"[（(][^（）()。，]{2,24}[）)]$")
+
+
+def _indented_page(blocks: list[_Block]) -> bool:
+    """Does the page indent its body paragraphs and leave headlines flush left?
+
+    Most long body paragraphs (30+ characters) start indented, and at least one
+    short line that could be a headline does not."""
+    body = [b for b in blocks if b.kind == "body" and not b.level and len(b.text) >= 30]
+    if len(body) < 2 or sum(b.indent for b in body) < 0.6 * len(body):
+        return False
+    return any(not b.indent and not b.level and _could_be_headline(b.text) for b in blocks)
+
+
+def _could_be_headline(text: str) -> bool:
+    """Short enough and not ending like a sentence: a headline of any length a page prints (up to 80)."""
+    return 0 < len(text) <= 80 and not text.endswith(("。", "，", "；", "、", "：")) and not _DATELINE.match(text) \
+        and text.count("。") == 0
+
+
+def _classify_indented(block: _Block) -> str:
+    """On an indented page, flush-left lines are headlines whatever their length or
+    commas, and short indented lines are headings inside the article."""
+    if block.kind in ("credit", "label", "caption", "byline") or block.level:
+        return block.kind
+    if not block.indent and _could_be_headline(block.text):
+        return "subtitle" if block.kind == "subtitle" else "heading"
+    if block.indent and block.kind == "heading":
+        return "section"
+    return block.kind
+
+
+def _mark_header(blocks: list[_Block], header_lines: int) -> None:
+    """One article per file: the lines at the top, up to the first blank or indented
+    line, are its headline stack (kicker, headline, subtitle), whatever their length."""
+    for n, block in enumerate(blocks[:header_lines]):
+        if (n and (block.gap or block.indent)) or block.kind in ("byline", "caption", "credit") \
+                or not (len(block.text) <= 150 and not block.text.endswith("。") and not _DATELINE.match(block.text)):
+            break
+        if block.kind not in ("subtitle",):
+            block.kind = "heading"
 
 
 _CREDIT_ROLE = re.compile(r"(本\s*版\s*责\s*编|责\s*任\s*编\s*辑|责\s*编|美\s*编|校\s*对|审\s*读|版\s*式|"
@@ -362,19 +543,31 @@ _NAME_LINE = re.compile(rf"^[{_HAN}]{{2,4}}(?:[\s、][{_HAN}]{{2,4}})*$")
 _PAREN = r"[（(][^（）()]{1,40}[）)]"
 _DATELINE = re.compile(rf"^((?:本报讯|本报[{_HAN}0-9]{{0,10}}电|[{_HAN}]{{2,6}}社[{_HAN}0-9]{{0,12}}电)\s*(?:{_PAREN})?"
                        rf"|[{_HAN}]{{2,8}}讯\s*[（(](?:记者|通讯员)[^（）()]{{1,40}}[）)])\s*")
+_PLACEHOLDER = re.compile(r"^[（(【\[]?\s*(?:图片|公益|分类)?广告\s*[）)】\]]?$")
 _BYLINE_ROLE = re.compile(r"(本报(?:特约|见习)?记者|见习记者|实习生|通讯员|记者|摄影)")
 
 
 def _is_heading_like(text: str) -> bool:
+    """A short line without sentence punctuation, or a long headline (up to 64
+    characters, a comma or two, ending in a word or an editorial tag such as （社论））."""
     core = text.rstrip("？！?!")
-    return 0 < len(text) <= 40 and not _INNER_PUNCT.search(core) and not text.endswith("。")
+    return (0 < len(text) <= 40 and not _INNER_PUNCT.search(core) and not text.endswith("。")) \
+        or _is_long_headline(text)
+
+
+def _is_long_headline(text: str) -> bool:
+    """A headline too long or too punctuated for the short rule: up to 64 characters,
+    at most two commas, no sentence punctuation, ending in a word or an editorial tag."""
+    short = len(text) <= 40 and not _INNER_PUNCT.search(text.rstrip("？！?!"))
+    return not short and 0 < len(text) <= 64 and not re.search(r"[。；;！？!?：:]", text) and not _DATELINE.match(text) \
+        and text.count("，") <= 2 and (bool(re.search(rf"[{_HAN}A-Za-z0-9]$", text)) or bool(_EDITORIAL_TAG.search(text)))
 
 
 def _classify(block: _Block) -> str:
     text = block.text
     if _CREDIT_ROLE.match(text) and len(text) <= 80 and "。" not in text:
         return "credit"
-    if _COLUMN_LABEL.match(text):
+    if _COLUMN_LABEL.match(text) or _PLACEHOLDER.match(text):
         return "label"
     if _CAPTION_START.match(text) or (len(text) <= 20 and _PHOTO_CREDIT.fullmatch(text)):
         return "caption"
@@ -383,7 +576,7 @@ def _classify(block: _Block) -> str:
     if _BYLINE.match(text) and len(text) <= 40:
         return "byline"
     if block.level or _is_heading_like(text):
-        return "heading"
+        return "section" if _NUMBERED_HEADING.match(text) and not block.level else "heading"
     return "body"
 
 
@@ -471,6 +664,25 @@ class _Article:
     paragraphs: list = field(default_factory=list)
     raw_paragraphs: list = field(default_factory=list)  # the same, with the file's punctuation widths
     expects_byline: bool = True
+    signal: str = ""              # what told the parser that an article starts here
+    level: int = 0                # markdown level of the headline
+
+    def take_stack_line(self, text: str) -> None:
+        """A second or third headline line printed right under the headline, before any text.
+
+        Chinese pages stack an optional kicker (引题) above the headline and an optional
+        subtitle (副题) below it. A line ending in —— or ： announces what follows, so it
+        is the kicker; a line ending in an editorial tag (（社论）, （国际视点）) is the
+        headline; once there is a kicker or the headline carries its tag, a further line is
+        the subtitle. Otherwise the upper line of an unmarked pair is read as the kicker, the
+        commoner double deck on Chinese party and national dailies."""
+        upper = self.headline
+        if self.subtitle or self.kicker or _EDITORIAL_TAG.search(upper):
+            self.subtitle = (self.subtitle + " " + text).strip()
+        elif upper.endswith(("——", "—", "：", ":")) or _EDITORIAL_TAG.search(text) or len(text) <= 40:
+            self.kicker, self.headline = upper.rstrip("—：: "), text
+        else:  # a long line under the headline explains it: 习近平李克强…出席观看
+            self.subtitle = text
 
     def add_paragraph(self, text: str, raw_text: str):
         self.paragraphs.append(text)
@@ -496,58 +708,89 @@ class _ParsedPage:
     blocks: list
 
 
-def _heading_is_headline(blocks, i, current, prev_kind, deepest_level) -> bool:
+def _heading_is_headline(blocks, i, current, prev_kind, deepest_level) -> tuple[bool, str]:
+    """Does the heading at ``blocks[i]`` start a new article? Returns the answer and the signal."""
     block = blocks[i]
     nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-    if nxt is not None and nxt.kind == "subtitle":
-        nxt = blocks[i + 2] if i + 2 < len(blocks) else None
-    if current is None or prev_kind in ("kicker", "label", "credit") or block.gap >= 2:
-        return True
+    if nxt is not None and nxt.kind in ("subtitle", "heading") and nxt.gap <= 1 and not nxt.level:
+        nxt = blocks[i + 2] if i + 2 < len(blocks) else None  # a stacked line before the text
+    if current is None:
+        return True, "first heading on the page"
+    if prev_kind in ("kicker", "label", "credit"):
+        return True, f"after a {prev_kind}"
     if block.level and block.level < deepest_level:
-        return True
-    return nxt is not None and (nxt.kind == "byline" or (nxt.kind == "body" and bool(_DATELINE.match(nxt.text))))
+        return True, "markdown heading"
+    if block.gap >= 2:
+        return True, "after a wide gap"
+    if _EDITORIAL_TAG.search(block.text):
+        return True, "editorial tag"
+    if nxt is not None and nxt.kind == "byline":
+        return True, "followed by a byline"
+    if nxt is not None and nxt.kind == "body" and _DATELINE.match(nxt.text):
+        return True, "followed by a dateline"
+    return False, ""
 
 
-@lru_cache(maxsize=4096)
-def _parse_page(text: str) -> _ParsedPage:
+@lru_cache(maxsize=8192)
+def _parse_page(text: str, mode: str = "page") -> _ParsedPage:
+    """Parse a page (``mode="page"``), a one-article file (``"article"``: headline stack on
+    top) or an article body whose headline is known from elsewhere (``"body"``)."""
+    one_article = mode != "page"
     fixes: Counter = Counter()
-    blocks = _rejoin_column_breaks(_split_blocks(text, fixes), fixes)
+    blocks = _rejoin_column_breaks(_split_blocks(text, fixes, header_lines=4 if mode == "article" else 0), fixes)
     levels = [b.level for b in blocks if b.level and b.kind == "heading"]
     deepest = max(levels) if len(set(levels)) > 1 else 99
+    indented = not one_article and _indented_page(blocks)
     articles: list[_Article] = []
     credits, labels = [], []
-    current: _Article | None = None
+    current: _Article | None = _Article(headline="", signal="table row") if mode == "body" else None
+    if current is not None:
+        articles.append(current)
     kicker, prev_kind = "", ""
     for i, block in enumerate(blocks):
         kind, text_ = block.kind, block.text
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-        if kind == "heading" and nxt is not None and nxt.kind == "heading" and (
-                len(text_) <= 10 or text_[0] in _BOX_MARKERS):
+        if kind == "heading" and nxt is not None and nxt.kind == "heading" \
+                and (len(text_) <= 10 or text_[0] in _BOX_MARKERS) and not (one_article and current is not None):
             kicker, prev_kind = text_.strip(_BOX_MARKERS + " "), "kicker"
             continue
         if kind in ("body", "heading") and not block.level and current is not None and current.expects_byline \
                 and not current.paragraphs and not current.byline and _NAME_LINE.match(text_):
             kind = "byline"  # a bare name under a headline
+        stacked = (kind == "heading" and current is not None and prev_kind == "heading" and not current.paragraphs
+                   and not current.byline and not current.captions and block.gap <= 1
+                   and block.level == current.level and not kicker and not block.indent)
+        starts, signal = False, ""
+        if kind == "heading" and not stacked and not (one_article and current is not None):
+            starts, signal = _heading_is_headline(blocks, i, current, prev_kind, deepest)
+            if indented and current is not None and not block.level:
+                starts, signal = not block.indent, "flush-left line on an indented page"
+            signal = "one article per file" if one_article else signal
         if kind == "credit":
             credits.extend(_parse_credits(block.lines, fixes))
         elif kind == "label":
             labels.append(text_)
-        elif kind == "heading":
-            if _heading_is_headline(blocks, i, current, prev_kind, deepest):
-                current = _Article(headline=text_, kicker=kicker)
+        elif stacked:
+            current.take_stack_line(text_)
+        elif starts:
+            current = _Article(headline=text_, kicker=kicker, signal=signal, level=block.level)
+            articles.append(current)
+            kicker = ""
+        elif kind in ("heading", "section"):
+            if current is None:
+                current = _Article(headline="", kicker=kicker, expects_byline=False, signal="text before any heading")
                 articles.append(current)
-                kicker = ""
-            else:
-                current.sections.append(text_)
-                current.add_paragraph(text_, block.raw_text)
-                current.expects_byline = False
+            current.sections.append(text_)
+            current.add_paragraph(text_, block.raw_text)
+            current.expects_byline = False
+            kind = "section"
         elif current is None:
-            current = _Article(headline="", kicker=kicker, expects_byline=False)
+            current = _Article(headline="", kicker=kicker, expects_byline=False, signal="text before any heading")
             articles.append(current)
             kind = "body"
             current.add_paragraph(text_, block.raw_text)
         elif kind == "subtitle" and prev_kind == "heading" and not current.paragraphs:
-            current.subtitle = text_
+            current.subtitle = (current.subtitle + " " + text_.lstrip("—–- ")).strip()
         elif kind == "byline" and current.expects_byline:
             current.byline = (current.byline + " " + text_).strip()
             current.reporters.extend(_reporters(text_) or _split_names(text_))
@@ -565,7 +808,7 @@ def _parse_page(text: str) -> _ParsedPage:
                     fixes["datelines separated from the body"] += 1
             current.add_paragraph(text_, raw_text)
             current.expects_byline = False
-        prev_kind = kind
+        prev_kind = "heading" if kind == "subtitle" and prev_kind == "heading" else kind
     return _ParsedPage(articles, credits, labels, fixes, blocks)
 
 
@@ -598,7 +841,7 @@ def clean_text(text: str) -> str:
 
 ARTICLE_COLUMNS = ["page_id", "edition", "article_no", "headline", "subtitle", "kicker", "byline",
                    "reporters", "photographer", "sections", "captions", "body", "chars", "paragraphs",
-                   "truncated", "starts_mid_sentence", "raw_body"]
+                   "truncated", "starts_mid_sentence", "raw_body", "path", "layout", "signal"]
 
 
 def _starts_mid_sentence(paragraph: str) -> bool:
@@ -606,18 +849,63 @@ def _starts_mid_sentence(paragraph: str) -> bool:
     return bool(re.match(rf"^[{_HAN}][，。；：！？、”]", paragraph))
 
 
-def split_articles(pages: pd.DataFrame) -> pd.DataFrame:
+def article_fields(art: _Article) -> dict:
+    """The columns of one parsed article, from headline to signal (see :func:`split_articles`)."""
+    body = "\n".join(art.paragraphs)
+    last_text = next((p for p in reversed(art.paragraphs) if p not in art.sections), "")
+    return {
+        "headline": art.headline, "subtitle": art.subtitle.lstrip("—–- "), "kicker": art.kicker,
+        "byline": art.byline, "reporters": list(dict.fromkeys(art.reporters)),
+        "photographer": "、".join(dict.fromkeys(art.photographers)),
+        "sections": list(art.sections), "captions": list(art.captions), "body": body,
+        "chars": len(body.replace("\n", "")), "paragraphs": len(art.paragraphs),
+        "truncated": bool(last_text) and not _ends_sentence(last_text),
+        "starts_mid_sentence": bool(art.paragraphs) and _starts_mid_sentence(art.paragraphs[0]),
+        "raw_body": "\n".join(art.raw_paragraphs), "signal": art.signal,
+    }
+
+
+def decide_layouts(pages: pd.DataFrame, layout: str | None = None) -> list[str]:
+    """How each page file is split: ``"page"`` (several articles) or ``"article"`` (the whole
+    file is one article), in the order of ``pages``.
+
+    ``layout`` decides for every file; otherwise a ``layout`` given in ``pages.csv``;
+    otherwise the kit looks: a crawl's name ``YYYYMMDD-PP-NN`` (NN, the article's place on
+    its page) means one article, and so does a folder of three or more files of which at
+    least 60 % hold a single article when read as pages (a collection of one-article
+    files; read as pages, the others would be cut at their own subheadings).
+    """
+    if layout:
+        if layout not in LAYOUTS:
+            raise ValueError(f"layout={layout!r}: use one of {', '.join(LAYOUTS)} (or None to let the kit decide)")
+        return [layout] * len(pages)
+    given = pages["layout"].fillna("").tolist() if "layout" in pages else [""] * len(pages)
+    positions = pages["position"].fillna("").tolist() if "position" in pages else [""] * len(pages)
+    folders = [str(Path(p).parent) for p in pages["path"]] if "path" in pages else [""] * len(pages)
+    singles: Counter = Counter()
+    for folder, text in zip(folders, pages["text"]):
+        singles[folder] += len(_parse_page(text).articles) <= 1
+    sizes = Counter(folders)
+    return [g or ("article" if pos or (sizes[f] >= 3 and singles[f] >= 0.6 * sizes[f]) else "page")
+            for g, pos, f in zip(given, positions, folders)]
+
+
+def split_articles(pages: pd.DataFrame, layout: str | None = None) -> pd.DataFrame:
     """Split each page into articles: one row per article, in page order.
 
-    Columns: page_id, edition, article_no (1…n on the page), headline (two-line
-    headlines joined), subtitle, kicker (the line above a headline: "万荣县",
-    "记者手记"), byline, reporters (list), photographer ("、"-joined),
-    sections (headings inside the article, list), captions (list), body (clean
-    text, one paragraph per line, section headings included), chars (characters
-    in the body, without line breaks), paragraphs, truncated (the body stops
-    mid-sentence: the page cut it off), starts_mid_sentence (its first words
-    are missing), raw_body (the body with the file's own punctuation widths,
-    character for character the same length as body). Page credits and column labels are not articles: see
+    Columns: page_id, edition, article_no (1…n on the page, or the article's
+    place on its page when the file name gives it), headline (two-line headlines
+    joined), subtitle, kicker ("万荣县", "记者手记"), byline, reporters (list),
+    photographer ("、"-joined), sections (headings inside the article, list),
+    captions (list), body (clean text, one paragraph per line, section headings
+    included), chars (characters in the body, without line breaks), paragraphs,
+    truncated (the body stops mid-sentence: the page cut it off),
+    starts_mid_sentence (its first words are missing), raw_body (the body with the
+    file's own punctuation widths, character for character the same length as
+    body), path (the file), layout ("page" or "article", see :func:`decide_layouts`;
+    ``layout=`` overrides it for every file) and signal (what told the kit an article
+    starts there: "markdown heading", "followed by a dateline", "flush-left line on
+    an indented page" …). Page credits and column labels are not articles: see
     :func:`page_credits` and :func:`page_labels`.
 
     >>> arts = split_articles(load_pages())
@@ -625,33 +913,13 @@ def split_articles(pages: pd.DataFrame) -> pd.DataFrame:
     ['“三剂良方”激活治理新动能']
     """
     rows = []
-    for page in pages.itertuples(index=False):
-        for no, art in enumerate(_parse_page(page.text).articles, start=1):
-            body = "\n".join(art.paragraphs)
-            last_text = next((p for p in reversed(art.paragraphs) if p not in art.sections), "")
-            rows.append({
-                "page_id": page.page_id, "edition": page.edition, "article_no": no,
-                "headline": art.headline, "subtitle": art.subtitle.lstrip("—–- "), "kicker": art.kicker,
-                "byline": art.byline, "reporters": list(dict.fromkeys(art.reporters)),
-                "photographer": "、".join(dict.fromkeys(art.photographers)),
-                "sections": list(art.sections), "captions": list(art.captions), "body": body,
-                "chars": len(body.replace("\n", "")), "paragraphs": len(art.paragraphs),
-                "truncated": bool(last_text) and not _ends_sentence(last_text),
-                "starts_mid_sentence": bool(art.paragraphs) and _starts_mid_sentence(art.paragraphs[0]),
-                "raw_body": "\n".join(art.raw_paragraphs),
-            })
+    for page, page_layout in zip(pages.itertuples(index=False), decide_layouts(pages, layout)):
+        position = getattr(page, "position", "") or ""
+        for no, art in enumerate(_parse_page(page.text, page_layout).articles, start=1):
+            rows.append({"page_id": page.page_id, "edition": page.edition,
+                         "article_no": int(position) if position and page_layout == "article" else no,
+                         **article_fields(art), "path": getattr(page, "path", ""), "layout": page_layout})
     return pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
-
-
-def load_articles(corpus="corpus") -> pd.DataFrame:
-    """:func:`load_pages` and :func:`split_articles` in one call, with page metadata
-    (paper, date, page_no) added to every article row."""
-    pages = load_pages(corpus)
-    articles = split_articles(pages)
-    meta = pages[["page_id", "edition", "paper", "date", "page_no"]]
-    merged = articles.merge(meta, on=["page_id", "edition"], how="left")
-    merged.attrs["problems"] = pages.attrs.get("problems", [])
-    return merged
 
 
 def page_credits(pages: pd.DataFrame) -> pd.DataFrame:

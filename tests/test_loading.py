@@ -67,12 +67,24 @@ def test_manifest_metadata_and_paths_outside_the_corpus(corpus, tmp_path):
     outside.write_text("标题\n\n正文。", encoding="utf-8")
     write_manifest(corpus.folder, [{"file": "../elsewhere/p.txt", "page_id": "p1", "edition": "X",
                                     "paper": "运城日报", "date": "2025-06-20", "page_no": "3", "source": "s"}])
+    with pytest.warns(helpers.PageWarning, match=r"line 2: lists \.\./elsewhere/p\.txt, which is outside the corpus"):
+        refused = helpers.load_pages(corpus.folder)
+    assert refused.empty and "outside" in helpers.load_problems(refused).problem[0]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        pages = helpers.load_pages(corpus.folder)
+        pages = helpers.load_pages(corpus.folder, allow_outside=True)
     row = pages.iloc[0]
     assert (row.page_id, row.edition, row.paper, row.date, row.page_no, row.metadata) == \
         ("p1", "X", "运城日报", "2025-06-20", "3", "manifest")
+
+
+def test_manifest_row_pointing_at_a_private_file_is_refused(corpus):
+    corpus("p.txt", "标题\n\n正文。")
+    write_manifest(corpus.folder, [{"file": "../../../../../../../../etc/passwd", "page_id": "x", "edition": "A"},
+                                   {"file": "p.txt", "page_id": "p", "edition": "A"}])
+    with pytest.warns(helpers.PageWarning, match="outside the corpus and project folders; refused"):
+        articles = helpers.load_articles(corpus.folder)
+    assert list(articles.page_id) == ["p"] and "root:" not in " ".join(articles.body)
 
 
 def test_manifest_row_pointing_at_a_missing_file_warns_and_the_rest_loads(corpus):
