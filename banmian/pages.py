@@ -411,16 +411,16 @@ class _Block:
 def _wrap_width(lines: list[str]) -> int:
     """The line width of a hard-wrapped text (OCR output, e-paper copy), or 0.
 
-    Hard-wrapped text has most of its long lines at one width: at least six lines and
+    Hard-wrapped text has most of its long lines at one width: at least three lines and
     40 % of the lines of 12 or more characters within two characters of the commonest
     length."""
     lengths = [len(line.strip().replace("\u3000", "")) for line in lines]
     long = [n for n in lengths if n >= 12]
-    if len(long) < 6:
+    if len(long) < 4:
         return 0
     width = Counter(long).most_common(1)[0][0]
     near = sum(width - 2 <= n <= width for n in long)
-    return width if near >= 6 and near >= 0.4 * len(long) else 0
+    return width if near >= 3 and near >= 0.4 * len(long) else 0
 
 
 def _split_blocks(text: str, fixes: Counter, header_lines: int = 0) -> list[_Block]:
@@ -467,7 +467,8 @@ def _split_blocks(text: str, fixes: Counter, header_lines: int = 0) -> list[_Blo
         raw_pending.append(raw_line)
         if raw_line.endswith("  "):
             fixes["two-space line breaks joined"] += 1
-        elif wrap and len(line) >= wrap - 2 and not _ends_sentence(line):
+        elif wrap and wrap - 2 <= len(line) <= wrap + 1 and not _ends_sentence(line) and (
+                len(pending) > 1 or _INNER_PUNCT.search(line) or _DATELINE.match(line)):  # else it may be a headline
             fixes["hard-wrapped lines joined"] += 1
         else:
             flush()
@@ -489,7 +490,16 @@ def _split_blocks(text: str, fixes: Counter, header_lines: int = 0) -> list[_Blo
 
 _INDENT = re.compile(r"^(\u3000|\s{2,}|\t)")
 _NUMBERED_HEADING = re.compile(r"^(第?[一二三四五六七八九十]{1,3}[、是]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．](?!\d))")
-_EDITORIAL_TAG = re.compile(r"[（(][^（）()。，]{2,24}[）)]$")
+# A headline closed by an editorial tag: 奋斗的史诗 复兴的伟力（社论）, …（人民论坛）, …（国际视点）
+_EDITORIAL_TAG = re.compile(rf"[{_HAN}”\w](?<!摄)[（(][^（）()。，]{{2,24}}[）)]$")
+_PICTURE_ITEM = re.compile(r"^(图片报道|图片新闻|新闻图片|摄影报道|图说|图片故事)")
+_PARENTHESISED = re.compile(r"^[（(【\[].*[）)】\]]$")
+# The double deck of news headlines: a kicker that announces (…强调, …指出, 就…：) and a
+# subtitle that says who attended an event the headline reports (…举行 / 李克强出席).
+_KICKER_END = ("——", "—", "：", ":", "强调", "指出", "表示", "要求", "提出", "希望", "寄语", "勉励")
+_EVENT_END = re.compile(r"(举行|开幕|闭幕|召开|举办|发布|揭晓|落幕|成立|启动|开通|签署|会谈|会晤|通话|开幕式)$")
+_FIGURE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+[成个名家项亿万余多]")
+_ATTENDANCE = re.compile(r"(出席|主持|致辞|讲话|会见|宣读|批示|参加|见证|视察|考察)")
 
 
 def _indented_page(blocks: list[_Block]) -> bool:
@@ -538,7 +548,7 @@ _COLUMN_LABEL = re.compile(rf"^[A-Z][A-Z0-9 &'’.-]{{1,30}}\s*[{_HAN}]{{0,10}}$
 _CAPTION_START = re.compile(r"^(图为|图[:：]|[上下左右中]图|图片[:：]|图\d|[（(]资料图片[）)])")
 _PHOTO_CREDIT = re.compile(rf"(?:[{_HAN}]{{2,5}}发\s*)?[（(]?\s*(?:(?:本报)?(?:记者|通讯员)\s*)?"
                            rf"([{_HAN}]{{2,4}}(?:[\s、][{_HAN}]{{2,4}})*)\s?摄(?:影)?\s*[）)]?\s*$")
-_BYLINE = re.compile(rf"^(本报(?:特约|见习)?记者|记者|通讯员|文[/／]?)\s*([{_HAN}\s、，,]+)$")
+_BYLINE = re.compile(rf"^(本报(?:特约|见习)?记者\s*|(?:新华社|中新社)?(?:记者|通讯员)\s+|文\s*[/／]\s*)([{_HAN}\s、，,]+)$")
 _NAME_LINE = re.compile(rf"^[{_HAN}]{{2,4}}(?:[\s、][{_HAN}]{{2,4}})*$")
 _PAREN = r"[（(][^（）()]{1,40}[）)]"
 _DATELINE = re.compile(rf"^((?:本报讯|本报[{_HAN}0-9]{{0,10}}电|[{_HAN}]{{2,6}}社[{_HAN}0-9]{{0,12}}电)\s*(?:{_PAREN})?"
@@ -550,7 +560,7 @@ _BYLINE_ROLE = re.compile(r"(本报(?:特约|见习)?记者|见习记者|实习�
 def _is_heading_like(text: str) -> bool:
     """A short line without sentence punctuation, or a long headline (up to 64
     characters, a comma or two, ending in a word or an editorial tag such as （社论））."""
-    core = text.rstrip("？！?!")
+    core = re.sub(rf"^[{_HAN}“”]{{2,8}}：", "", text.rstrip("？！?!"))  # 稷山县：… is still a headline
     return (0 < len(text) <= 40 and not _INNER_PUNCT.search(core) and not text.endswith("。")) \
         or _is_long_headline(text)
 
@@ -575,6 +585,8 @@ def _classify(block: _Block) -> str:
         return "subtitle"
     if _BYLINE.match(text) and len(text) <= 40:
         return "byline"
+    if (_PARENTHESISED.match(text) or _DATELINE.match(text)) and not block.level:
+        return "body"
     if block.level or _is_heading_like(text):
         return "section" if _NUMBERED_HEADING.match(text) and not block.level else "heading"
     return "body"
@@ -674,15 +686,20 @@ class _Article:
         subtitle (副题) below it. A line ending in —— or ： announces what follows, so it
         is the kicker; a line ending in an editorial tag (（社论）, （国际视点）) is the
         headline; once there is a kicker or the headline carries its tag, a further line is
-        the subtitle. Otherwise the upper line of an unmarked pair is read as the kicker, the
-        commoner double deck on Chinese party and national dailies."""
+        the subtitle; so is a long line (over 40 characters) and a line saying who attended
+        the event the headline reports (…在京举行 / 李克强出席), and a line that gives figures
+        under one that gives none (…覆盖率达到九成以上). Otherwise the upper line of an
+        unmarked pair is read as the kicker, the commoner double deck on Chinese dailies."""
         upper = self.headline
         if self.subtitle or self.kicker or _EDITORIAL_TAG.search(upper):
             self.subtitle = (self.subtitle + " " + text).strip()
-        elif upper.endswith(("——", "—", "：", ":")) or _EDITORIAL_TAG.search(text) or len(text) <= 40:
+        elif upper.endswith(_KICKER_END) or _EDITORIAL_TAG.search(text):
             self.kicker, self.headline = upper.rstrip("—：: "), text
-        else:  # a long line under the headline explains it: 习近平李克强…出席观看
-            self.subtitle = text
+        elif len(text) > 40 or (_EVENT_END.search(upper) and _ATTENDANCE.search(text)) or (
+                _FIGURE.search(text) and not _FIGURE.search(upper)):
+            self.subtitle = text  # a long explanation, who attended (…在京举行 / 习近平出席), or the figures
+        else:
+            self.kicker, self.headline = upper, text
 
     def add_paragraph(self, text: str, raw_text: str):
         self.paragraphs.append(text)
@@ -708,7 +725,7 @@ class _ParsedPage:
     blocks: list
 
 
-def _heading_is_headline(blocks, i, current, prev_kind, deepest_level) -> tuple[bool, str]:
+def _heading_is_headline(blocks, i, current, prev_kind, deepest_level, wide_gap=2) -> tuple[bool, str]:
     """Does the heading at ``blocks[i]`` start a new article? Returns the answer and the signal."""
     block = blocks[i]
     nxt = blocks[i + 1] if i + 1 < len(blocks) else None
@@ -720,10 +737,12 @@ def _heading_is_headline(blocks, i, current, prev_kind, deepest_level) -> tuple[
         return True, f"after a {prev_kind}"
     if block.level and block.level < deepest_level:
         return True, "markdown heading"
-    if block.gap >= 2:
+    if block.gap >= wide_gap:
         return True, "after a wide gap"
     if _EDITORIAL_TAG.search(block.text):
         return True, "editorial tag"
+    if _PICTURE_ITEM.match(block.text) or (nxt is not None and nxt.kind == "caption"):
+        return True, "picture item"
     if nxt is not None and nxt.kind == "byline":
         return True, "followed by a byline"
     if nxt is not None and nxt.kind == "body" and _DATELINE.match(nxt.text):
@@ -741,6 +760,9 @@ def _parse_page(text: str, mode: str = "page") -> _ParsedPage:
     levels = [b.level for b in blocks if b.level and b.kind == "heading"]
     deepest = max(levels) if len(set(levels)) > 1 else 99
     indented = not one_article and _indented_page(blocks)
+    # a gap wider than the one between paragraphs separates articles: 2 blank lines, or 1 where paragraphs touch
+    body_gaps = Counter(b.gap for b in blocks[1:] if b.kind == "body")
+    wide_gap = 1 if body_gaps and body_gaps.most_common(1)[0][0] == 0 else 2
     articles: list[_Article] = []
     credits, labels = [], []
     current: _Article | None = _Article(headline="", signal="table row") if mode == "body" else None
@@ -750,8 +772,9 @@ def _parse_page(text: str, mode: str = "page") -> _ParsedPage:
     for i, block in enumerate(blocks):
         kind, text_ = block.kind, block.text
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-        if kind == "heading" and nxt is not None and nxt.kind == "heading" \
-                and (len(text_) <= 10 or text_[0] in _BOX_MARKERS) and not (one_article and current is not None):
+        if kind == "heading" and nxt is not None and nxt.kind == "heading" and nxt.gap <= 1 \
+                and (len(text_) <= 6 or text_[0] in _BOX_MARKERS or (nxt.level and not block.level)) \
+                and not (one_article and current is not None):  # short, boxed, or above a marked headline
             kicker, prev_kind = text_.strip(_BOX_MARKERS + " "), "kicker"
             continue
         if kind in ("body", "heading") and not block.level and current is not None and current.expects_byline \
@@ -762,7 +785,7 @@ def _parse_page(text: str, mode: str = "page") -> _ParsedPage:
                    and block.level == current.level and not kicker and not block.indent)
         starts, signal = False, ""
         if kind == "heading" and not stacked and not (one_article and current is not None):
-            starts, signal = _heading_is_headline(blocks, i, current, prev_kind, deepest)
+            starts, signal = _heading_is_headline(blocks, i, current, prev_kind, deepest, wide_gap)
             if indented and current is not None and not block.level:
                 starts, signal = not block.indent, "flush-left line on an indented page"
             signal = "one article per file" if one_article else signal
@@ -772,6 +795,9 @@ def _parse_page(text: str, mode: str = "page") -> _ParsedPage:
             labels.append(text_)
         elif stacked:
             current.take_stack_line(text_)
+        elif kind == "heading" and current is not None and current.level and not block.level and block.gap <= 1 \
+                and prev_kind == "heading" and not current.paragraphs and not current.byline and not current.subtitle:
+            current.subtitle, kind = text_, "subtitle"  # a plain line under a marked headline
         elif starts:
             current = _Article(headline=text_, kicker=kicker, signal=signal, level=block.level)
             articles.append(current)
