@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all setup notebooks test lab bench clean
+.PHONY: all setup notebooks test lab bench evaluate clean
 
 all: notebooks
 
@@ -28,6 +28,10 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
+
+# Headline recovery and extra articles per layout on tests/devset; CRAWL=folder adds a real crawl
+evaluate: $(STAMP)
+	$(BIN)/python bench/evaluate.py $(if $(CRAWL),--crawl $(CRAWL))
 
 clean:
 	rm -rf output .cache .pytest_cache

@@ -497,7 +497,13 @@ def _each_comparable_page(articles: pd.DataFrame, compare) -> pd.DataFrame:
             a, b = row.editions[:2]
             frame = compare(articles[articles["page_id"] == row.page_id], a, b)
             frames.append(frame.assign(edition_a=a, edition_b=b))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if not frames and len(articles):  # no page has two editions: an empty table with every column
+        one = articles.iloc[:1]
+        stub = compare(pd.concat([one.assign(edition="a"), one.assign(edition="b")]), "a", "b")
+        frames = [stub.iloc[:0].assign(edition_a="", edition_b="")]
+    if not frames:
+        return pd.DataFrame()
+    return pd.concat(frames, ignore_index=True)
 
 
 def align_corpus(articles: pd.DataFrame) -> pd.DataFrame:

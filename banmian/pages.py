@@ -124,7 +124,7 @@ def _decode_legacy(data: bytes, name, utf8_error: UnicodeDecodeError) -> tuple[s
 def _resolve(path) -> Path:
     """A relative path that does not exist from here is taken from the project root,
     so notebooks (which run inside notebooks/) can say ``"corpus"`` too."""
-    path = Path(path)
+    path = Path(path).expanduser()
     if path.is_absolute() or path.exists():
         return path
     return ROOT / path
@@ -254,6 +254,10 @@ def load_pages(corpus="corpus", strict: bool = False, allow_outside: bool = Fals
         raise PageError(source, "corpus folder or file not found")
     single = source.is_file()
     folder = source.parent if single else source
+    if single and source.suffix.lower() in TABLE_SUFFIXES:  # an article table holds no pages
+        pages = pd.DataFrame(columns=PAGE_COLUMNS)
+        pages.attrs.update(problems=[], tables=[str(source)])
+        return pages
     allowed = [folder.resolve(), ROOT]
     problems: list[dict] = []
 

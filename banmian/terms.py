@@ -17,7 +17,7 @@ import pandas as pd
 
 from .pages import CACHE_DIR, PageError, _display_path, _resolve
 
-__all__ = ["TOKEN_COLUMNS", "read_userdict", "protected_terms", "stopword_list", "tokenize", "compare_segmentation",
+__all__ = ["TOKEN_COLUMNS", "comparison_groups", "read_userdict", "protected_terms", "stopword_list", "tokenize", "compare_segmentation",
            "term_frequencies", "keywords", "compare_keywords", "keyness", "collocations", "kwic"]
 
 TOKEN_COLUMNS = ["page_id", "edition", "article_no", "position", "token", "pos", "is_stopword", "filtered_by"]
@@ -422,6 +422,9 @@ def compare_keywords(articles: pd.DataFrame, tokens: pd.DataFrame, top: int = 10
 
 
 def _mask(tokens: pd.DataFrame, selector) -> pd.Series:
+    if isinstance(selector, pd.DataFrame):  # rows of the article table: their tokens
+        keys = pd.MultiIndex.from_frame(selector[_ARTICLE_KEY].astype(str))
+        return pd.Series(pd.MultiIndex.from_frame(tokens[_ARTICLE_KEY].astype(str)).isin(keys), index=tokens.index)
     if isinstance(selector, pd.Series):
         return selector.reindex(tokens.index).fillna(False).astype(bool)
     mask = pd.Series(True, index=tokens.index)
@@ -431,6 +434,39 @@ def _mask(tokens: pd.DataFrame, selector) -> pd.Series:
     return mask
 
 
+def comparison_groups(articles: pd.DataFrame):
+    """Two groups of articles worth comparing in this corpus, chosen from the data.
+
+    Returns ``(target, reference, description)``, the groups as rows of ``articles``
+    (pass them to :func:`keyness`), or ``None`` when the corpus has fewer than two
+    articles. The first that exists: two editions of the same pages; the front page
+    against the other pages; the latest date against the earlier ones; two papers;
+    the longest article against the rest.
+    """
+    if len(articles) < 2:
+        return None
+    editions = articles["edition"].value_counts()
+    paired = articles.groupby("page_id")["edition"].nunique()
+    if len(editions) >= 2 and (paired >= 2).any():
+        a, b = sorted(editions.index[:2])
+        shared = articles[articles["page_id"].isin(paired[paired >= 2].index)]
+        return shared[shared.edition == b], shared[shared.edition == a], f"edition {b} against edition {a}"
+    page_no = articles.get("page_no", pd.Series("", index=articles.index)).fillna("").astype(str)
+    if (page_no == "1").any() and ((page_no != "1") & (page_no != "")).any():
+        return articles[page_no == "1"], articles[(page_no != "1") & (page_no != "")], "the front page against the other pages"
+    dates = articles.get("date", pd.Series("", index=articles.index)).fillna("").astype(str)
+    known = sorted(d for d in dates.unique() if d)
+    if len(known) >= 2:
+        return articles[dates == known[-1]], articles[dates.isin(known[:-1])], f"{known[-1]} against the earlier dates"
+    papers = articles.get("paper", pd.Series("", index=articles.index)).fillna("").astype(str)
+    named = [p for p in papers.value_counts().index if p]
+    if len(named) >= 2:
+        return articles[papers == named[0]], articles[papers == named[1]], f"{named[0]} against {named[1]}"
+    longest = articles["chars"].idxmax()
+    return articles.loc[[longest]], articles.drop(index=longest), \
+        f"the longest article (“{articles.loc[longest, 'headline'] or 'untitled'}”) against the rest"
+
+
 def _xlogx_ratio(observed, expected):
     return observed * math.log(observed / expected) if observed > 0 else 0.0
 
@@ -438,7 +474,8 @@ def _xlogx_ratio(observed, expected):
 def keyness(tokens: pd.DataFrame, target, reference=None, min_count: int = 2) -> pd.DataFrame:
     """Which words the target group uses more (or less) than the reference.
 
-    ``target`` and ``reference`` are column filters such as ``{"edition": "A"}`` or
+    ``target`` and ``reference`` are column filters such as ``{"edition": "A"}``, rows of
+    the article table (their tokens: see :func:`comparison_groups`), or
     ``{"page_id": p, "article_no": 4}`` or boolean Series over ``tokens``; the
     reference defaults to every other token. Returns per token: count and per-10k in
     each group, ``log_likelihood`` (G², Dunning/Rayson; 3.84 is p < 0.05, 6.63 is
@@ -486,12 +523,12 @@ def collocations(tokens: pd.DataFrame, min_count: int = 2, top: int | None = Non
     pairs = pd.DataFrame({"first": frame["token"][adjacent].values,
                           "second": frame["token"].shift(-1)[adjacent].values})
     n = len(pairs)
-    if not n:
+    counts = pairs.value_counts().rename("count").reset_index() if n else pd.DataFrame(columns=["count"])
+    counts = counts[counts["count"] >= min_count].copy()
+    if counts.empty:
         return pd.DataFrame(columns=["first", "second", "bigram", "count", "first_count", "second_count",
                                      "pmi", "log_likelihood"])
-    counts = pairs.value_counts().rename("count").reset_index()
     first_counts, second_counts = pairs["first"].value_counts(), pairs["second"].value_counts()
-    counts = counts[counts["count"] >= min_count].copy()
     counts["first_count"] = counts["first"].map(first_counts)
     counts["second_count"] = counts["second"].map(second_counts)
     counts["bigram"] = counts["first"] + counts["second"]

@@ -55,3 +55,16 @@ def test_run_all_names_the_notebook_and_cell_that_failed(tmp_path):
     assert result.returncode != 0
     assert "FAILED: " in result.stderr and "01_broken.ipynb, code cell 2: ValueError: page 7 is empty" in result.stderr
     assert not (tmp_path / "html" / "01_broken.html").exists()
+
+
+@pytest.mark.parametrize("corpus", ["tests/devset/site", "tests/devset/files", "tests/devset/tables/export.csv"])
+def test_every_notebook_runs_on_other_corpora(tmp_path, corpus):
+    """Pages of another layout, a crawl of one-article files, a table export: no cell may fail."""
+    import os
+
+    result = subprocess.run([sys.executable, str(RUNNER), "--no-save", "--html", str(tmp_path)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=1800,
+                            env={**os.environ, "BANMIAN_CORPUS": corpus})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "No page in this corpus has two transcriptions" in (tmp_path / "04_compare_editions.html").read_text(
+        encoding="utf-8")
