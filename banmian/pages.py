@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
+import os
 import re
 import unicodedata
 import warnings
@@ -160,8 +162,6 @@ _EDITION_SUFFIX = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,11}$")
 
 def _date_in(text: str) -> str:
     """The first real calendar date in a name: 20200119, 2020-01-19, 2020.01.17, 2020年1月17日."""
-    import datetime
-
     for match in _DATE_IN_NAME.finditer(text):
         year, month, day = map(int, match.groups())
         try:
@@ -212,8 +212,6 @@ def _inside(path: Path, folders) -> bool:
 def _walk(folder: Path, problem):
     """Every file under ``folder``, sorted, skipping hidden folders; symbolic links to folders
     are not followed (no loops); broken links are reported."""
-    import os
-
     found = []
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__")))
@@ -542,7 +540,7 @@ def _mark_header(blocks: list[_Block], header_lines: int) -> None:
         if (n and (block.gap or block.indent)) or block.kind in ("byline", "caption", "credit") \
                 or not (len(block.text) <= 150 and not block.text.endswith("。") and not _DATELINE.match(block.text)):
             break
-        if block.kind not in ("subtitle",):
+        if block.kind != "subtitle":
             block.kind = "heading"
 
 
@@ -564,16 +562,18 @@ _BYLINE_ROLE = re.compile(r"(本报(?:特约|见习)?记者|见习记者|实习�
 def _is_heading_like(text: str) -> bool:
     """A short line without sentence punctuation, or a long headline (up to 64
     characters, a comma or two, ending in a word or an editorial tag such as （社论））."""
+    return _is_short_headline(text) or _is_long_headline(text)
+
+
+def _is_short_headline(text: str) -> bool:
     core = re.sub(rf"^[{_HAN}“”]{{2,8}}：", "", text.rstrip("？！?!"))  # 稷山县：… is still a headline
-    return (0 < len(text) <= 40 and not _INNER_PUNCT.search(core) and not text.endswith("。")) \
-        or _is_long_headline(text)
+    return 0 < len(text) <= 40 and not _INNER_PUNCT.search(core) and not text.endswith("。")
 
 
 def _is_long_headline(text: str) -> bool:
     """A headline too long or too punctuated for the short rule: up to 64 characters,
     at most two commas, no sentence punctuation, ending in a word or an editorial tag."""
-    short = len(text) <= 40 and not _INNER_PUNCT.search(text.rstrip("？！?!"))
-    return not short and 0 < len(text) <= 64 and not re.search(r"[。；;！？!?：:]", text) and not _DATELINE.match(text) \
+    return not _is_short_headline(text) and 0 < len(text) <= 64 and not re.search(r"[。；;！？!?：:]", text) and not _DATELINE.match(text) \
         and text.count("，") <= 2 and (bool(re.search(rf"[{_HAN}A-Za-z0-9]$", text)) or bool(_EDITORIAL_TAG.search(text)))
 
 

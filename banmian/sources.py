@@ -2,13 +2,15 @@
 and a report on how each page was split."""
 from __future__ import annotations
 
+import io
+import json
 import re
 import warnings
 from pathlib import Path
 
 import pandas as pd
 
-from banmian.pages import (ARTICLE_COLUMNS, TABLE_SUFFIXES, PageError, PageWarning, _display_path,
+from banmian.pages import (ARTICLE_COLUMNS, TABLE_SUFFIXES, PageError, PageWarning, _date_in, _display_path, decode_page,
                            _parse_page, _resolve, article_fields, clean_text, load_pages, split_articles)
 
 __all__ = ["TABLE_COLUMN_NAMES", "ARTICLE_TABLE_COLUMNS", "load_articles", "read_article_table", "split_report"]
@@ -42,19 +44,12 @@ def _read_table(path: Path) -> pd.DataFrame:
     shown = _display_path(path)
     try:
         if suffix in (".csv", ".tsv"):
-            raw = path.read_bytes()
-            from banmian.pages import decode_page
-
-            text, _ = decode_page(raw, shown)
-            import io
-
+            text, _ = decode_page(path.read_bytes(), shown)
             return pd.read_csv(io.StringIO(text), sep="\t" if suffix == ".tsv" else ",", dtype=str,
                                keep_default_na=False)
         if suffix in (".jsonl", ".ndjson"):
             return pd.read_json(path, lines=True, dtype=False)
         if suffix == ".json":
-            import json
-
             data = json.loads(path.read_text(encoding="utf-8-sig"))
             if isinstance(data, dict):  # {"articles": [...]} or {"data": [...]}: the first list of records
                 data = next((v for v in data.values() if isinstance(v, list)), [data])
@@ -81,8 +76,6 @@ def _find_columns(columns) -> dict:
 def _normalise_dates(values: pd.Series) -> pd.Series:
     """ISO dates (YYYY-MM-DD) from what exports hold: 2020-01-19 08:00:00, 2020/1/19,
     20200119, 2020年1月19日, Unix seconds or milliseconds; "" where none can be read."""
-    from banmian.pages import _date_in
-
     def one(value) -> str:
         if value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == "":
             return ""
