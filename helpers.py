@@ -16,6 +16,7 @@ The code lives in the ``banmian`` package (pages, terms, charts); this module
 gathers its public functions under one name for notebooks: ``import helpers``.
 """
 from banmian.charts import *  # noqa: F401,F403
+from banmian.decoding import *  # noqa: F401,F403
 from banmian.editions import *  # noqa: F401,F403
 from banmian.pages import *  # noqa: F401,F403
 from banmian.slogans import *  # noqa: F401,F403

@@ -37,27 +37,51 @@ def setup_fonts() -> str:
     return name
 
 
+def _output_file(folder: str, name: str, suffix: str) -> Path:
+    """``output/FOLDER/NAME.SUFFIX``, refusing names that would lead out of that folder."""
+    name = str(name)
+    if not name or name.startswith(".") or any(sep in name for sep in ("/", "\\", "\0")):
+        raise ValueError(f"output name {name!r}: give a plain file name such as '02_terms' (no folders, no "
+                         f"leading dot); the kit writes only inside output/{folder}/")
+    target = OUTPUT_DIR / folder / f"{name}{suffix}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def _nothing_to_plot(ax, what: str):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 1.2))
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, f"nothing to plot: {what}", ha="center", va="center")
+    return ax
+
+
 def save_figure(fig, name: str) -> str:
     """Save a figure as ``output/figures/NAME.png``; returns that path, relative to the project."""
-    target = OUTPUT_DIR / "figures" / f"{name}.png"
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = _output_file("figures", name, ".png")
     fig.savefig(target, dpi=150, bbox_inches="tight")
     return _display_path(target)
 
 
-def plot_article_lengths(articles: pd.DataFrame, ax=None):
-    """Horizontal bars: characters per article, one bar per edition, headlines as labels."""
+def plot_article_lengths(articles: pd.DataFrame, n: int = 40, ax=None):
+    """Horizontal bars: characters per article, one bar per edition, headlines as labels;
+    the ``n`` longest articles when there are more."""
     import matplotlib.pyplot as plt
 
     setup_fonts()
+    if articles.empty:
+        return _nothing_to_plot(ax, "no articles")
     table = articles.pivot_table(index="headline", columns="edition", values="chars", aggfunc="sum")
-    table = table.loc[table.max(axis=1).sort_values().index]
+    table = table.loc[table.max(axis=1).sort_values().index[-n:]]
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 0.45 * len(table) + 1.5))
     table.plot.barh(ax=ax, width=0.8)
     ax.set_xlabel("字数 characters")
     ax.set_ylabel("")
-    ax.set_title("每篇文章的字数 · characters per article and edition")
+    shown = "" if len(table) == articles["headline"].nunique() else f" ({len(table)} longest)"
+    ax.set_title(f"每篇文章的字数 · characters per article and edition{shown}")
     ax.legend(title="edition")
     return ax
 
@@ -68,6 +92,8 @@ def plot_top_terms(frequencies: pd.DataFrame, n: int = 20, ax=None, title: str =
     import matplotlib.pyplot as plt
 
     setup_fonts()
+    if frequencies.empty:
+        return _nothing_to_plot(ax, "no terms counted")
     group = [c for c in ("edition",) if c in frequencies.columns]
     totals = frequencies.groupby("token")["count"].sum().nlargest(n)
     table = (frequencies[frequencies["token"].isin(totals.index)]
@@ -90,6 +116,8 @@ def word_cloud(frequencies: pd.DataFrame, max_words: int = 150, ax=None, seed: i
     from wordcloud import WordCloud
 
     weights = frequencies.groupby("token")["count"].sum().nlargest(max_words).to_dict()
+    if not weights:
+        return _nothing_to_plot(ax, "no terms counted")
     cloud = WordCloud(font_path=str(font_path()), width=1200, height=700, background_color="white",
                       max_words=max_words, random_state=seed, collocations=False).generate_from_frequencies(weights)
     if ax is None:
@@ -101,8 +129,7 @@ def word_cloud(frequencies: pd.DataFrame, max_words: int = 150, ax=None, seed: i
 
 def export_text(text: str, name: str) -> str:
     """Write plain text to ``output/texts/NAME.txt`` (UTF-8); returns the path, relative to the project."""
-    target = OUTPUT_DIR / "texts" / f"{name}.txt"
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = _output_file("texts", name, ".txt")
     target.write_text(text, encoding="utf-8")
     return _display_path(target)
 
@@ -117,8 +144,7 @@ def html_escape(text: str) -> str:
 def export_csv(frame: pd.DataFrame, name: str) -> str:
     """Write a table to ``output/tables/NAME.csv`` as UTF-8 with BOM, so Excel shows the
     Chinese; list cells become "、"-joined text. Returns the path, relative to the project."""
-    target = OUTPUT_DIR / "tables" / f"{name}.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = _output_file("tables", name, ".csv")
     flat = frame.apply(lambda col: col.map(lambda v: "、".join(map(str, v)) if isinstance(v, (list, tuple)) else v))
     flat.to_csv(target, index=False, encoding="utf-8-sig")
     return _display_path(target)

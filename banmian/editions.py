@@ -19,6 +19,10 @@ __all__ = ["align_editions", "compare_editions", "diff_html", "reconcile", "VARI
 
 VARIANT_TYPES = ["punctuation width", "punctuation", "paragraph break", "substitution", "insertion in a",
                  "insertion in b", "omitted block", "moved text"]
+ALIGNMENT_COLUMNS = ["page_id", "status", "headline_a", "headline_b", "article_no_a", "article_no_b", "chars_a",
+                     "chars_b", "similarity", "coverage_a", "coverage_b", "reordered"]
+VARIANT_COLUMNS = ["page_id", "headline", "type", "text_a", "text_b", "context", "pos_a", "pos_b", "side", "hint",
+                   "hint_reason"]
 BLOCK_CHARS = 15      # an edit this long, with nothing opposite, is an omitted block
 MERGE_GAP = 1         # edits separated by at most this many equal characters are one variant
 MOVED_SIMILARITY = 0.8
@@ -84,9 +88,7 @@ def align_editions(articles: pd.DataFrame, a: str, b: str, min_coverage: float =
             rows.append(_row(page_id, "only in a", arts_a.loc[na], None, na, None))
         for nb in sorted(set(texts_b) - used_b):
             rows.append(_row(page_id, "only in b", None, arts_b.loc[nb], None, nb))
-    table = pd.DataFrame(rows, columns=["page_id", "status", "headline_a", "headline_b", "article_no_a",
-                                        "article_no_b", "chars_a", "chars_b", "similarity", "coverage_a",
-                                        "coverage_b", "reordered"])
+    table = pd.DataFrame(rows, columns=ALIGNMENT_COLUMNS)
     table.attrs.update(a=a, b=b)
     return table
 
@@ -403,9 +405,7 @@ def _compare(articles: pd.DataFrame, a: str, b: str, show_width: bool, hints: bo
                 hint, reason = _hint(row["text_a"], row["text_b"], reading_a, reading_b, corpus_text, a, b)
             rows.append({"page_id": pair.page_id, "headline": pair.headline_a, **row, "hint": hint,
                          "hint_reason": reason})
-    columns = ["page_id", "headline", "type", "text_a", "text_b", "context", "pos_a", "pos_b", "side",
-               "hint", "hint_reason"]
-    table = pd.DataFrame([{"side": "", **row} for row in rows], columns=columns)
+    table = pd.DataFrame([{"side": "", **row} for row in rows], columns=VARIANT_COLUMNS)
     table.attrs.update(a=a, b=b)
     return table.sort_values(["page_id", "headline", "pos_a", "pos_b"], ignore_index=True)
 
@@ -439,7 +439,10 @@ def reconcile(articles: pd.DataFrame, a: str, b: str, base: str | None = None) -
     and every word-level variant marked: 〔A 贸易货钱小区｜B 贸易货栈小区〕, 〔补 B：…〕.
     One row per article of the base edition (plus articles only the other has): page_id,
     headline, text."""
+    _editions_present(articles, a, b)
     base = base or a
+    if base not in (a, b):
+        raise ValueError(f"reconcile: base {base!r} must be one of the two editions compared, {a!r} or {b!r}")
     other = b if base == a else a
     pairs = align_editions(articles, a, b)
     variants = _compare(articles, a, b, show_width=False, hints=False, corpus_text="", pairs=pairs)
@@ -490,33 +493,30 @@ def edition_overview(articles: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["page_id", "editions", "articles", "note"])
 
 
-def _each_comparable_page(articles: pd.DataFrame, compare) -> pd.DataFrame:
-    frames = []
+def _each_comparable_page(articles: pd.DataFrame, compare, columns: list[str]) -> pd.DataFrame:
+    frames = [pd.DataFrame(columns=columns + ["edition_a", "edition_b"])]
     for row in edition_overview(articles).itertuples(index=False):
         if len(row.editions) >= 2:
             a, b = row.editions[:2]
             frame = compare(articles[articles["page_id"] == row.page_id], a, b)
             frames.append(frame.assign(edition_a=a, edition_b=b))
-    if not frames and len(articles):  # no page has two editions: an empty table with every column
-        one = articles.iloc[:1]
-        stub = compare(pd.concat([one.assign(edition="a"), one.assign(edition="b")]), "a", "b")
-        frames = [stub.iloc[:0].assign(edition_a="", edition_b="")]
-    if not frames:
-        return pd.DataFrame()
-    return pd.concat(frames, ignore_index=True)
+    if len(frames) == 1:  # no page has two editions: an empty table with every column
+        return frames[0]
+    return pd.concat(frames[1:], ignore_index=True)
 
 
 def align_corpus(articles: pd.DataFrame) -> pd.DataFrame:
     """:func:`align_editions` for every page with two or more editions (its first two
     labels as a and b, named in columns edition_a and edition_b)."""
-    return _each_comparable_page(articles, align_editions)
+    return _each_comparable_page(articles, align_editions, ALIGNMENT_COLUMNS)
 
 
 def compare_corpus(articles: pd.DataFrame, show_width: bool = False) -> pd.DataFrame:
     """:func:`compare_editions` for every page with two or more editions; hints draw on
     the whole corpus."""
     corpus_text = "\n".join(articles["body"])
-    return _each_comparable_page(articles, lambda page, a, b: _compare(page, a, b, show_width, True, corpus_text))
+    return _each_comparable_page(articles, lambda page, a, b: _compare(page, a, b, show_width, True, corpus_text),
+                                 VARIANT_COLUMNS)
 
 
 def diff_alignment_check(text_a: str, text_b: str) -> pd.DataFrame:

@@ -1,7 +1,6 @@
 """Pages: decode, load, clean and split Chinese newspaper pages into articles."""
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
 import os
@@ -15,8 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .decoding import PageError, PageWarning, decode_page, read_csv_rows
+
 __all__ = ["ROOT", "OUTPUT_DIR", "CACHE_DIR", "MANIFEST_NAME", "MANIFEST_COLUMNS", "ARTICLE_COLUMNS", "LAYOUTS",
-           "PageError", "PageWarning", "decode_page", "infer_metadata", "load_pages", "load_problems",
+           "infer_metadata", "load_pages", "load_problems",
            "clean_text", "decide_layouts", "split_articles", "page_credits", "page_labels", "cleaning_report",
            "cleaning_examples", "corpus_summary", "reporter_counts"]
 
@@ -36,91 +37,6 @@ RESERVED_NAMES = {MANIFEST_NAME, "README.md", "userdict.txt", "stopwords_extra.t
 DEFAULT_EDITION = "A"
 
 
-# --------------------------------------------------------------------------- errors
-
-class PageError(ValueError):
-    """A page file that cannot be used, with the file and the problem named."""
-
-    def __init__(self, file, problem: str):
-        self.file, self.problem = str(file), problem
-        super().__init__(f"{file}: {problem}")
-
-
-class PageWarning(UserWarning):
-    """A page or manifest row was skipped or its metadata guessed; the message says which and why."""
-
-
-# --------------------------------------------------------------------------- decoding
-
-_BOMS = [  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
-    (b"\xff\xfe\x00\x00", "utf-32-le", "utf-32"),
-    (b"\x00\x00\xfe\xff", "utf-32-be", "utf-32"),
-    (b"\xef\xbb\xbf", "utf-8", "utf-8-sig"),
-    (b"\xff\xfe", "utf-16-le", "utf-16"),
-    (b"\xfe\xff", "utf-16-be", "utf-16"),
-]
-# What charset-normalizer may answer for a Chinese page; anything else is treated as a wrong guess.
-_LEGACY_ENCODINGS = {"gb18030", "gbk", "gb2312", "hz", "big5", "big5hkscs", "cp950", "cp936",
-                     "utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def decode_page(data: bytes, name="<bytes>") -> tuple[str, str]:
-    """Decode the bytes of a page file; return ``(text, encoding)``.
-
-    Byte-order marks decide first (UTF-8, UTF-16, UTF-32), then strict UTF-8,
-    then charset-normalizer, limited to the encodings Chinese pages arrive in
-    (GB18030 covers GBK and GB2312). Raises :class:`PageError` naming the file for
-    an empty page, a binary file or bytes no such encoding reads.
-
-    >>> decode_page("葫芦岛社区党建引领基层治理观察。".encode("gbk"), "p.txt")
-    ('葫芦岛社区党建引领基层治理观察。', 'gb18030')
-    """
-    if not data.strip():
-        raise PageError(name, "empty page (the file has no text)" if data else "empty page (0 bytes)")
-    text = encoding = None
-    for bom, codec, label in _BOMS:
-        if data.startswith(bom):
-            try:
-                text, encoding = data[len(bom):].decode(codec), label
-            except UnicodeDecodeError as err:
-                raise PageError(name, f"undecodable bytes: starts with a {label} byte-order mark but "
-                                      f"byte {err.start} is not valid {label}") from None
-            break
-    if text is None:
-        try:
-            if b"\x00" in data:  # valid UTF-8, but no page has NULs: UTF-16 without a BOM, or binary
-                raise UnicodeDecodeError("utf-8", data, data.index(b"\x00"), len(data), "NUL byte")
-            text, encoding = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError as utf8_error:
-            text, encoding = _decode_legacy(data, name, utf8_error)
-    if len(_CONTROL.findall(text)) > max(2, len(text) // 200):
-        raise PageError(name, f"binary file: decoding as {encoding} gives control characters, not text")
-    if not text.strip():
-        raise PageError(name, "empty page (only white space)")
-    return text, encoding
-
-
-def _decode_legacy(data: bytes, name, utf8_error: UnicodeDecodeError) -> tuple[str, str]:
-    from charset_normalizer import from_bytes
-
-    # Candidates come best first; on short pages a Korean or Japanese code page can
-    # outscore GB18030, so take the best one a Chinese page can actually be in.
-    for match in from_bytes(data):
-        if match.encoding in _LEGACY_ENCODINGS:
-            encoding = "gb18030" if match.encoding in {"gbk", "gb2312", "cp936"} else match.encoding
-            encoding = encoding.replace("_", "-")
-            try:
-                return data.decode(encoding), encoding
-            except UnicodeDecodeError:
-                continue
-    if b"\x00" in data:
-        raise PageError(name, "binary file: contains NUL bytes and is not UTF-16 or UTF-32 text")
-    bad = data[utf8_error.start:utf8_error.start + 1]
-    raise PageError(name, f"undecodable bytes: not UTF-8 (byte {bad.hex()} at offset {utf8_error.start}), "
-                          "nor GB18030/GBK, Big5 or UTF-16; save the page as UTF-8 and reload")
-
-
 # --------------------------------------------------------------------------- loading
 
 def _resolve(path) -> Path:
@@ -133,25 +49,11 @@ def _resolve(path) -> Path:
 
 
 def _display_path(path: Path) -> str:
+    path = Path(os.path.abspath(path))  # not resolve(): a symbolic link loop must still have a name
     try:
-        return path.resolve().relative_to(ROOT).as_posix()
+        return path.relative_to(ROOT).as_posix()
     except ValueError:
         return str(path)
-
-
-def _read_manifest(manifest: Path) -> list[dict]:
-    with manifest.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in ("file", "page_id", "edition") if c not in (reader.fieldnames or [])]
-        if missing:
-            raise PageError(manifest, f"the manifest lacks the column(s) {', '.join(missing)}; "
-                                      f"expected a header like {','.join(MANIFEST_COLUMNS)}")
-        rows = []
-        for line_no, row in enumerate(reader, start=2):
-            row = {k: (v or "").strip() for k, v in row.items() if k is not None}
-            if any(row.values()):
-                rows.append({**row, "_line": line_no})
-        return rows
 
 
 _DATE_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.年/]?(\d{1,2})[-_.月/]?(\d{1,2})日?(?!\d)")
@@ -215,13 +117,22 @@ def _walk(folder: Path, problem):
     found = []
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__")))
+        for name in dirnames:
+            if (Path(dirpath) / name).is_symlink():
+                problem(_display_path(Path(dirpath) / name), "a symbolic link to a folder; not followed (link its "
+                                                              "files, or load that folder itself)")
         for name in sorted(filenames):
             path = Path(dirpath) / name
             if name.startswith("."):
                 continue
-            if path.is_symlink() and not path.exists():
-                problem(_display_path(path), "broken symbolic link; skipped")
-                continue
+            if path.is_symlink():
+                try:
+                    path.resolve(strict=True)
+                except (OSError, RuntimeError) as err:
+                    loop = isinstance(err, RuntimeError) or getattr(err, "errno", None) == 40
+                    problem(_display_path(path), "symbolic link loop; skipped" if loop else
+                            "broken symbolic link (its target does not exist); skipped")
+                    continue
             found.append(path)
     return found
 
@@ -270,7 +181,7 @@ def load_pages(corpus="corpus", strict: bool = False, allow_outside: bool = Fals
     manifest = folder / MANIFEST_NAME
     tables = []
     if manifest.exists() and not single:
-        for row in _read_manifest(manifest):
+        for row in read_csv_rows(manifest, ["file", "page_id", "edition"], "manifest", problem):
             where = f"{_display_path(manifest)} line {row['_line']}"
             if not row.get("file") or not row.get("page_id") or not row.get("edition"):
                 absent = [c for c in ("file", "page_id", "edition") if not row.get(c)]
@@ -779,7 +690,8 @@ def _parse_page(text: str, mode: str = "page") -> _ParsedPage:
         if kind == "heading" and nxt is not None and nxt.kind == "heading" and nxt.gap <= 1 \
                 and (len(text_) <= 6 or text_[0] in _BOX_MARKERS or (nxt.level and not block.level)) \
                 and not (one_article and current is not None):  # short, boxed, or above a marked headline
-            kicker, prev_kind = text_.strip(_BOX_MARKERS + " "), "kicker"
+            kicker = f"{kicker} {text_.strip(_BOX_MARKERS + ' ')}".strip()  # a second short line joins, never replaces
+            prev_kind = "kicker"
             continue
         if kind in ("body", "heading") and not block.level and current is not None and current.expects_byline \
                 and not current.paragraphs and not current.byline and _NAME_LINE.match(text_):

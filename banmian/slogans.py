@@ -21,14 +21,14 @@ The rules, in the order they are applied (each finding says which one fired):
 """
 from __future__ import annotations
 
-import csv
 import re
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from .pages import PageError, _display_path, _resolve
+from .decoding import read_csv_rows
+from .pages import _resolve
 
 __all__ = ["FORMULATION_COLUMNS", "find_formulations", "formulation_summary", "expansion_table", "read_known_formulations",
            "parallel_slogans", "quoted_phrases", "evaluate_formulations", "formulation_examples",
@@ -114,13 +114,8 @@ def read_known_formulations(path="corpus/formulations.csv") -> pd.DataFrame:
     path = _resolve(path)
     if not path.exists():
         return pd.DataFrame(columns=["term", "expansion", "note"])
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if "term" not in (reader.fieldnames or []):
-            raise PageError(_display_path(path), "needs a header with at least the column term "
-                                                 "(term,expansion,note)")
-        rows = [{"term": (r.get("term") or "").strip(), "expansion": (r.get("expansion") or "").strip(),
-                 "note": (r.get("note") or "").strip()} for r in reader]
+    rows = [{c: row.get(c, "") for c in ("term", "expansion", "note")}
+            for row in read_csv_rows(path, ["term"], "formulation list (term,expansion,note)")]
     return pd.DataFrame([r for r in rows if r["term"]], columns=["term", "expansion", "note"])
 
 
@@ -335,7 +330,8 @@ def expansion_table(found: pd.DataFrame) -> pd.DataFrame:
         rows.append({"edition": row.edition, "term": row.term, "where": row.expansion_where,
                      **{f"item {i + 1}": item for i, item in enumerate(items)},
                      "number": row.number, "matches": row.count_matches})
-    return pd.DataFrame(rows)
+    items = [f"item {i + 1}" for i in range(width)]
+    return pd.DataFrame(rows, columns=["edition", "term", "where", *items, "number", "matches"])
 
 
 _YI_PART = rf"以[{_HAN}]{{1,5}}?(?:促|为|带|强|保|助|聚|凝|激|撬|动|传|治|推|化)[{_HAN}]{{1,4}}"

@@ -7,7 +7,10 @@ import json
 import math
 import os
 import re
+import threading
+import time
 import unicodedata
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from itertools import chain
@@ -15,7 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .pages import CACHE_DIR, PageError, _display_path, _resolve
+from .decoding import PageError, PageWarning, read_text_file
+from .pages import CACHE_DIR, _display_path, _resolve
 
 __all__ = ["TOKEN_COLUMNS", "comparison_groups", "read_userdict", "protected_terms", "stopword_list", "tokenize", "compare_segmentation",
            "term_frequencies", "keywords", "compare_keywords", "keyness", "collocations", "kwic"]
@@ -37,7 +41,7 @@ def read_userdict(path="corpus/userdict.txt") -> list[tuple[str, int | None, str
     if not path.exists():
         return []
     entries = []
-    for line_no, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+    for line_no, line in enumerate(read_text_file(path, "user dictionary").splitlines(), start=1):
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
@@ -90,7 +94,7 @@ def _read_word_list(path) -> set[str]:
     path = _resolve(path)
     if not path.exists():
         return set()
-    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines = read_text_file(path, "word list").splitlines()
     return {w for w in (line.split("#", 1)[0].strip() for line in lines) if w}
 
 
@@ -198,9 +202,17 @@ def _jieba_version() -> str:
 _WORKER: _Segmenter | None = None
 
 
-def _worker_init(entries):
+def _worker_init(entries, parent: int):
     global _WORKER
     _WORKER = _Segmenter(entries)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose notebook kernel was killed (kill -9, a crash) stops instead of lingering."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def _worker_segment(texts):
@@ -220,7 +232,7 @@ def _segment_all(texts: list[str], entries, workers: int, progress: bool) -> lis
     if workers > 1 and len(texts) >= 4 * chunk:
         batches = [texts[i:i + chunk] for i in range(0, len(texts), chunk)]
         results = []
-        with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(entries,)) as pool:
+        with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(entries, os.getpid())) as pool:
             for batch in tqdm(pool.map(_worker_segment, batches), total=len(batches), unit="batch",
                               desc="segmenting", disable=not progress):
                 results.extend(batch)
@@ -307,10 +319,29 @@ class _TokenCache:
     def __init__(self, path: Path):
         import sqlite3
 
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent.exists() and not path.parent.is_dir():
+            warnings.warn(f"{_display_path(path.parent)} is a file, not the kit's cache folder; segmenting without "
+                          "a cache this time (rename or remove that file to keep results between runs)",
+                          PageWarning, stacklevel=3)
+            path = Path(":memory:")
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path, timeout=60)
+        try:
+            self._create()
+        except sqlite3.DatabaseError as err:  # a truncated or overwritten cache file: set it aside, start again
+            self.db.close()
+            aside = path.with_name(f"{path.name}.broken-{int(time.time())}")
+            path.rename(aside)
+            warnings.warn(f"{_display_path(path)} was damaged ({err}); moved to {aside.name}, segmenting afresh",
+                          PageWarning, stacklevel=3)
+            self.db = sqlite3.connect(path, timeout=60)
+            self._create()
+
+    def _create(self) -> None:
         for table in ("tokens", "terms"):  # segmentations; protected terms found in each text
             self.db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value TEXT)")
+        self.db.execute("SELECT count(*) FROM tokens").fetchone()
 
     def get_many(self, keys, table: str = "tokens") -> dict:
         keys, found = list(keys), {}
@@ -418,7 +449,8 @@ def compare_keywords(articles: pd.DataFrame, tokens: pd.DataFrame, top: int = 10
                          "headline": art.headline, "rank": rank, "corpus_tfidf": ours.get(key, ""),
                          "jieba_tfidf": by_tfidf[rank - 1] if rank <= len(by_tfidf) else "",
                          "jieba_textrank": by_rank[rank - 1] if rank <= len(by_rank) else ""})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["page_id", "edition", "article_no", "headline", "rank", "corpus_tfidf",
+                                       "jieba_tfidf", "jieba_textrank"])
 
 
 def _mask(tokens: pd.DataFrame, selector) -> pd.Series:
@@ -559,7 +591,15 @@ def kwic(articles: pd.DataFrame, query: str, width: int = 15, regex: bool = Fals
     >>> kwic(a, "居民", width=2)[["left", "match", "right"]].values.tolist()
     [['', '居民', '自治'], ['治，', '居民', '共建']]
     """
-    pattern = re.compile(query if regex else re.escape(query))
+    if not isinstance(query, str) or not query:
+        raise ValueError("kwic needs a word or pattern to search for, e.g. kwic(articles, \"基层治理\")")
+    try:
+        pattern = re.compile(query if regex else re.escape(query))
+    except re.error as err:
+        raise ValueError(f"kwic: {query!r} is not a valid regular expression ({err})") from None
+    if pattern.search(""):
+        raise ValueError(f"kwic: {query!r} matches the empty string, so it would match between every two "
+                         "characters; give a pattern that needs at least one character")
     rows = []
     for art in articles.itertuples(index=False):
         body = art.body.replace("\n", " ")

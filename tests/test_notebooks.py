@@ -57,9 +57,11 @@ def test_run_all_names_the_notebook_and_cell_that_failed(tmp_path):
     assert not (tmp_path / "html" / "01_broken.html").exists()
 
 
-@pytest.mark.parametrize("corpus", ["tests/devset/site", "tests/devset/files", "tests/devset/tables/export.csv"])
+@pytest.mark.parametrize("corpus", ["seeds/004_43ed4930b0e6bc69.txt", "tests/devset/site", "tests/devset/files",
+                                    "tests/devset/tables/export.csv"])
 def test_every_notebook_runs_on_other_corpora(tmp_path, corpus):
-    """Pages of another layout, a crawl of one-article files, a table export: no cell may fail."""
+    """One page without a date, a dozen dated pages of another layout, a crawl of one-article
+    files, a table export: no cell may fail."""
     import os
 
     result = subprocess.run([sys.executable, str(RUNNER), "--no-save", "--html", str(tmp_path)],

@@ -99,7 +99,7 @@ def test_known_list_teaches_the_kit(tmp_path):
 def test_known_list_with_a_bad_header_is_named(tmp_path):
     bad = tmp_path / "formulations.csv"
     bad.write_text("word,meaning\n五多,x\n", encoding="utf-8")
-    with pytest.raises(helpers.PageError, match="formulations.csv: needs a header"):
+    with pytest.raises(helpers.PageError, match="formulations.csv: the formulation list .* lacks the column\(s\) term"):
         helpers.read_known_formulations(bad)
 
 
