@@ -14,6 +14,7 @@ import os
 import re
 import warnings
 from functools import lru_cache
+from pathlib import Path
 
 __all__ = ["PageError", "PageWarning", "decode_page", "read_text_file", "read_csv_rows"]
 
@@ -215,7 +216,7 @@ def read_text_file(path, what: str = "file") -> str:
     raises :class:`PageError` naming it and the fix."""
     from .pages import _display_path
 
-    data = open(path, "rb").read()
+    data = Path(path).read_bytes()
     if not data.strip():
         return ""
     try:

@@ -1,7 +1,13 @@
-"""How well pages are split into articles: headline recovery and extra articles per layout.
+"""How well pages are split into articles (headline recovery and extra articles per layout),
+and how well short legacy-encoded pages decode.
 
     python bench/evaluate.py                  # the development set in tests/devset (what `make evaluate` runs)
     python bench/evaluate.py --crawl DIR      # also real text: a crawl of one-article files (see below)
+
+Decoding: prefixes of 2–300 characters of varied text are encoded as GB18030, GBK and Big5
+and decoded again; each is exact, flagged as a guess (encoding "… (guessed)" and a warning)
+or silently wrong. The text is the development set (simplified, and traditional.txt for
+Big5) and, with ``--crawl``, the crawl's own articles.
 
 A headline counts as recovered when an article of the same page (file) has exactly that
 headline after cleaning (spaces ignored). Extra articles are articles beyond the true
@@ -18,6 +24,7 @@ written into the crawl; its text never enters the repository.
 from __future__ import annotations
 
 import argparse
+import random
 import re
 import sys
 import tempfile
@@ -145,6 +152,66 @@ def evaluate_crawl(folder: Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def devset_texts() -> dict[str, str]:
+    """The development set's text: simplified (its articles) and traditional."""
+    simplified = "\n".join(line.split(":", 1)[1].strip() for line in
+                           (DEVSET / "articles.txt").read_text(encoding="utf-8").splitlines()
+                           if re.match(r"^[KHSBDPCF#]:", line))
+    return {"simplified": simplified, "traditional": (DEVSET / "traditional.txt").read_text(encoding="utf-8")}
+
+
+def encoded_samples(text: str, codec: str, n: int, seed: int = 7):
+    """``n`` prefixes of 2–300 characters of ``text`` (short ones over-represented) that ``codec`` can encode."""
+    rng = random.Random(seed)
+    made = 0
+    while made < n:
+        size = rng.choice([*range(2, 60)] * 2 + [*range(60, 301)])
+        start = rng.randrange(max(1, len(text) - size))
+        sample = text[start:start + size]
+        try:
+            data = sample.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        if sample.strip():
+            made += 1
+            yield sample, data
+
+
+def _charset_normalizer(data: bytes) -> str | None:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    return str(best) if best is not None else None
+
+
+def evaluate_decoding(texts: dict[str, str], n: int = 1000) -> pd.DataFrame:
+    """Per text and encoding: exact, guessed (flagged) and silently wrong decodes by the kit,
+    and, for comparison, wrong answers of charset-normalizer's best guess when it is installed."""
+    try:
+        import charset_normalizer  # noqa: F401
+        compare = True
+    except ImportError:
+        compare = False
+    rows = []
+    for name, text in texts.items():
+        for codec in (("big5",) if name == "traditional" else ("gb18030", "gbk")):
+            exact = guessed = wrong = other_wrong = 0
+            for sample, data in encoded_samples(text, codec, n):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    decoded, encoding = helpers.decode_page(data, "sample")
+                if encoding.endswith("(guessed)"):
+                    guessed += 1
+                elif decoded == sample:
+                    exact += 1
+                else:
+                    wrong += 1
+                other_wrong += compare and _charset_normalizer(data) != sample
+            rows.append({"text": name, "encoding": codec, "samples": n, "exact": exact, "guessed": guessed,
+                         "silently wrong": wrong, "charset-normalizer wrong": other_wrong if compare else None})
+    return pd.DataFrame(rows)
+
+
 def show(table: pd.DataFrame, title: str) -> None:
     print(f"\n{title}")
     shown = table.assign(recall=(100 * table["recall"]).round(1), extra_rate=(100 * table["extra_rate"]).round(1))
@@ -167,6 +234,12 @@ def main(argv=None) -> None:
             for row in table.itertuples():
                 for page, headline in row.misses[:args.misses]:
                     print(f"  missed in {row.layout}: {Path(page).name}: {headline}")
+    texts = devset_texts()
+    if args.crawl:
+        crawl = read_crawl(args.crawl)
+        texts[f"crawl {args.crawl.name}"] = "\n".join("\n".join(body) for body in crawl["body"].head(2000))
+    print("\nDecoding prefixes of 2-300 characters (development set text; with --crawl, the crawl's too)")
+    print(evaluate_decoding(texts).to_string(index=False))
 
 
 if __name__ == "__main__":
