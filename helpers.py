@@ -22,3 +22,4 @@ from banmian.pages import *  # noqa: F401,F403
 from banmian.slogans import *  # noqa: F401,F403
 from banmian.sources import *  # noqa: F401,F403
 from banmian.terms import *  # noqa: F401,F403
+from banmian.trends import *  # noqa: F401,F403

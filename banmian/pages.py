@@ -17,7 +17,7 @@ import pandas as pd
 from .decoding import PageError, PageWarning, decode_page, read_csv_rows
 
 __all__ = ["ROOT", "OUTPUT_DIR", "CACHE_DIR", "MANIFEST_NAME", "MANIFEST_COLUMNS", "ARTICLE_COLUMNS", "LAYOUTS",
-           "infer_metadata", "load_pages", "load_problems",
+           "checked_date", "infer_metadata", "load_pages", "load_problems",
            "clean_text", "decide_layouts", "split_articles", "page_credits", "page_labels", "cleaning_report",
            "cleaning_examples", "corpus_summary", "reporter_counts"]
 
@@ -31,7 +31,8 @@ PAGE_SUFFIXES = {".txt", ".md"}
 TABLE_SUFFIXES = {".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".xlsx", ".xls", ".parquet"}
 # How a file is split: "page" (several articles), "article" (one article per file); empty = decided by the kit.
 LAYOUTS = ("page", "article")
-PAGE_COLUMNS = MANIFEST_COLUMNS[1:] + ["layout", "position", "path", "encoding", "sha256", "bytes", "metadata", "text"]
+PAGE_COLUMNS = ["page_id", "edition", "paper", "date", "date_source", "page_no", "source", "layout", "position", "path",
+                "encoding", "sha256", "bytes", "metadata", "text"]
 # Files in corpus/ that configure the kit rather than hold a page.
 RESERVED_NAMES = {MANIFEST_NAME, "README.md", "userdict.txt", "stopwords_extra.txt", "formulations.csv"}
 DEFAULT_EDITION = "A"
@@ -73,6 +74,35 @@ def _date_in(text: str) -> str:
     return ""
 
 
+def checked_date(value: str) -> tuple[str, str]:
+    """``(date, problem)``: an ISO date (YYYY-MM-DD, or YYYY-MM for a month) if ``value`` is one
+    that can be true, else "" and why not (not a date, not in the calendar, in the future)."""
+    value = str(value).strip()
+    month = re.fullmatch(r"((?:19|20)\d{2})-(\d{1,2})", value)
+    if month and 1 <= int(month.group(2)) <= 12:
+        return f"{month.group(1)}-{int(month.group(2)):02d}", ""
+    numbers = re.fullmatch(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?|((?:19|20)\d{2})(\d{2})(\d{2})", value)
+    if not numbers:
+        return "", f"date {value!r} is not a date (write YYYY-MM-DD)"
+    year, month_no, day = (int(g) for g in numbers.groups() if g)
+    try:
+        date = datetime.date(year, month_no, day)
+    except ValueError:
+        return "", f"date {value!r} is not in the calendar"
+    if date > datetime.date.today():
+        return "", f"date {value!r} is in the future"
+    return date.isoformat(), ""
+
+
+def _manifest_date(value: str, where: str, problem) -> tuple[str, str]:
+    if not value:
+        return "", ""
+    date, why = checked_date(value)
+    if why:
+        problem(where, f"{why}; the page is loaded without it")
+    return date, "pages.csv" if date else ""
+
+
 def infer_metadata(path, root=None) -> dict:
     """Metadata for a page file that has no row in the manifest, read from its path.
 
@@ -94,7 +124,10 @@ def infer_metadata(path, root=None) -> dict:
     if not dot or not page_id or not _EDITION_SUFFIX.match(edition):
         page_id, edition = stem, DEFAULT_EDITION
     folders = path.parent.relative_to(root).parts if root is not None and path.is_relative_to(root) else path.parent.parts
-    date = _date_in(stem) or next((d for d in map(_date_in, reversed(folders)) if d), "")
+    date, date_source = _date_in(stem), "file name"
+    if not date:
+        date = next((d for d in map(_date_in, reversed(folders)) if d), "")
+        date_source = "folder name" if date else ""
     page_no = position = ""
     crawl = _ARTICLE_POSITION.search(page_id)
     if crawl:
@@ -104,7 +137,7 @@ def infer_metadata(path, root=None) -> dict:
         if named:
             page_no = str(int(next(g for g in named.groups() if g)))
     return {"page_id": page_id, "edition": edition, "paper": "", "page_no": page_no, "source": "",
-            "date": date, "position": position}
+            "date": date, "date_source": date_source, "position": position}
 
 
 def _inside(path: Path, folders) -> bool:
@@ -203,6 +236,10 @@ def load_pages(corpus="corpus", strict: bool = False, allow_outside: bool = Fals
                 problem(where, f"layout {layout!r} is not one of {', '.join(LAYOUTS)}; the kit decides instead")
                 layout = ""
             meta = {c: row.get(c, "") for c in MANIFEST_COLUMNS[1:]} | {"layout": layout, "position": ""}
+            meta["date"], meta["date_source"] = _manifest_date(meta["date"], where, problem)
+            if not meta["date"]:
+                inferred = infer_metadata(path, folder)
+                meta["date"], meta["date_source"] = inferred["date"], inferred["date_source"]
             entries.append((path, meta, "manifest"))
     listed = {path for path, _, _ in entries} | named_in_bad_rows
     candidates = [source] if single else _walk(folder, problem)

@@ -2,6 +2,7 @@
 and a report on how each page was split."""
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import re
@@ -10,13 +11,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from banmian.pages import (ARTICLE_COLUMNS, TABLE_SUFFIXES, PageError, PageWarning, _date_in, _display_path, decode_page,
-                           _parse_page, _resolve, article_fields, clean_text, load_pages, split_articles)
+from banmian.pages import (ARTICLE_COLUMNS, TABLE_SUFFIXES, PageError, PageWarning, _date_in, _display_path, _parse_page,
+                           _resolve, article_fields, checked_date, clean_text, decode_page, load_pages, split_articles)
 
-__all__ = ["TABLE_COLUMN_NAMES", "ARTICLE_TABLE_COLUMNS", "load_articles", "read_article_table", "split_report"]
+__all__ = ["TABLE_COLUMN_NAMES", "ARTICLE_TABLE_COLUMNS", "load_articles", "read_article_table", "split_report",
+           "dates_from_datelines"]
 
-# Page metadata added to every article row.
-ARTICLE_TABLE_COLUMNS = ARTICLE_COLUMNS + ["paper", "date", "page_no"]
+# Page metadata added to every article row. date_source says where the date came from: "pages.csv",
+# "file name", "folder name", "table column", "dateline" (year from the path) or "dateline, year from the
+# text"; "" when the article has no date (see helpers.date_report).
+ARTICLE_TABLE_COLUMNS = ARTICLE_COLUMNS + ["paper", "date", "date_source", "page_no"]
+_DATELINE_DAY = re.compile(r"(?<!\d)(\d{1,2})月(\d{1,2})日(?:电|讯|消息)")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 
 # What scrapers and archives call each field, compared without case, spaces, "_" or "-".
 TABLE_COLUMN_NAMES = {
@@ -141,6 +148,7 @@ def read_article_table(path, strict: bool = True) -> pd.DataFrame:
         number = re.search(r"\d+", page_text)
         rows.append({"page_id": f"{path.stem}#{n}", "edition": clean(edition) or "A", "article_no": 1, **fields,
                      "path": shown, "layout": "table", "signal": "table row", "paper": clean(paper), "date": date,
+                     "date_source": "table column" if date else "",
                      "page_no": str(int(number.group())) if number else page_text})
     if empty:
         warnings.warn(f"{shown}: {empty} row(s) with an empty text column skipped", PageWarning, stacklevel=2)
@@ -174,7 +182,7 @@ def load_articles(source="corpus", layout: str | None = None, strict: bool = Fal
         return articles
     pages = load_pages(path, strict=strict, allow_outside=allow_outside)
     articles = split_articles(pages, layout=layout)
-    meta = pages[["path", "paper", "date", "page_no"]]
+    meta = pages[["path", "paper", "date", "date_source", "page_no"]]
     frames = [articles.merge(meta, on="path", how="left")]
     problems = list(pages.attrs.get("problems", []))
     for table in pages.attrs.get("tables", []):
@@ -186,11 +194,55 @@ def load_articles(source="corpus", layout: str | None = None, strict: bool = Fal
             warnings.warn(str(err), PageWarning, stacklevel=2)
             problems.append({"file": err.file, "problem": err.problem})
     merged = pd.concat([f for f in frames if not f.empty] or frames[:1], ignore_index=True)[ARTICLE_TABLE_COLUMNS]
+    merged = dates_from_datelines(merged)
     if merged.empty:
         warnings.warn(f"{_display_path(path)}: no article could be read; see the problems listed", PageWarning,
                       stacklevel=2)
     merged.attrs["problems"] = problems
     return merged
+
+
+# --------------------------------------------------------------------------- dates
+
+def _dateline_date(byline: str, body: str, path: str, headline: str) -> tuple[str, str]:
+    day = _DATELINE_DAY.search(f"{byline} {body[:40]}")
+    if not day:
+        return "", ""
+    month, day_no = int(day.group(1)), int(day.group(2))
+    years = [int(y) for y in _YEAR.findall("/".join(Path(path).parts[-3:]))]  # the file and two folders above it
+    source = "dateline"
+    if not years:
+        this_year = datetime.date.today().year
+        years = [max(y for y in map(int, _YEAR_IN_TEXT.findall(f"{headline} {body}")) if y <= this_year)] \
+            if any(int(y) <= this_year for y in _YEAR_IN_TEXT.findall(f"{headline} {body}")) else []
+        source = "dateline, year from the text"
+    if not years:
+        return "", ""
+    try:
+        date = datetime.date(years[-1], month, day_no)
+    except ValueError:
+        return "", ""
+    return (date.isoformat(), source) if date <= datetime.date.today() else ("", "")
+
+
+def dates_from_datelines(articles: pd.DataFrame) -> pd.DataFrame:
+    """Dates for undated articles from their dateline (本报北京1月16日电, 新华社…1月16日电): the
+    year from the file's path (a folder such as 2020年1月, a name with 2020), else the latest
+    year the article mentions (2020年); ``date_source`` says which. Dates that cannot be true
+    (not in the calendar, in the future) are emptied; :func:`helpers.date_report` lists every
+    article left without a date and why."""
+    articles = articles.copy()
+    checked = {d: checked_date(d) for d in articles["date"].fillna("").unique() if d}
+    bad = articles["date"].map(lambda d: bool(d) and bool(checked[d][1]))
+    articles.loc[bad, ["date", "date_source"]] = ""
+    articles["date_source"] = articles["date_source"].fillna("")
+    articles["date"] = articles["date"].fillna("")
+    for i in articles.index[articles["date"] == ""]:
+        row = articles.loc[i]
+        date, source = _dateline_date(row["byline"], row["body"], str(row["path"]), row["headline"])
+        if date:
+            articles.loc[i, ["date", "date_source"]] = [date, source]
+    return articles
 
 
 # --------------------------------------------------------------------------- split report

@@ -26,6 +26,7 @@ __all__ = ["TOKEN_COLUMNS", "comparison_groups", "read_userdict", "protected_ter
 
 TOKEN_COLUMNS = ["page_id", "edition", "article_no", "position", "token", "pos", "is_stopword", "filtered_by"]
 _ARTICLE_KEY = ["page_id", "edition", "article_no"]
+_CARRIED = ["date", "page_no"]  # article metadata every token row carries, for trends and front-page views
 _NUMERAL = "一二三四五六七八九十两双百千万"
 # A quoted short term with a number in it: “五多” “三前” “两新” “三会一课” “千万工程” “六个活动”.
 _QUOTED_NUMBERED = re.compile(rf"[“‘「]([\u4e00-\u9fff0-9]*[{_NUMERAL}0-9][\u4e00-\u9fff0-9]*)[”’」]")
@@ -266,7 +267,8 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
     article; punctuation counts, so tokens split by a mark are not adjacent), token,
     pos (jieba's part-of-speech tag: the dictionary's, or jieba.posseg's for a word
     the HMM found), is_stopword, filtered_by (why it is left out of counts by
-    default: "stopword list", "user stopword", "digits", "single character", or "").
+    default: "stopword list", "user stopword", "digits", "single character", or ""),
+    and, when the articles have them, date and page_no (for :mod:`trends <banmian.trends>`).
     Punctuation and white space are not rows.
 
     Segmentation uses ``corpus/userdict.txt`` and keeps every numbered formulation
@@ -296,8 +298,9 @@ def _token_frame(articles: pd.DataFrame, segments: list[dict], stopwords_extra) 
     import numpy as np
 
     lengths = [len(seg["w"]) for seg in segments]
+    carried = [c for c in _CARRIED if c in articles.columns]
     frame = pd.DataFrame({
-        **{c: np.repeat(articles[c].to_numpy(), lengths) for c in _ARTICLE_KEY},
+        **{c: np.repeat(articles[c].to_numpy(), lengths) for c in _ARTICLE_KEY + carried},
         "position": np.concatenate([np.arange(n) for n in lengths]) if lengths else [],
         "token": list(chain.from_iterable(seg["w"] for seg in segments)),
         "pos": list(chain.from_iterable(seg["t"] for seg in segments)),
@@ -309,7 +312,7 @@ def _token_frame(articles: pd.DataFrame, segments: list[dict], stopwords_extra) 
     reasons = {t: _filter_reason(t, stopwords, extra) for t in unique}
     frame["filtered_by"] = frame["token"].map(reasons)
     frame["is_stopword"] = frame["filtered_by"] != ""
-    return frame[TOKEN_COLUMNS]
+    return frame[TOKEN_COLUMNS + carried]
 
 
 class _TokenCache:

@@ -1,0 +1,412 @@
+"""Trends: terms over time, what one period says more than another, when a term first
+appeared and how it spread, where its occurrences fall, and front page against the rest.
+
+Every function reads the token table of :func:`helpers.tokenize`, whose rows carry the
+article's ``date`` and ``page_no``. Articles without a date are left out of the timeline
+and counted in ``attrs["undated_articles"]``; :func:`date_report` lists them with the reason.
+A term is a word or any string of consecutive words (基层治理 is found where jieba cuts
+it 基层 / 治理).
+"""
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+
+from .terms import _xlogx_ratio
+
+__all__ = ["FREQUENCIES", "choose_freq", "date_report", "date_coverage", "term_trends", "plot_trends",
+           "period_keyness", "first_seen", "dispersion", "plot_dispersion", "front_page_terms"]
+
+# freq argument → pandas period alias and what the notebooks call it
+FREQUENCIES = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
+TREND_COLUMNS = ["term", "period", "start", "count", "articles_with_term", "articles", "tokens", "per_10k",
+                 "share_of_articles"]
+_DATELINE_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日(?:电|讯|消息)")
+
+
+# --------------------------------------------------------------------------- dates
+
+def _full_dates(dates: pd.Series) -> pd.Series:
+    """ISO day strings: a month-only date (2025-06, as pages.csv may give) counts as its first day."""
+    dates = dates.fillna("").astype(str)
+    return dates.where(dates.str.len() != 7, dates + "-01")
+
+
+def choose_freq(dates) -> str:
+    """A period length that gives a readable timeline for these dates: days for up to a
+    month, weeks up to half a year, months up to five years, else years."""
+    days = pd.to_datetime(pd.Series(_full_dates(pd.Series(list(dates)))).replace("", None)).dropna()
+    span = (days.max() - days.min()).days if len(days) else 0
+    return "D" if span <= 31 else "W" if span <= 183 else "M" if span <= 5 * 366 else "Y"
+
+
+def _check_freq(freq: str) -> str:
+    freq = {"A": "Y"}.get(str(freq).upper(), str(freq).upper())
+    if freq not in FREQUENCIES:
+        raise ValueError(f"freq {freq!r}: use one of {', '.join(FREQUENCIES)} ({', '.join(FREQUENCIES.values())})")
+    return freq
+
+
+def date_report(articles: pd.DataFrame) -> pd.DataFrame:
+    """The articles without a date, and why: columns path, page_id, edition, article_no,
+    headline, problem. An empty table means every article is dated."""
+    undated = articles[articles["date"].fillna("") == ""]
+    rows = []
+    for art in undated.itertuples(index=False):
+        day = _DATELINE_DAY.search(f"{art.byline} {art.body[:40]}")
+        problem = (f"its dateline gives {day.group(0)[:-1]} but no year: none in the file's path or the text"
+                   if day else "no date in pages.csv, the file name, its folders, a table column or a dateline")
+        rows.append({"path": art.path, "page_id": art.page_id, "edition": art.edition,
+                     "article_no": art.article_no, "headline": art.headline, "problem": problem})
+    return pd.DataFrame(rows, columns=["path", "page_id", "edition", "article_no", "headline", "problem"])
+
+
+def date_coverage(articles: pd.DataFrame, freq: str | None = None) -> pd.DataFrame:
+    """What the timeline holds: per period (every period from the first date to the last,
+    empty ones included), the number of pages and articles, and where their dates came from.
+    Columns: period, start, pages, articles, date_sources. ``attrs["undated_articles"]``."""
+    dated = articles[articles["date"].fillna("") != ""]
+    freq = _check_freq(freq or choose_freq(dated["date"]))
+    columns = ["period", "start", "pages", "articles", "date_sources"]
+    if dated.empty:
+        table = pd.DataFrame(columns=columns)
+    else:
+        periods = pd.to_datetime(_full_dates(dated["date"])).dt.to_period(freq)
+        grouped = dated.assign(_period=periods.to_numpy()).groupby("_period")
+        full = pd.period_range(periods.min(), periods.max(), freq=freq)
+        table = pd.DataFrame({
+            "period": full.astype(str), "start": full.start_time,
+            "pages": grouped["path"].nunique().reindex(full, fill_value=0).to_numpy(),
+            "articles": grouped.size().reindex(full, fill_value=0).to_numpy(),
+            "date_sources": grouped["date_source"].agg(lambda s: "; ".join(sorted(set(s)))).reindex(full, fill_value="")
+            .to_numpy()})
+    table.attrs.update(undated_articles=int(len(articles) - len(dated)), freq=freq)
+    return table
+
+
+# --------------------------------------------------------------------------- finding terms
+
+class _TermFinder:
+    """The token table indexed once, so that many terms can be found fast."""
+
+    def __init__(self, tokens: pd.DataFrame):
+        self.tokens = tokens
+        self.codes, self.words = pd.factorize(tokens["token"])
+        self.code_of = {word: i for i, word in enumerate(self.words)}
+        self.positions = tokens["position"].to_numpy()
+        article = tokens["page_id"].astype(str) + "\x00" + tokens["edition"].astype(str) + "\x00" \
+            + tokens["article_no"].astype(str)
+        self.starts = (article != article.shift()).to_numpy()
+        self.article = np.cumsum(self.starts) - 1
+
+    def occurrences(self, term: str) -> np.ndarray:
+        """Rows where ``term`` starts: a token equal to it, or consecutive tokens that spell it."""
+        found = [np.flatnonzero(self.codes == self.code_of[term])] if term in self.code_of else []
+        prefixes = [self.code_of[term[:k]] for k in range(1, len(term)) if term[:k] in self.code_of]
+        alive = np.flatnonzero(np.isin(self.codes, prefixes)) if prefixes else np.array([], dtype=int)
+        spelled = self.words.take(self.codes[alive]).astype(object)
+        last = len(self.codes) - 1
+        for step in range(1, len(term)):
+            if not len(alive):
+                break
+            nxt = np.minimum(alive + step, last)
+            joined = (alive + step <= last) & (self.positions[nxt] == self.positions[alive] + step) \
+                & (self.article[nxt] == self.article[alive])
+            spelled = spelled + self.words.take(self.codes[nxt]).astype(object)
+            done = joined & (spelled == term)
+            found.append(alive[done])
+            keep = joined & ~done & np.fromiter((term.startswith(w) for w in spelled), bool, len(spelled))
+            alive, spelled = alive[keep], spelled[keep]
+        return np.sort(np.concatenate(found)) if found else np.array([], dtype=int)
+
+
+class _Timeline(_TermFinder):
+    """... and placed on a timeline of periods (every period from the first date to the last)."""
+
+    def __init__(self, tokens: pd.DataFrame, freq: str | None):
+        if "date" not in tokens.columns:
+            raise ValueError("these tokens carry no dates: make them with helpers.tokenize(articles) from "
+                             "helpers.load_articles, whose articles have a date column")
+        super().__init__(tokens)
+        date_codes, dates = pd.factorize(_full_dates(tokens["date"]))
+        self.dates = dates
+        days = pd.to_datetime(pd.Series(dates, dtype=object).replace("", None))
+        self.freq = _check_freq(freq or choose_freq(dates))
+        periods = pd.PeriodIndex(days.dt.to_period(self.freq))
+        self.range = pd.period_range(periods.min(), periods.max(), freq=self.freq) if days.notna().any() \
+            else pd.PeriodIndex([], freq=self.freq)
+        index_of = self.range.get_indexer(periods) if len(self.range) else np.full(len(dates), -1)
+        self.period = index_of[date_codes] if len(date_codes) else np.array([], dtype=int)
+        self.dated = self.period >= 0
+        self.undated_articles = int((self.starts & ~self.dated).sum())
+        self.tokens_per_period = np.bincount(self.period[self.dated], minlength=len(self.range))
+        self.articles_per_period = np.bincount(self.period[self.starts & self.dated], minlength=len(self.range))
+
+
+def _terms_list(terms) -> list[str]:
+    terms = [terms] if isinstance(terms, str) else list(terms)
+    cleaned = [str(t).strip("“”\"'‘’「」 ") for t in terms]
+    if not cleaned or any(not t for t in cleaned):
+        raise ValueError("give one or more non-empty terms, e.g. term_trends(tokens, [\"基层治理\", \"五多\"])")
+    return list(dict.fromkeys(cleaned))
+
+
+# --------------------------------------------------------------------------- trends
+
+def term_trends(tokens: pd.DataFrame, terms, freq: str | None = "M") -> pd.DataFrame:
+    """Occurrences of each term per day, week, month, quarter or year (``freq`` "D", "W",
+    "M", "Q", "Y"; None chooses from the span of the dates).
+
+    One row per term and period, every period from the corpus's first date to its last:
+    term, period, start (a Timestamp), count, articles_with_term, articles (dated articles
+    in the period), tokens (all word tokens in the period), per_10k (count per 10,000
+    tokens) and share_of_articles. A period without pages is a gap: its count, per_10k and
+    share are missing (NA), not zero, so charts break the line there. Undated articles are
+    left out (``attrs["undated_articles"]``).
+    """
+    terms = _terms_list(terms)
+    line = _Timeline(tokens, freq)
+    n = len(line.range)
+    frames = []
+    for term in terms:
+        rows = line.occurrences(term)
+        rows = rows[line.dated[rows]]
+        counts = np.bincount(line.period[rows], minlength=n)
+        first_rows = pd.DataFrame({"article": line.article[rows], "period": line.period[rows]}).drop_duplicates()
+        with_term = np.bincount(first_rows["period"].to_numpy(), minlength=n)
+        gap = line.articles_per_period == 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frames.append(pd.DataFrame({
+                "term": term, "period": line.range.astype(str), "start": line.range.start_time,
+                "count": pd.array(np.where(gap, 0, counts), dtype="Int64"),
+                "articles_with_term": pd.array(with_term, dtype="Int64"),
+                "articles": line.articles_per_period, "tokens": line.tokens_per_period,
+                "per_10k": np.where(gap, np.nan, counts / line.tokens_per_period * 10_000).round(3),
+                "share_of_articles": np.where(gap, np.nan, with_term / line.articles_per_period).round(4)}))
+        frames[-1].loc[gap, ["count", "articles_with_term"]] = pd.NA
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=TREND_COLUMNS)
+    table.attrs.update(undated_articles=line.undated_articles, freq=line.freq)
+    return table[TREND_COLUMNS]
+
+
+def plot_trends(trends: pd.DataFrame, measure: str = "per_10k", smooth: int | None = None, ax=None):
+    """Lines of several terms over time from a :func:`term_trends` table; ``measure`` is
+    per_10k, share_of_articles or count; ``smooth`` a centred moving average over that many
+    periods. Periods without pages stay gaps in the line."""
+    import matplotlib.pyplot as plt
+
+    from .charts import _nothing_to_plot, setup_fonts
+
+    setup_fonts()
+    if trends.empty:
+        return _nothing_to_plot(ax, "no dated articles")
+    wide = trends.pivot(index="start", columns="term", values=measure).astype(float)
+    gaps = trends.groupby("start")["articles"].first() == 0
+    if smooth:
+        wide = wide.rolling(smooth, center=True, min_periods=1).mean()
+        wide[gaps.reindex(wide.index).to_numpy()] = np.nan
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 4.5))
+    wide.plot(ax=ax, marker="o" if len(wide) <= 40 else None)
+    labels = {"per_10k": "每万词 per 10,000 tokens", "share_of_articles": "含该词的文章比例 share of articles",
+              "count": "次数 occurrences"}
+    ax.set_ylabel(labels.get(measure, measure))
+    ax.set_xlabel("")
+    unit = FREQUENCIES.get(trends.attrs.get("freq", ""), "period")
+    ax.set_title(f"词语趋势 · terms per {unit}" + (f" (moving average of {smooth})" if smooth else ""))
+    ax.legend(title="")
+    return ax
+
+
+# --------------------------------------------------------------------------- periods
+
+def _period_bounds(spec) -> tuple[str, str, str]:
+    """(first day, last day, label) of "2025", "2025-03", "2025-03-05", a pandas Period, or a
+    (start, end) pair of those."""
+    if isinstance(spec, tuple):
+        start, _, first_label = _period_bounds(spec[0])
+        _, end, last_label = _period_bounds(spec[1])
+        return start, end, f"{first_label} to {last_label}"
+    if isinstance(spec, pd.Period):
+        return spec.start_time.date().isoformat(), spec.end_time.date().isoformat(), str(spec)
+    text = str(spec).strip()
+    for pattern, freq in ((r"\d{4}", "Y"), (r"\d{4}-\d{1,2}", "M"), (r"\d{4}-\d{1,2}-\d{1,2}", "D")):
+        if re.fullmatch(pattern, text):
+            period = pd.Period(text, freq=freq)
+            return period.start_time.date().isoformat(), period.end_time.date().isoformat(), text
+    raise ValueError(f"period {spec!r}: write 2025, 2025-03 or 2025-03-05, or a pair (start, end) of those")
+
+
+def period_keyness(tokens: pd.DataFrame, period_a, period_b=None, min_count: int = 2) -> pd.DataFrame:
+    """What period a says more (and less) than period b: :func:`helpers.keyness` (G² and log
+    ratio) of the tokens dated in each. A period is "2025", "2025-03", "2025-03-05" or a pair
+    (start, end) such as ("2025-01", "2025-03"); period b defaults to everything dated
+    before period a. ``attrs["description"]`` says what was compared."""
+    from .terms import keyness
+
+    if "date" not in tokens.columns:
+        raise ValueError("these tokens carry no dates: tokenize the articles from helpers.load_articles")
+    dates = _full_dates(tokens["date"])
+    start_a, end_a, label_a = _period_bounds(period_a)
+    target = (dates >= start_a) & (dates <= end_a) & (dates != "")
+    if period_b is None:
+        reference, label_b = (dates < start_a) & (dates != ""), f"everything before {label_a}"
+    else:
+        start_b, end_b, label_b = _period_bounds(period_b)
+        reference = (dates >= start_b) & (dates <= end_b) & (dates != "")
+    for label, mask in ((label_a, target), (label_b, reference)):
+        if not mask.any():
+            raise ValueError(f"period_keyness: no dated tokens in {label}")
+    table = keyness(tokens, target, reference, min_count=min_count)
+    table.attrs["description"] = f"{label_a} against {label_b}"
+    return table
+
+
+# --------------------------------------------------------------------------- first appearance
+
+def _new_words(tokens: pd.DataFrame) -> list[str]:
+    from .slogans import _jieba_words
+
+    known = _jieba_words()
+    counted = tokens.loc[~tokens["is_stopword"], "token"].unique()
+    han = re.compile(r"[\u4e00-\u9fff]")
+    return [w for w in counted if len(w) >= 2 and han.search(w) and not known.get(w)]
+
+
+def first_seen(tokens: pd.DataFrame, terms=None, freq: str | None = "M", min_articles: int = 2) -> pd.DataFrame:
+    """When each term first appeared, where, and how fast it spread.
+
+    ``terms`` defaults to the words jieba's own dictionary does not hold (new coinages,
+    names, and the numbered formulations the kit keeps whole) that occur in at least
+    ``min_articles`` dated articles. One row per term: term, kind ("formulation" for a
+    numbered formulation, else "new word", or "term" for terms you named), first_date,
+    first_page_id, first_page_no, first_article_no, articles (dated articles with it),
+    periods (periods it occurs in), and articles_period_1 … _3: the articles with it in the
+    period it appeared in and the two after (NA for a period without pages or past the
+    corpus's end). Sorted by first date.
+    """
+    from .slogans import _classify_term
+
+    line = _Timeline(tokens, freq)
+    named = terms is not None
+    chosen = _terms_list(terms) if named else _new_words(tokens)
+    columns = ["term", "kind", "first_date", "first_page_id", "first_page_no", "first_article_no", "articles",
+               "periods", "articles_period_1", "articles_period_2", "articles_period_3"]
+    rows = []
+    page_no = tokens["page_no"] if "page_no" in tokens.columns else pd.Series("", index=tokens.index)
+    dates = _full_dates(tokens["date"]).to_numpy()
+    for term in chosen:
+        hits = line.occurrences(term)
+        hits = hits[line.dated[hits]]
+        if not len(hits):
+            continue
+        per_article = pd.DataFrame({"article": line.article[hits], "period": line.period[hits],
+                                    "date": dates[hits], "row": hits}).drop_duplicates("article")
+        if len(per_article) < (1 if named else min_articles):
+            continue
+        first = per_article.sort_values(["date", "row"]).iloc[0]
+        row = int(first["row"])
+        spread = per_article.groupby("period").size()
+        p0 = int(first["period"])
+        classified = _classify_term(term, True, False)
+        kind = "term" if named else ("formulation" if classified and classified[1] == "formulation" else "new word")
+        rows.append({"term": term, "kind": kind, "first_date": first["date"],
+                     "first_page_id": tokens["page_id"].iat[row], "first_page_no": page_no.iat[row],
+                     "first_article_no": int(tokens["article_no"].iat[row]), "articles": len(per_article),
+                     "periods": int(spread.size),
+                     **{f"articles_period_{k + 1}": int(spread.get(p0 + k, 0))
+                        if p0 + k < len(line.range) and line.articles_per_period[p0 + k] else pd.NA
+                        for k in range(3)}})
+    table = pd.DataFrame(rows, columns=columns).sort_values(["first_date", "articles", "term"],
+                                                           ascending=[True, False, True], ignore_index=True)
+    for k in range(1, 4):
+        table[f"articles_period_{k}"] = table[f"articles_period_{k}"].astype("Int64")
+    table.attrs.update(undated_articles=line.undated_articles, freq=line.freq)
+    return table
+
+
+# --------------------------------------------------------------------------- dispersion
+
+def dispersion(tokens: pd.DataFrame, terms) -> pd.DataFrame:
+    """Every dated occurrence of each term on the corpus timeline (AntConc's "Plot"): one row
+    per occurrence with term, date, page_id, edition, article_no, page_no, position."""
+    terms = _terms_list(terms)
+    line = _Timeline(tokens, "D")
+    columns = ["term", "date", "page_id", "edition", "article_no", "page_no", "position"]
+    frames = []
+    for term in terms:
+        hits = line.occurrences(term)
+        picked = tokens.iloc[hits[line.dated[hits]]]
+        frames.append(pd.DataFrame({"term": term, "date": pd.to_datetime(_full_dates(picked["date"])).to_numpy(),
+                                    **{c: picked[c].to_numpy() if c in picked else "" for c in columns[2:]}}))
+    table = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    order = {term: i for i, term in enumerate(terms)}
+    table = table.sort_values(["term", "date", "page_id", "article_no", "position"], key=lambda s: s.map(order)
+                              if s.name == "term" else s, ignore_index=True)
+    dated = pd.to_datetime(pd.Series(line.dates, dtype=object).replace("", None)).dropna()
+    table.attrs.update(first_date=dated.min() if len(dated) else None, last_date=dated.max() if len(dated) else None,
+                       terms=terms)
+    return table
+
+
+def plot_dispersion(occurrences: pd.DataFrame, ax=None):
+    """One row per term, a tick at the date of each occurrence, across the corpus's whole
+    timeline (from a :func:`dispersion` table)."""
+    import matplotlib.pyplot as plt
+
+    from .charts import _nothing_to_plot, setup_fonts
+
+    setup_fonts()
+    terms = occurrences.attrs.get("terms") or list(occurrences["term"].unique())
+    if not terms or occurrences.attrs.get("first_date") is None:
+        return _nothing_to_plot(ax, "no dated articles")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 0.5 * len(terms) + 1.2))
+    for y, term in enumerate(terms):
+        dates = occurrences.loc[occurrences["term"] == term, "date"]
+        ax.plot(dates, [y] * len(dates), "|", markersize=14, markeredgewidth=1.2)
+    ax.set_yticks(range(len(terms)), terms)
+    ax.set_ylim(-0.7, len(terms) - 0.3)
+    ax.invert_yaxis()
+    ax.set_xlim(occurrences.attrs["first_date"] - pd.Timedelta(days=1),
+                occurrences.attrs["last_date"] + pd.Timedelta(days=1))
+    ax.set_title("出现位置 · where each occurrence falls on the timeline")
+    return ax
+
+
+# --------------------------------------------------------------------------- front page
+
+def front_page_terms(tokens: pd.DataFrame, terms) -> pd.DataFrame:
+    """Each term on the front page (page_no 1) against the inner pages: count, tokens and
+    per_10k on each, log_ratio (front against inner; zero counts taken as 0.5) and G².
+    Tokens of articles without a page number are left out (``attrs["without_page_no"]``).
+    An empty table (with its columns) when the corpus lacks either kind of page."""
+    terms = _terms_list(terms)
+    columns = ["term", "front_count", "front_per_10k", "inner_count", "inner_per_10k", "log_ratio",
+               "log_likelihood", "front_tokens", "inner_tokens"]
+    pages = tokens["page_no"].fillna("").astype(str).str.strip() if "page_no" in tokens.columns \
+        else pd.Series("", index=tokens.index)
+    front, inner = (pages == "1").to_numpy(), ((pages != "1") & (pages != "")).to_numpy()
+    table_attrs = {"without_page_no": int((pages == "").sum())}
+    c, d = int(front.sum()), int(inner.sum())
+    if not c or not d:
+        table = pd.DataFrame(columns=columns)
+        table.attrs.update(table_attrs, note="the corpus has no front page or no inner page with a page number")
+        return table
+    finder = _TermFinder(tokens)
+    rows = []
+    for term in terms:
+        hits = finder.occurrences(term)
+        a, b = int(front[hits].sum()), int(inner[hits].sum())
+        e1, e2 = c * (a + b) / (c + d), d * (a + b) / (c + d)
+        rows.append({"term": term, "front_count": a, "front_per_10k": round(a / c * 10_000, 3), "inner_count": b,
+                     "inner_per_10k": round(b / d * 10_000, 3),
+                     "log_ratio": round(math.log2(((a or 0.5) / c) / ((b or 0.5) / d)), 3),
+                     "log_likelihood": round(2 * (_xlogx_ratio(a, e1) + _xlogx_ratio(b, e2)), 3),
+                     "front_tokens": c, "inner_tokens": d})
+    table = pd.DataFrame(rows, columns=columns)
+    table.attrs.update(table_attrs)
+    return table
