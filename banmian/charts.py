@@ -9,7 +9,7 @@ import pandas as pd
 from .pages import OUTPUT_DIR, ROOT, _display_path
 
 __all__ = ["SHIPPED_FONT", "font_path", "setup_fonts", "save_figure", "plot_article_lengths", "plot_top_terms",
-           "word_cloud", "export_text", "export_csv", "html_escape"]
+           "word_cloud", "export_text", "export_csv", "html_escape", "preview"]
 
 SHIPPED_FONT = ROOT / "fonts" / "NotoSansSC-Regular.otf"
 
@@ -148,3 +148,12 @@ def export_csv(frame: pd.DataFrame, name: str) -> str:
     flat = frame.apply(lambda col: col.map(lambda v: "、".join(map(str, v)) if isinstance(v, (list, tuple)) else v))
     flat.to_csv(target, index=False, encoding="utf-8-sig")
     return _display_path(target)
+
+
+def preview(frame: pd.DataFrame, name: str, rows: int = 20):
+    """The first ``rows`` rows of a table for a notebook, captioned with how many rows it has
+    and where the whole table was written (``output/tables/NAME.csv``): big tables stay
+    readable in shared HTML, and nothing is hidden."""
+    path = export_csv(frame, name)
+    shown = f"the first {rows} of {len(frame):,} rows" if len(frame) > rows else f"{len(frame):,} rows"
+    return frame.head(rows).style.set_caption(f"{shown}; the whole table: {path}").format(precision=3)

@@ -243,6 +243,7 @@ def load_pages(corpus="corpus", strict: bool = False, allow_outside: bool = Fals
             entries.append((path, meta, "manifest"))
     listed = {path for path, _, _ in entries} | named_in_bad_rows
     candidates = [source] if single else _walk(folder, problem)
+    unlisted: list[str] = []
     stems = Counter(p.stem for p in candidates)
     for path in candidates:
         suffix = path.suffix.lower()
@@ -263,8 +264,13 @@ def load_pages(corpus="corpus", strict: bool = False, allow_outside: bool = Fals
                 else meta["page_id"]
         entries.append((path.resolve(), meta, "inferred from file name"))
         if not single:
-            warnings.warn(f"{_display_path(path)}: not in {MANIFEST_NAME}; metadata inferred from its name "
-                          f"(page_id={meta['page_id']}, edition={meta['edition']})", PageWarning, stacklevel=2)
+            unlisted.append(f"{_display_path(path)}: not in {MANIFEST_NAME}; metadata inferred from its name "
+                            f"(page_id={meta['page_id']}, edition={meta['edition']})")
+    if len(unlisted) > 3:  # a crawl of thousands of files: one line, not thousands
+        unlisted = [f"{len(unlisted):,} files are not in {MANIFEST_NAME}; metadata inferred from their names, "
+                    f"e.g. {unlisted[0]} (see the pages table's page_id, date and page_no)"]
+    for message in unlisted:
+        warnings.warn(message, PageWarning, stacklevel=2)
 
     rows, seen, loaded = [], {}, set()
     for path, meta, origin in entries:

@@ -18,7 +18,8 @@ import pandas as pd
 from .terms import _xlogx_ratio
 
 __all__ = ["FREQUENCIES", "choose_freq", "date_report", "date_coverage", "term_trends", "plot_trends",
-           "period_keyness", "first_seen", "dispersion", "plot_dispersion", "front_page_terms"]
+           "period_keyness", "latest_period_keyness", "first_seen", "suggest_terms", "dispersion", "plot_dispersion",
+           "front_page_terms"]
 
 # freq argument → pandas period alias and what the notebooks call it
 FREQUENCIES = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
@@ -132,7 +133,7 @@ class _Timeline(_TermFinder):
                              "helpers.load_articles, whose articles have a date column")
         super().__init__(tokens)
         date_codes, dates = pd.factorize(_full_dates(tokens["date"]))
-        self.dates = dates
+        self.dates, self.codes_date = np.asarray(dates, dtype=object), date_codes
         days = pd.to_datetime(pd.Series(dates, dtype=object).replace("", None))
         self.freq = _check_freq(freq or choose_freq(dates))
         periods = pd.PeriodIndex(days.dt.to_period(self.freq))
@@ -229,7 +230,7 @@ def _period_bounds(spec) -> tuple[str, str, str]:
     if isinstance(spec, tuple):
         start, _, first_label = _period_bounds(spec[0])
         _, end, last_label = _period_bounds(spec[1])
-        return start, end, f"{first_label} to {last_label}"
+        return start, end, first_label if first_label == last_label else f"{first_label} to {last_label}"
     if isinstance(spec, pd.Period):
         return spec.start_time.date().isoformat(), spec.end_time.date().isoformat(), str(spec)
     text = str(spec).strip()
@@ -267,13 +268,17 @@ def period_keyness(tokens: pd.DataFrame, period_a, period_b=None, min_count: int
 
 # --------------------------------------------------------------------------- first appearance
 
-def _new_words(tokens: pd.DataFrame) -> list[str]:
+def _new_word_rows(tokens: pd.DataFrame, line: _Timeline) -> np.ndarray:
+    """Rows of counted tokens that jieba's own dictionary does not hold (two or more characters, some Han)."""
     from .slogans import _jieba_words
 
     known = _jieba_words()
-    counted = tokens.loc[~tokens["is_stopword"], "token"].unique()
     han = re.compile(r"[\u4e00-\u9fff]")
-    return [w for w in counted if len(w) >= 2 and han.search(w) and not known.get(w)]
+    counted = np.zeros(len(line.words), dtype=bool)
+    counted[np.unique(line.codes[~tokens["is_stopword"].to_numpy()])] = True
+    new = [i for i, word in enumerate(line.words) if counted[i] and len(word) >= 2 and han.search(word)
+           and not known.get(word)]
+    return np.flatnonzero(np.isin(line.codes, new))
 
 
 def first_seen(tokens: pd.DataFrame, terms=None, freq: str | None = "M", min_articles: int = 2) -> pd.DataFrame:
@@ -282,7 +287,8 @@ def first_seen(tokens: pd.DataFrame, terms=None, freq: str | None = "M", min_art
     ``terms`` defaults to the words jieba's own dictionary does not hold (new coinages,
     names, and the numbered formulations the kit keeps whole) that occur in at least
     ``min_articles`` dated articles. One row per term: term, kind ("formulation" for a
-    numbered formulation, else "new word", or "term" for terms you named), first_date,
+    numbered formulation the kit found in the text, else "new word", or "term" for terms you
+    named), first_date,
     first_page_id, first_page_no, first_article_no, articles (dated articles with it),
     periods (periods it occurs in), and articles_period_1 … _3: the articles with it in the
     period it appeared in and the two after (NA for a period without pages or past the
@@ -292,40 +298,67 @@ def first_seen(tokens: pd.DataFrame, terms=None, freq: str | None = "M", min_art
 
     line = _Timeline(tokens, freq)
     named = terms is not None
-    chosen = _terms_list(terms) if named else _new_words(tokens)
+    if named:
+        found = [(term, line.occurrences(term)) for term in _terms_list(terms)]
+        rows = np.concatenate([r for _, r in found]) if found else np.array([], dtype=int)
+        names = np.concatenate([np.full(len(r), t, dtype=object) for t, r in found]) if found else np.array([])
+    else:
+        rows = _new_word_rows(tokens, line)
+        names = line.words.take(line.codes[rows]).astype(object)
+    keep = line.dated[rows]
+    rows, names = rows[keep], names[keep]
     columns = ["term", "kind", "first_date", "first_page_id", "first_page_no", "first_article_no", "articles",
                "periods", "articles_period_1", "articles_period_2", "articles_period_3"]
-    rows = []
+    hits = pd.DataFrame({"term": names, "row": rows, "article": line.article[rows], "period": line.period[rows],
+                         "date": line.dates.take(line.codes_date[rows]) if len(rows) else []})
+    per_article = hits.sort_values(["term", "date", "row"]).drop_duplicates(["term", "article"])
+    counts = per_article.groupby("term").size()
+    per_article = per_article[per_article["term"].map(counts) >= (1 if named else min_articles)]
+    spread = per_article.groupby(["term", "period"]).size()
     page_no = tokens["page_no"] if "page_no" in tokens.columns else pd.Series("", index=tokens.index)
-    dates = _full_dates(tokens["date"]).to_numpy()
-    for term in chosen:
-        hits = line.occurrences(term)
-        hits = hits[line.dated[hits]]
-        if not len(hits):
-            continue
-        per_article = pd.DataFrame({"article": line.article[hits], "period": line.period[hits],
-                                    "date": dates[hits], "row": hits}).drop_duplicates("article")
-        if len(per_article) < (1 if named else min_articles):
-            continue
-        first = per_article.sort_values(["date", "row"]).iloc[0]
-        row = int(first["row"])
-        spread = per_article.groupby("period").size()
-        p0 = int(first["period"])
-        classified = _classify_term(term, True, False)
-        kind = "term" if named else ("formulation" if classified and classified[1] == "formulation" else "new word")
-        rows.append({"term": term, "kind": kind, "first_date": first["date"],
-                     "first_page_id": tokens["page_id"].iat[row], "first_page_no": page_no.iat[row],
-                     "first_article_no": int(tokens["article_no"].iat[row]), "articles": len(per_article),
-                     "periods": int(spread.size),
-                     **{f"articles_period_{k + 1}": int(spread.get(p0 + k, 0))
-                        if p0 + k < len(line.range) and line.articles_per_period[p0 + k] else pd.NA
-                        for k in range(3)}})
-    table = pd.DataFrame(rows, columns=columns).sort_values(["first_date", "articles", "term"],
-                                                           ascending=[True, False, True], ignore_index=True)
+    table_rows = []
+    pos = tokens["pos"].to_numpy() if "pos" in tokens.columns else np.full(len(tokens), "")
+    for term, first in per_article.groupby("term").first().iterrows():
+        row, p0 = int(first["row"]), int(first["period"])
+        # a formulation the kit kept whole (tagged nz when it was found quoted or spelled out), or one by shape alone
+        classified = None if named else _classify_term(term, pos[row] == "nz", False)
+        table_rows.append({
+            "term": term, "kind": "term" if named else "formulation" if classified and classified[1] == "formulation"
+            else "new word", "first_date": first["date"], "first_page_id": tokens["page_id"].iat[row],
+            "first_page_no": page_no.iat[row], "first_article_no": int(tokens["article_no"].iat[row]),
+            "articles": int(counts[term]), "periods": int(spread[term].size),
+            **{f"articles_period_{k + 1}": int(spread[term].get(p0 + k, 0))
+               if p0 + k < len(line.range) and line.articles_per_period[p0 + k] else pd.NA for k in range(3)}})
+    table = pd.DataFrame(table_rows, columns=columns).sort_values(["first_date", "articles", "term"],
+                                                                 ascending=[True, False, True], ignore_index=True)
     for k in range(1, 4):
         table[f"articles_period_{k}"] = table[f"articles_period_{k}"].astype("Int64")
     table.attrs.update(undated_articles=line.undated_articles, freq=line.freq)
     return table
+
+
+def suggest_terms(tokens: pd.DataFrame, n: int = 4) -> list[str]:
+    """Terms worth following in this corpus: its ``n`` most frequent content words of two or
+    more characters and its two most widespread numbered formulations."""
+    counted = tokens.loc[~tokens["is_stopword"] & (tokens["token"].str.len() >= 2), "token"]
+    words = list(counted.value_counts().index[:n])
+    formulations = first_seen(tokens, min_articles=1) if "date" in tokens.columns else pd.DataFrame()
+    if len(formulations):
+        formulations = formulations[formulations["kind"] == "formulation"].sort_values("articles", ascending=False)
+    return list(dict.fromkeys(words + (list(formulations["term"][:2]) if len(formulations) else [])))
+
+
+def latest_period_keyness(tokens: pd.DataFrame, freq: str | None = None, previous: int = 3,
+                          min_count: int = 2) -> pd.DataFrame | None:
+    """:func:`period_keyness` of the latest period with pages against the ``previous``
+    periods with pages before it (the span from the first to the last of them); None when
+    the corpus has fewer than two periods with pages."""
+    line = _Timeline(tokens, freq)
+    with_pages = [p for p, n in zip(line.range, line.articles_per_period) if n]
+    if len(with_pages) < 2:
+        return None
+    earlier = with_pages[-previous - 1:-1]
+    return period_keyness(tokens, with_pages[-1], (earlier[0], earlier[-1]), min_count=min_count)
 
 
 # --------------------------------------------------------------------------- dispersion

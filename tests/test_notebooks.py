@@ -43,6 +43,9 @@ def test_run_all_executes_every_notebook_and_writes_html_with_embedded_images(tm
         assert "data:image/png;base64," in html
     corpus_html = (tmp_path / "01_corpus.html").read_text(encoding="utf-8")
     assert "“五多”社区如何焕新生？" in corpus_html
+    for path in NOTEBOOKS:  # opens offline: nothing is loaded from the network
+        html = (tmp_path / f"{path.stem}.html").read_text(encoding="utf-8")
+        assert not re.search(r"<script[^>]+src=|<link[^>]+href=\"https?:|import\(\"https?:|@import", html), path.name
 
 
 def test_run_all_names_the_notebook_and_cell_that_failed(tmp_path):
@@ -58,10 +61,10 @@ def test_run_all_names_the_notebook_and_cell_that_failed(tmp_path):
 
 
 @pytest.mark.parametrize("corpus", ["seeds/004_43ed4930b0e6bc69.txt", "tests/devset/site", "tests/devset/files",
-                                    "tests/devset/tables/export.csv"])
+                                    "tests/devset/tables/export.csv", "tests/dated/pages"])
 def test_every_notebook_runs_on_other_corpora(tmp_path, corpus):
     """One page without a date, a dozen dated pages of another layout, a crawl of one-article
-    files, a table export: no cell may fail."""
+    files, a table export, six months of pages with a gap and undated pages: no cell may fail."""
     import os
 
     result = subprocess.run([sys.executable, str(RUNNER), "--no-save", "--html", str(tmp_path)],

@@ -4,7 +4,8 @@
     python tools/run_notebooks.py --no-save 02    # only those whose name starts with 02, left untouched
 
 Stops at the first failing cell with the notebook, the cell number and the error.
-HTML goes to output/html/ (images are embedded in the page).
+HTML goes to output/html/ (images are embedded in the page, and nothing is loaded from the
+network: no require.js, no MathJax, so it opens offline).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
 
 ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = Path(__file__).resolve().parent / "templates"  # "offline": HTML that loads nothing from the network
 
 
 def notebooks(folder: Path, prefixes: list[str]) -> list[Path]:
@@ -47,7 +49,8 @@ def run(path: Path, html_dir: Path, save: bool, timeout: int) -> None:
                  f"Open the notebook in JupyterLab and run that cell to see the whole traceback.")
     if save:
         nbformat.write(nb, path)
-    html, _ = HTMLExporter(template_name="lab", embed_images=True).from_notebook_node(nb)
+    html, _ = HTMLExporter(template_name="offline", extra_template_basedirs=[str(TEMPLATES)],
+                           embed_images=True).from_notebook_node(nb)
     html_dir.mkdir(parents=True, exist_ok=True)
     (html_dir / f"{path.stem}.html").write_text(html, encoding="utf-8")
 
