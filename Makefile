@@ -27,7 +27,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 bench: $(STAMP)
-	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench.py $(if $(CORPUS),--corpus $(CORPUS))
 
 # Headline recovery and extra articles per layout on tests/devset; CRAWL=folder adds a real crawl
 evaluate: $(STAMP)

@@ -10,7 +10,6 @@ long page only one reading makes sense; on a page of a few characters two may (G
 from __future__ import annotations
 
 import math
-import os
 import re
 import warnings
 from functools import lru_cache
@@ -56,16 +55,14 @@ _SCORED_CHARS = 4000      # enough of a long page to tell readings apart
 def _character_costs() -> tuple[dict, float]:
     """-log10 of each character's share of jieba's dictionary (words weighted by frequency),
     and the cost of a character it never saw."""
-    import jieba
+    from .slogans import _jieba_words
 
     counts: dict[str, int] = {}
-    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as handle:
-        for line in handle:
-            word, freq = line.split(" ", 2)[:2]
-            for char in word:
-                counts[char] = counts.get(char, 0) + int(freq)
+    for word, freq in _jieba_words().items():
+        for char in word:
+            counts[char] = counts.get(char, 0) + freq
     total = sum(counts.values())
-    return {c: -math.log10(n / total) for c, n in counts.items()}, -math.log10(0.5 / total)
+    return {c: -math.log10(n / total) for c, n in counts.items() if n}, -math.log10(0.5 / total)
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,7 @@
 frequency, keyword, keyness, collocation and keyword-in-context tables built on it."""
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import math
@@ -114,6 +115,24 @@ def stopword_list(extra="corpus/stopwords_extra.txt") -> frozenset:
 
 # --------------------------------------------------------------------------- segmentation
 
+# jieba cuts a text block by block (runs of Han, Latin letters, digits and +#&._%-), each on its own.
+_JIEBA_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
+_ASCII_RUN = re.compile(r"[A-Za-z]|[0-9][._%\-+#&]|[._%\-+#&][0-9]")
+
+
+@lru_cache(maxsize=1)
+def _fast_tokenizer():
+    """rjieba with jieba's own dictionary (nothing added), or None when it is not installed or
+    BANMIAN_SEGMENTER=jieba turns it off."""
+    if os.environ.get("BANMIAN_SEGMENTER", "").lower() == "jieba":
+        return None
+    try:
+        import rjieba
+    except ImportError:
+        return None
+    return rjieba.Jieba()
+
+
 class _Segmenter:
     """jieba with the user dictionary and protected terms. The dictionary total is
     kept at jieba's own, so an added word changes only texts that contain it: that
@@ -138,6 +157,9 @@ class _Segmenter:
         self.postokenizer.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)
         self.postokenizer.makesure_userdict_loaded()
         self.tags = self.postokenizer.word_tag_tab
+        self.fast = _fast_tokenizer()
+        # No added word spans two blocks, so a block holds one exactly when a word starts in it.
+        self.added = _WordFinder(word for word, _, _ in tuned)
 
     def _keep_whole_frequency(self, word: str) -> int:
         """A frequency high enough that jieba keeps the word whole (cf. jieba's suggest_freq)."""
@@ -154,8 +176,46 @@ class _Segmenter:
         self.tags[word] = tag
         return tag
 
+    def words(self, text: str) -> list[str]:
+        """jieba's words for ``text``: cut by rjieba (jieba-rs, many times faster) where it
+        agrees with jieba, by jieba itself in the blocks where it may not: blocks holding a word
+        of the user dictionary or a protected term (jieba-rs would shift every word's
+        probability when words are added), and blocks of Latin letters or digits joined by
+        . - _ % (163.com, 010-6536, 0.15dpf), which jieba-rs cuts differently."""
+        if self.fast is None:
+            return self.tokenizer.lcut(text, HMM=True)
+        words = self.fast.cut(text, True)
+        risky = self._blocks_for_jieba(text)
+        if not risky:
+            return words
+        out, offset, blocks = [], 0, iter(risky + [(len(text) + 1, 0)])
+        start, end = next(blocks)
+        for word in words:
+            if offset >= start:  # inside a block jieba cuts itself
+                if offset == start:
+                    out.extend(self.tokenizer.lcut(text[start:end], HMM=True))
+                if offset + len(word) == end:
+                    start, end = next(blocks)
+                elif offset + len(word) > end:  # a word across a block edge: no mapping, let jieba cut it all
+                    return self.tokenizer.lcut(text, HMM=True)
+            else:
+                out.append(word)
+            offset += len(word)
+        return out
+
+    def _blocks_for_jieba(self, text: str) -> list[tuple[int, int]]:
+        marks = sorted([m.start() for m in _ASCII_RUN.finditer(text)] + self.added.positions(text))
+        if not marks:
+            return []
+        spans = []
+        for block in _JIEBA_BLOCK.finditer(text):
+            i = bisect.bisect_left(marks, block.start())
+            if i < len(marks) and marks[i] < block.end():
+                spans.append(block.span())
+        return spans
+
     def segment(self, text: str) -> dict:
-        words = [w for w in self.tokenizer.lcut(text, HMM=True) if not w.isspace()]
+        words = [w for w in self.words(text) if not w.isspace()]
         get, unknown = self.tags.get, self._tag_unknown
         tag_of = {w: get(w) or unknown(w) for w in set(words)}
         return {"w": words, "t": [tag_of[w] for w in words]}
@@ -188,8 +248,46 @@ def _code_version() -> str:
     return hashlib.sha256(code).hexdigest()[:16]
 
 
-def _cache_key(text: str, entries) -> str:
-    relevant = sorted(e for e in entries if e[0] in text)
+class _WordFinder:
+    """Every word of a list that occurs in a text, overlapping ones included, in one pass of a
+    regular expression shaped like a trie (one branch per next character), so that thousands
+    of words cost little more than a few."""
+
+    def __init__(self, words):
+        words = sorted(set(words))
+        trie: dict = {}
+        for word in words:
+            node = trie
+            for char in word:
+                node = node.setdefault(char, {})
+            node[""] = {}
+        self.pattern = re.compile(f"(?=({self._branch(trie)}))") if words else None
+        known = set(words)
+        self.prefixes = {w: [w[:k] for k in range(1, len(w)) if w[:k] in known] for w in words}
+
+    @classmethod
+    def _branch(cls, node: dict) -> str:
+        arms = [re.escape(char) + cls._branch(child) for char, child in sorted(node.items()) if char]
+        if not arms:
+            return ""
+        body = arms[0] if len(arms) == 1 else "(?:" + "|".join(arms) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    def positions(self, text: str) -> list[int]:
+        """Where a word starts (the longest there; shorter ones there are its prefixes)."""
+        return [m.start() for m in self.pattern.finditer(text)] if self.pattern else []
+
+    def found(self, text: str) -> set[str]:
+        if self.pattern is None:
+            return set()
+        longest = {m.group(1) for m in self.pattern.finditer(text)}
+        return longest.union(*(self.prefixes[w] for w in longest)) if longest else longest
+
+
+def _cache_key(text: str, entries, finder: _WordFinder | None = None) -> str:
+    finder = finder or _WordFinder(e[0] for e in entries)
+    present = finder.found(text)
+    relevant = sorted(e for e in entries if e[0] in present)
     payload = json.dumps([_code_version(), _jieba_version(), text, relevant], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -280,7 +378,8 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
     cache = _TokenCache(Path(cache_file) if cache_file else CACHE_DIR / "tokens.sqlite")
     bodies = list(articles["body"])
     entries = _dictionary_entries(bodies, userdict, cache)
-    keys = [_cache_key(text, entries) for text in bodies]
+    finder = _WordFinder(e[0] for e in entries)
+    keys = [_cache_key(text, entries, finder) for text in bodies]
     segmented = cache.get_many(set(keys))
     missing = {key: text for key, text in zip(keys, bodies) if key not in segmented}
     if missing:

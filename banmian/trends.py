@@ -15,6 +15,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from .sources import _DATELINE_DAY
 from .terms import _xlogx_ratio
 
 __all__ = ["FREQUENCIES", "choose_freq", "date_report", "date_coverage", "term_trends", "plot_trends",
@@ -25,7 +26,6 @@ __all__ = ["FREQUENCIES", "choose_freq", "date_report", "date_coverage", "term_t
 FREQUENCIES = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
 TREND_COLUMNS = ["term", "period", "start", "count", "articles_with_term", "articles", "tokens", "per_10k",
                  "share_of_articles"]
-_DATELINE_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日(?:电|讯|消息)")
 
 
 # --------------------------------------------------------------------------- dates
@@ -39,7 +39,7 @@ def _full_dates(dates: pd.Series) -> pd.Series:
 def choose_freq(dates) -> str:
     """A period length that gives a readable timeline for these dates: days for up to a
     month, weeks up to half a year, months up to five years, else years."""
-    days = pd.to_datetime(pd.Series(_full_dates(pd.Series(list(dates)))).replace("", None)).dropna()
+    days = pd.to_datetime(pd.Series(_full_dates(pd.Series(list(dates)))).replace("", None), errors="coerce").dropna()
     span = (days.max() - days.min()).days if len(days) else 0
     return "D" if span <= 31 else "W" if span <= 183 else "M" if span <= 5 * 366 else "Y"
 
@@ -91,16 +91,27 @@ def date_coverage(articles: pd.DataFrame, freq: str | None = None) -> pd.DataFra
 # --------------------------------------------------------------------------- finding terms
 
 class _TermFinder:
-    """The token table indexed once, so that many terms can be found fast."""
+    """The token table indexed for a set of terms, so that they are found in a few vectorised
+    passes however large the table: each token is looked up once among the terms' pieces
+    (every substring of a term), with Arrow's hash lookup."""
 
-    def __init__(self, tokens: pd.DataFrame):
-        self.tokens = tokens
-        self.codes, self.words = pd.factorize(tokens["token"])
-        self.code_of = {word: i for i, word in enumerate(self.words)}
+    def __init__(self, tokens: pd.DataFrame, terms, whole_tokens_only: bool = False):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        terms = list(terms)
+        pieces = set(terms) if whole_tokens_only else \
+            {t[i:j] for t in terms for i in range(len(t)) for j in range(i + 1, len(t) + 1)}
+        self.pieces = np.array(sorted(pieces), dtype=object)
+        self.code_of = {piece: i for i, piece in enumerate(self.pieces)}
+        found = pc.index_in(pa.array(tokens["token"].astype(str)), value_set=pa.array(list(self.pieces), pa.string()))
+        self.codes = found.fill_null(-1).to_numpy() if len(tokens) else np.array([], dtype=int)
         self.positions = tokens["position"].to_numpy()
-        article = tokens["page_id"].astype(str) + "\x00" + tokens["edition"].astype(str) + "\x00" \
-            + tokens["article_no"].astype(str)
-        self.starts = (article != article.shift()).to_numpy()
+        number = tokens["article_no"].to_numpy()
+        self.starts = ((tokens["page_id"] != tokens["page_id"].shift()) | (tokens["edition"] != tokens["edition"].shift())
+                       ).to_numpy() | (number != np.roll(number, 1))
+        if len(self.starts):
+            self.starts[0] = True
         self.article = np.cumsum(self.starts) - 1
 
     def occurrences(self, term: str) -> np.ndarray:
@@ -108,15 +119,15 @@ class _TermFinder:
         found = [np.flatnonzero(self.codes == self.code_of[term])] if term in self.code_of else []
         prefixes = [self.code_of[term[:k]] for k in range(1, len(term)) if term[:k] in self.code_of]
         alive = np.flatnonzero(np.isin(self.codes, prefixes)) if prefixes else np.array([], dtype=int)
-        spelled = self.words.take(self.codes[alive]).astype(object)
+        spelled = self.pieces[self.codes[alive]]
         last = len(self.codes) - 1
         for step in range(1, len(term)):
             if not len(alive):
                 break
             nxt = np.minimum(alive + step, last)
-            joined = (alive + step <= last) & (self.positions[nxt] == self.positions[alive] + step) \
-                & (self.article[nxt] == self.article[alive])
-            spelled = spelled + self.words.take(self.codes[nxt]).astype(object)
+            joined = (alive + step <= last) & (self.codes[nxt] >= 0) \
+                & (self.positions[nxt] == self.positions[alive] + step) & (self.article[nxt] == self.article[alive])
+            spelled = spelled + np.where(joined, self.pieces[np.maximum(self.codes[nxt], 0)], "\x00")
             done = joined & (spelled == term)
             found.append(alive[done])
             keep = joined & ~done & np.fromiter((term.startswith(w) for w in spelled), bool, len(spelled))
@@ -125,26 +136,34 @@ class _TermFinder:
 
 
 class _Timeline(_TermFinder):
-    """... and placed on a timeline of periods (every period from the first date to the last)."""
+    """... and placed on a timeline of periods (every period from the first date to the last),
+    dated article by article."""
 
-    def __init__(self, tokens: pd.DataFrame, freq: str | None):
+    def __init__(self, tokens: pd.DataFrame, freq: str | None, terms=(), whole_tokens_only: bool = False):
         if "date" not in tokens.columns:
             raise ValueError("these tokens carry no dates: make them with helpers.tokenize(articles) from "
                              "helpers.load_articles, whose articles have a date column")
-        super().__init__(tokens)
-        date_codes, dates = pd.factorize(_full_dates(tokens["date"]))
-        self.dates, self.codes_date = np.asarray(dates, dtype=object), date_codes
-        days = pd.to_datetime(pd.Series(dates, dtype=object).replace("", None))
-        self.freq = _check_freq(freq or choose_freq(dates))
+        super().__init__(tokens, terms, whole_tokens_only)
+        first_rows = np.flatnonzero(self.starts)
+        article_dates = _full_dates(tokens["date"].iloc[first_rows]).to_numpy(dtype=object)
+        days = pd.to_datetime(pd.Series(article_dates, dtype=object).replace("", None), errors="coerce")
+        self.freq = _check_freq(freq or choose_freq(article_dates))
         periods = pd.PeriodIndex(days.dt.to_period(self.freq))
         self.range = pd.period_range(periods.min(), periods.max(), freq=self.freq) if days.notna().any() \
             else pd.PeriodIndex([], freq=self.freq)
-        index_of = self.range.get_indexer(periods) if len(self.range) else np.full(len(dates), -1)
-        self.period = index_of[date_codes] if len(date_codes) else np.array([], dtype=int)
+        article_period = self.range.get_indexer(periods) if len(self.range) else np.full(len(first_rows), -1)
+        self.article_dates = np.where(days.notna(), article_dates, "")
+        self.period = article_period[self.article] if len(self.article) else np.array([], dtype=int)
         self.dated = self.period >= 0
-        self.undated_articles = int((self.starts & ~self.dated).sum())
-        self.tokens_per_period = np.bincount(self.period[self.dated], minlength=len(self.range))
-        self.articles_per_period = np.bincount(self.period[self.starts & self.dated], minlength=len(self.range))
+        self.undated_articles = int((article_period < 0).sum())
+        sizes = np.diff(np.append(first_rows, len(self.starts)))
+        dated_articles = article_period >= 0
+        self.tokens_per_period = np.bincount(article_period[dated_articles], weights=sizes[dated_articles],
+                                             minlength=len(self.range)).astype(int)
+        self.articles_per_period = np.bincount(article_period[dated_articles], minlength=len(self.range))
+
+    def dates_of(self, rows: np.ndarray) -> np.ndarray:
+        return self.article_dates[self.article[rows]]
 
 
 def _terms_list(terms) -> list[str]:
@@ -169,7 +188,7 @@ def term_trends(tokens: pd.DataFrame, terms, freq: str | None = "M") -> pd.DataF
     left out (``attrs["undated_articles"]``).
     """
     terms = _terms_list(terms)
-    line = _Timeline(tokens, freq)
+    line = _Timeline(tokens, freq, terms)
     n = len(line.range)
     frames = []
     for term in terms:
@@ -268,17 +287,14 @@ def period_keyness(tokens: pd.DataFrame, period_a, period_b=None, min_count: int
 
 # --------------------------------------------------------------------------- first appearance
 
-def _new_word_rows(tokens: pd.DataFrame, line: _Timeline) -> np.ndarray:
-    """Rows of counted tokens that jieba's own dictionary does not hold (two or more characters, some Han)."""
+def _new_words(tokens: pd.DataFrame) -> list[str]:
+    """Counted tokens jieba's own dictionary does not hold (two or more characters, some Han)."""
     from .slogans import _jieba_words
 
     known = _jieba_words()
     han = re.compile(r"[\u4e00-\u9fff]")
-    counted = np.zeros(len(line.words), dtype=bool)
-    counted[np.unique(line.codes[~tokens["is_stopword"].to_numpy()])] = True
-    new = [i for i, word in enumerate(line.words) if counted[i] and len(word) >= 2 and han.search(word)
-           and not known.get(word)]
-    return np.flatnonzero(np.isin(line.codes, new))
+    counted = tokens.loc[~tokens["is_stopword"], "token"].unique()
+    return [w for w in counted if len(w) >= 2 and han.search(w) and not known.get(w)]
 
 
 def first_seen(tokens: pd.DataFrame, terms=None, freq: str | None = "M", min_articles: int = 2) -> pd.DataFrame:
@@ -296,43 +312,51 @@ def first_seen(tokens: pd.DataFrame, terms=None, freq: str | None = "M", min_art
     """
     from .slogans import _classify_term
 
-    line = _Timeline(tokens, freq)
     named = terms is not None
     if named:
-        found = [(term, line.occurrences(term)) for term in _terms_list(terms)]
+        terms = _terms_list(terms)
+        line = _Timeline(tokens, freq, terms)
+        found = [(term, line.occurrences(term)) for term in terms]
         rows = np.concatenate([r for _, r in found]) if found else np.array([], dtype=int)
         names = np.concatenate([np.full(len(r), t, dtype=object) for t, r in found]) if found else np.array([])
     else:
-        rows = _new_word_rows(tokens, line)
-        names = line.words.take(line.codes[rows]).astype(object)
+        line = _Timeline(tokens, freq, _new_words(tokens), whole_tokens_only=True)
+        rows = np.flatnonzero(line.codes >= 0)
+        names = line.pieces[line.codes[rows]]
     keep = line.dated[rows]
     rows, names = rows[keep], names[keep]
     columns = ["term", "kind", "first_date", "first_page_id", "first_page_no", "first_article_no", "articles",
                "periods", "articles_period_1", "articles_period_2", "articles_period_3"]
     hits = pd.DataFrame({"term": names, "row": rows, "article": line.article[rows], "period": line.period[rows],
-                         "date": line.dates.take(line.codes_date[rows]) if len(rows) else []})
+                         "date": line.dates_of(rows)})
     per_article = hits.sort_values(["term", "date", "row"]).drop_duplicates(["term", "article"])
     counts = per_article.groupby("term").size()
     per_article = per_article[per_article["term"].map(counts) >= (1 if named else min_articles)]
+    first = per_article.groupby("term", sort=False).first()
+    table = pd.DataFrame({"term": first.index, "first_date": first["date"].to_numpy()})
+    first_rows = first["row"].to_numpy()
+    for column, source in (("first_page_id", "page_id"), ("first_page_no", "page_no"), ("first_article_no", "article_no")):
+        table[column] = tokens[source].to_numpy()[first_rows] if source in tokens.columns else ""
+    table["articles"] = counts.reindex(first.index).to_numpy()
     spread = per_article.groupby(["term", "period"]).size()
-    page_no = tokens["page_no"] if "page_no" in tokens.columns else pd.Series("", index=tokens.index)
-    table_rows = []
-    pos = tokens["pos"].to_numpy() if "pos" in tokens.columns else np.full(len(tokens), "")
-    for term, first in per_article.groupby("term").first().iterrows():
-        row, p0 = int(first["row"]), int(first["period"])
-        # a formulation the kit kept whole (tagged nz when it was found quoted or spelled out), or one by shape alone
-        classified = None if named else _classify_term(term, pos[row] == "nz", False)
-        table_rows.append({
-            "term": term, "kind": "term" if named else "formulation" if classified and classified[1] == "formulation"
-            else "new word", "first_date": first["date"], "first_page_id": tokens["page_id"].iat[row],
-            "first_page_no": page_no.iat[row], "first_article_no": int(tokens["article_no"].iat[row]),
-            "articles": int(counts[term]), "periods": int(spread[term].size),
-            **{f"articles_period_{k + 1}": int(spread[term].get(p0 + k, 0))
-               if p0 + k < len(line.range) and line.articles_per_period[p0 + k] else pd.NA for k in range(3)}})
-    table = pd.DataFrame(table_rows, columns=columns).sort_values(["first_date", "articles", "term"],
-                                                                 ascending=[True, False, True], ignore_index=True)
-    for k in range(1, 4):
-        table[f"articles_period_{k}"] = table[f"articles_period_{k}"].astype("Int64")
+    table["periods"] = spread.groupby(level=0).size().reindex(first.index).to_numpy()
+    for k in range(3):
+        period = first["period"].to_numpy() + k
+        inside = period < len(line.range)
+        with_pages = np.zeros(len(period), dtype=bool)
+        with_pages[inside] = line.articles_per_period[period[inside]] > 0
+        got = spread.reindex(pd.MultiIndex.from_arrays([first.index, period])).fillna(0).to_numpy().astype(int)
+        table[f"articles_period_{k + 1}"] = pd.array(np.where(with_pages, got, 0), dtype="Int64")
+        table.loc[~with_pages, f"articles_period_{k + 1}"] = pd.NA
+    if named:
+        table.insert(1, "kind", "term")
+    else:
+        # a formulation the kit kept whole (tagged nz when found quoted or spelled out), or one by shape alone
+        tagged = tokens["pos"].to_numpy()[first_rows] == "nz" if "pos" in tokens.columns else np.zeros(len(table), bool)
+        kinds = [_classify_term(term, bool(nz), False) for term, nz in zip(table["term"], tagged)]
+        table.insert(1, "kind", ["formulation" if c and c[1] == "formulation" else "new word" for c in kinds])
+    table = table[columns].sort_values(["first_date", "articles", "term"], ascending=[True, False, True],
+                                       ignore_index=True)
     table.attrs.update(undated_articles=line.undated_articles, freq=line.freq)
     return table
 
@@ -367,7 +391,7 @@ def dispersion(tokens: pd.DataFrame, terms) -> pd.DataFrame:
     """Every dated occurrence of each term on the corpus timeline (AntConc's "Plot"): one row
     per occurrence with term, date, page_id, edition, article_no, page_no, position."""
     terms = _terms_list(terms)
-    line = _Timeline(tokens, "D")
+    line = _Timeline(tokens, "D", terms)
     columns = ["term", "date", "page_id", "edition", "article_no", "page_no", "position"]
     frames = []
     for term in terms:
@@ -379,7 +403,7 @@ def dispersion(tokens: pd.DataFrame, terms) -> pd.DataFrame:
     order = {term: i for i, term in enumerate(terms)}
     table = table.sort_values(["term", "date", "page_id", "article_no", "position"], key=lambda s: s.map(order)
                               if s.name == "term" else s, ignore_index=True)
-    dated = pd.to_datetime(pd.Series(line.dates, dtype=object).replace("", None)).dropna()
+    dated = pd.to_datetime(pd.Series(line.article_dates, dtype=object).replace("", None)).dropna()
     table.attrs.update(first_date=dated.min() if len(dated) else None, last_date=dated.max() if len(dated) else None,
                        terms=terms)
     return table
@@ -429,7 +453,7 @@ def front_page_terms(tokens: pd.DataFrame, terms) -> pd.DataFrame:
         table = pd.DataFrame(columns=columns)
         table.attrs.update(table_attrs, note="the corpus has no front page or no inner page with a page number")
         return table
-    finder = _TermFinder(tokens)
+    finder = _TermFinder(tokens, terms)
     rows = []
     for term in terms:
         hits = finder.occurrences(term)

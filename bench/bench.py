@@ -1,7 +1,13 @@
 """Benchmark: comparing editions (by length, and 1,000 page pairs), and the kit's
 segmentation against plain jieba, with reruns against the cache.
 
-    python bench/bench.py [--chars 5000000] [--only comparison|segmentation]
+    python bench/bench.py [--chars 5000000] [--only comparison|segmentation|trends] [--corpus SOURCE]
+
+``--only trends`` times the time-axis helpers (term_trends for 10 terms, period_keyness,
+first_seen, dispersion) on the token table of ``--corpus`` (any source load_articles reads;
+`make bench CORPUS=…`), after one tokenize that fills the cache. ``--articles N`` repeats the
+corpus with its dates moved a year per copy until it holds N articles: the timings depend on
+the size of the token table, not on what the text says.
 
 Prints figures, never asserts them. The corpus is generated from the seed articles: their
 paragraphs are shuffled into new articles of the same length, so it is large but
@@ -95,11 +101,49 @@ def bench_comparison(seeds: pd.DataFrame) -> None:
     print(f"    {len(variants):,} variants, {seconds / 1000 * 1000:.1f} ms per page pair")
 
 
+def _moved(articles: pd.DataFrame, years: int) -> pd.DataFrame:
+    dates = pd.to_datetime(articles["date"].where(articles["date"] != ""), errors="coerce") + pd.DateOffset(years=years)
+    return articles.assign(date=dates.dt.strftime("%Y-%m-%d").fillna(""), page_id=articles["page_id"] + f"+{years}y")
+
+
+def bench_trends(source, at_least: int) -> None:
+    """term_trends and friends on a cached token table of at least ``at_least`` articles."""
+    import resource
+    import warnings
+
+    warnings.simplefilter("ignore", helpers.PageWarning)
+    articles = helpers.load_articles(source or ROOT / "tests" / "dated" / "pages")
+    real = len(articles)
+    _, t_tokenize = timed(f"tokenize {real:,} articles (fills the cache on a first run)",
+                          lambda: helpers.tokenize(articles))
+    copies = max(1, -(-at_least // max(1, real)))
+    corpus = pd.concat([_moved(articles, k) for k in range(copies)], ignore_index=True)
+    tokens, t_cached = timed(f"tokenize {len(corpus):,} articles ({copies} cop{'y' if copies == 1 else 'ies'} of "
+                             f"{real:,}), from the cache", lambda: helpers.tokenize(corpus, progress=False))
+    print(f"\ntrends corpus: {len(corpus):,} articles, {len(tokens):,} token rows, "
+          f"{tokens.memory_usage(deep=True).sum() / 2**20:,.0f} MiB in memory; "
+          f"{tokens.date.replace('', None).dropna().nunique()} dates")
+    terms = list(tokens.loc[~tokens.is_stopword, "token"].value_counts().index[:7]) + ["基层治理", "乡村振兴", "一带一路"]
+    _, t_trends = timed("term_trends, 10 terms, by month", lambda: helpers.term_trends(tokens, terms, freq="M"), repeat=3)
+    timed("term_trends, 10 terms, by day", lambda: helpers.term_trends(tokens, terms, freq="D"), repeat=3)
+    timed("latest_period_keyness, by month", lambda: helpers.latest_period_keyness(tokens, "M"), repeat=1)
+    timed("first_seen, every new word and formulation", lambda: helpers.first_seen(tokens), repeat=1)
+    timed("dispersion, 10 terms", lambda: helpers.dispersion(tokens, terms), repeat=1)
+    print(f"term_trends for 10 terms on {len(corpus):,} articles: {t_trends:.2f} s (target: under 2 s); "
+          f"peak memory of this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.1f} GiB")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--chars", type=int, default=5_000_000)
-    parser.add_argument("--only", choices=["segmentation", "comparison"], help="run one part only")
+    parser.add_argument("--only", choices=["segmentation", "comparison", "trends"], help="run one part only")
+    parser.add_argument("--corpus", help="real pages for the trends part (a folder, page file or table)")
+    parser.add_argument("--articles", type=int, default=20_000, help="trends part: at least this many articles")
     args = parser.parse_args(argv)
+    if args.only == "trends" or args.corpus:
+        bench_trends(args.corpus, args.articles)
+        if args.only == "trends":
+            return
     seeds = helpers.load_articles(ROOT / "corpus")
     if args.only != "segmentation":
         bench_comparison(seeds)

@@ -1,12 +1,14 @@
 import math
 import unicodedata
 import warnings
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import helpers
 from banmian import charts
+from conftest import ROOT
 
 FUNCTION_WORDS = {"的", "了", "和", "是", "在", "我们", "一个", "这个", "进行", "以及", "他们", "这些"}
 
@@ -192,3 +194,36 @@ def test_a_new_page_quoting_a_formulation_resegments_the_articles_that_contain_i
     assert tokens.attrs["segmented_articles"] == 2   # the new article and the one that contains 五个振兴
     assert (tokens.token == "五个振兴").sum() == 2
     assert run(more).attrs["segmented_articles"] == 0
+
+
+RISKY_TEXT = ("记者登录www.xueersi.com查询，热线400-800-2211，邮箱hr@peopledaily.com.cn；CET-4通过率达0.15%。"
+              "“三会一课”和“五多”社区工作法在全县推广，同学们速度快，V-tax改革J.K.罗琳。")
+
+
+def test_the_fast_segmenter_gives_jieba_s_words_on_every_text_the_tests_hold():
+    """rjieba cuts where it agrees with jieba; blocks with added words or Latin/digit runs go to jieba."""
+    import glob
+
+    from banmian.terms import _Segmenter, _dictionary_entries
+
+    texts = [RISKY_TEXT] + [Path(p).read_text(encoding="utf-8") for p in
+                            sorted(glob.glob(str(ROOT / "tests" / "devset" / "*" / "*.txt")))
+                            + sorted(glob.glob(str(ROOT / "seeds" / "*.txt")))]
+    segmenter = _Segmenter(tuple(_dictionary_entries(texts, ROOT / "corpus" / "userdict.txt")))
+    assert segmenter.fast is not None, "rjieba is in requirements.txt"
+    fast = [segmenter.words(t) for t in texts]
+    segmenter.fast = None
+    assert fast == [segmenter.words(t) for t in texts]
+    assert "163.com" not in fast[0] and "400" in fast[0]  # jieba's reading of the Latin runs
+
+
+def test_the_segmenter_can_be_switched_to_jieba_alone(monkeypatch):
+    from banmian.terms import _fast_tokenizer
+
+    monkeypatch.setenv("BANMIAN_SEGMENTER", "jieba")
+    _fast_tokenizer.cache_clear()
+    try:
+        assert _fast_tokenizer() is None
+    finally:
+        monkeypatch.delenv("BANMIAN_SEGMENTER")
+        _fast_tokenizer.cache_clear()
