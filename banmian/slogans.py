@@ -119,6 +119,9 @@ def read_known_formulations(path="corpus/formulations.csv") -> pd.DataFrame:
     return pd.DataFrame([r for r in rows if r["term"]], columns=["term", "expansion", "note"])
 
 
+_ORDINAL = re.compile(rf"第[{_NUM}]+.*|[{_NUM}]+届[{_NUM}]+(?:中|次)(?:全会|会议)?|[{_NUM}]+是")
+
+
 def _classify_term(term: str, quoted: bool, in_enumeration: bool) -> tuple[str, str, str] | None:
     """(family, label, reason) for a candidate, or None if it is not numbered at all."""
     if re.search(r"\d", term):
@@ -133,6 +136,8 @@ def _classify_term(term: str, quoted: bool, in_enumeration: bool) -> tuple[str, 
         return None
     if not re.search(f"[{_NUM}]", term):
         return None
+    if _ORDINAL.fullmatch(term):
+        return "ordinal", "rejected", "an ordinal (十九届四中, 十三届三次, 第二届, 二是), not a formulation"
     if re.fullmatch(rf"[{_NUM}]+(?:{_PROJECT})", term):
         return "named project", "formulation", "numbers + project word"
     multi = _MULTI.fullmatch(term) and len(re.findall(rf"[{_NUM}]+", term)) >= 2

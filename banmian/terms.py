@@ -248,20 +248,28 @@ def _code_version() -> str:
     return hashlib.sha256(code).hexdigest()[:16]
 
 
+def _entries_by_word(entries) -> dict:
+    by_word: dict = {}
+    for entry in entries:
+        by_word.setdefault(entry[0], []).append(entry)
+    return by_word
+
+
 class _WordFinder:
     """Every word of a list that occurs in a text, overlapping ones included, in one pass of a
     regular expression shaped like a trie (one branch per next character), so that thousands
     of words cost little more than a few."""
 
-    def __init__(self, words):
+    def __init__(self, words, entries=None):
         words = sorted(set(words))
+        self.entries = _entries_by_word(entries) if entries is not None else None
         trie: dict = {}
         for word in words:
             node = trie
             for char in word:
                 node = node.setdefault(char, {})
             node[""] = {}
-        self.pattern = re.compile(f"(?=({self._branch(trie)}))") if words else None
+        self.pattern = re.compile(self._branch(trie)) if words else None
         known = set(words)
         self.prefixes = {w: [w[:k] for k in range(1, len(w)) if w[:k] in known] for w in words}
 
@@ -274,20 +282,27 @@ class _WordFinder:
         return f"(?:{body})?" if "" in node else body
 
     def positions(self, text: str) -> list[int]:
-        """Where a word starts (the longest there; shorter ones there are its prefixes)."""
+        """Where the leftmost-longest words start: every word in the text lies in one of these
+        matches or starts inside one."""
         return [m.start() for m in self.pattern.finditer(text)] if self.pattern else []
 
     def found(self, text: str) -> set[str]:
         if self.pattern is None:
             return set()
-        longest = {m.group(1) for m in self.pattern.finditer(text)}
+        longest = set()
+        for m in self.pattern.finditer(text):
+            longest.add(m.group())
+            for start in range(m.start() + 1, m.end()):  # words starting inside a match
+                inner = self.pattern.match(text, start)
+                if inner:
+                    longest.add(inner.group())
         return longest.union(*(self.prefixes[w] for w in longest)) if longest else longest
 
 
 def _cache_key(text: str, entries, finder: _WordFinder | None = None) -> str:
     finder = finder or _WordFinder(e[0] for e in entries)
-    present = finder.found(text)
-    relevant = sorted(e for e in entries if e[0] in present)
+    by_word = finder.entries if finder.entries is not None else _entries_by_word(entries)
+    relevant = sorted(e for word in finder.found(text) for e in by_word.get(word, ()))
     payload = json.dumps([_code_version(), _jieba_version(), text, relevant], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -378,7 +393,7 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
     cache = _TokenCache(Path(cache_file) if cache_file else CACHE_DIR / "tokens.sqlite")
     bodies = list(articles["body"])
     entries = _dictionary_entries(bodies, userdict, cache)
-    finder = _WordFinder(e[0] for e in entries)
+    finder = _WordFinder((e[0] for e in entries), entries)
     keys = [_cache_key(text, entries, finder) for text in bodies]
     segmented = cache.get_many(set(keys))
     missing = {key: text for key, text in zip(keys, bodies) if key not in segmented}

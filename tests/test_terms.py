@@ -227,3 +227,12 @@ def test_the_segmenter_can_be_switched_to_jieba_alone(monkeypatch):
     finally:
         monkeypatch.delenv("BANMIAN_SEGMENTER")
         _fast_tokenizer.cache_clear()
+
+
+def test_word_finder_finds_overlapping_and_nested_words():
+    from banmian.terms import _WordFinder
+
+    finder = _WordFinder(["三会", "三会一课", "一课", "五多", "五多社区", "多社", "ABC", "CD"])
+    assert finder.found("落实三会一课制度，五多社区ABCD") == {"三会", "三会一课", "一课", "五多", "五多社区", "多社",
+                                                          "ABC", "CD"}
+    assert finder.found("没有任何一个") == set() and _WordFinder([]).found("三会") == set()
