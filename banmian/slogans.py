@@ -109,6 +109,74 @@ def _in_dictionary(term: str) -> bool:
     return bool(_jieba_words().get(term))
 
 
+@lru_cache(maxsize=1)
+def _count_units() -> frozenset:
+    """Single characters jieba's tag table calls measure words or numerals/time units
+    (个 天 次 口 户 家 名 位 年 月 日 岁 元 斤 …): a unit made of one of these counts things."""
+    import jieba.posseg
+
+    return frozenset(w for w, tag in jieba.posseg.dt.word_tag_tab.items() if len(w) == 1 and tag in ("q", "m"))
+
+
+_UNIT_PARTS = re.compile(rf"([{_NUM}]+)([^{_NUM}]+)")
+
+
+def _not_a_formulation(term: str, start: int, boundaries) -> str | None:
+    """Why an unquoted numbered run is not a formulation, or None: it cuts a word of its
+    sentence (长三角一体化 → 三角一体), it is a reduplication (一项一项), or it counts
+    people, things, money or time (一家六口, 四年一届, 一天两次, 二月十八日)."""
+    words, cuts = boundaries
+    end = start + len(term)
+    for edge in (start, end):
+        if edge not in cuts:
+            word = next((w for w, s in words if s < edge < s + len(w)), "")
+            return f"cuts the word {word} of its sentence" if word else "cuts a word of its sentence"
+    units = _UNIT_PARTS.findall(term)
+    if len(units) >= 2 and len(set(units)) == 1:
+        return "a reduplication (一X一X), not a formulation"
+    if units and all(content in _count_units() or content[0] in _count_units() and len(content) == 1
+                     for _, content in units):
+        return "a count of people, things, money or time"
+    inside = [(w, s) for w, s in words if start <= s < end]
+    if inside and all(_word_tag(w) in ("m", "q", "mq", "t") for w, _ in inside):
+        return "a count of people, things, money or time"
+    function_word = next((w for w, _ in inside if w[0] in _NUM and _word_tag(w)[:1] in ("d", "a", "c", "p", "r")), None)
+    if function_word:
+        return f"its numeral belongs to the word {function_word} ({_word_tag(function_word)})"
+    return None
+
+
+def _to_word_end(text: str, term: str, start: int, boundaries) -> tuple[str, int]:
+    """An unquoted run whose last unit stops inside a word that began within it is taken to
+    that word's end: 一城两区三门 + 户 (门户) → 一城两区三门户."""
+    words, cuts = boundaries
+    end = start + len(term)
+    if end in cuts:
+        return term, end
+    word, at = next(((w, s) for w, s in words if s < end < s + len(w)), ("", 0))
+    if word and at > start and not re.search(f"[{_NUM}]", word) and at + len(word) - end <= 2:
+        return text[start:at + len(word)], at + len(word)
+    return term, end
+
+
+def _word_tag(word: str) -> str:
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab.get(word, "")
+
+
+def _sentence_boundaries(text: str):
+    """(words with their offsets, set of offsets between words) of jieba's reading of ``text``."""
+    from .terms import _segmenter
+
+    words, offset, cuts = [], 0, {0}
+    for word in _segmenter(()).words(text):
+        words.append((word, offset))
+        offset += len(word)
+        cuts.add(offset)
+    return words, cuts
+
+
 def read_known_formulations(path="corpus/formulations.csv") -> pd.DataFrame:
     """The user's list of formulations: columns term, expansion ("、"-separated), note."""
     path = _resolve(path)
@@ -119,7 +187,7 @@ def read_known_formulations(path="corpus/formulations.csv") -> pd.DataFrame:
     return pd.DataFrame([r for r in rows if r["term"]], columns=["term", "expansion", "note"])
 
 
-_ORDINAL = re.compile(rf"第[{_NUM}]+.*|[{_NUM}]+届[{_NUM}]+(?:中|次)(?:全会|会议)?|[{_NUM}]+是")
+_ORDINAL = re.compile(rf"第[{_NUM}]+.*|[{_NUM}]+届[{_NUM}]+(?:中|次).*|[{_NUM}]是.*")
 
 
 def _classify_term(term: str, quoted: bool, in_enumeration: bool) -> tuple[str, str, str] | None:
@@ -242,8 +310,17 @@ def _find_in_text(text: str, known: dict[str, str], include_rejected: bool,
     """Findings in one text; ``expansions=False`` only looks for the items where they can
     change the label (an unquoted count phrase spelled out right after it)."""
     rows = []
+    boundaries = None
     for term, start, end, quoted, enumeration, source in _occurrences(text, set(known)):
         verdict = _classify_term(term, quoted, enumeration)
+        why = None
+        if verdict and not quoted and source == "pattern":
+            boundaries = boundaries or _sentence_boundaries(text)
+            term, end = _to_word_end(text, term, start, boundaries)
+            verdict = _classify_term(term, quoted, enumeration) or verdict
+            why = _not_a_formulation(term, start, boundaries)
+            if why:
+                verdict = (verdict[0], "rejected", why)
         if source == "known list":
             verdict = (verdict[0] if verdict else "known formulation", "formulation", "listed in formulations.csv")
         if verdict is None:
@@ -255,7 +332,7 @@ def _find_in_text(text: str, known: dict[str, str], include_rejected: bool,
         items, where = _expansion_after(text, end) if expansions or label == "rejected" else ([], "")
         if not items and expansions:
             items, where = _expansion_before(text, start - (1 if quoted else 0), total if countable else None)
-        if label == "rejected" and items and where.startswith("after") and len(items) == total:
+        if label == "rejected" and not why and items and where.startswith("after") and len(items) == total:
             label, reason = "formulation", "spelled out right after it"  # 两个维护：…、…
         if label == "rejected" and not include_rejected:
             continue

@@ -99,7 +99,7 @@ def test_known_list_teaches_the_kit(tmp_path):
 def test_known_list_with_a_bad_header_is_named(tmp_path):
     bad = tmp_path / "formulations.csv"
     bad.write_text("word,meaning\n五多,x\n", encoding="utf-8")
-    with pytest.raises(helpers.PageError, match="formulations.csv: the formulation list .* lacks the column\(s\) term"):
+    with pytest.raises(helpers.PageError, match=r"formulations.csv: the formulation list .* lacks the column\(s\) term"):
         helpers.read_known_formulations(bad)
 
 
@@ -148,3 +148,38 @@ def test_expansion_table_puts_items_side_by_side(found):
     assert [row[f"item {i}"] for i in range(1, 6)] == ["脑勤", "眼勤", "嘴勤", "手勤", "腿勤"] and row.matches
     three = table[(table.term == "三前")].iloc[0]
     assert three["item 4"] == "" and three["item 3"] == "化解走在矛盾前"
+
+
+@pytest.mark.parametrize("sentence, not_formulation", [
+    ("他家一家六口都在外地打工。", "一家六口"),
+    ("运动会四年一届，今年在本市举行。", "四年一届"),
+    ("酒店每天一天两次消毒。", "一天两次"),
+    ("大家一张一张地核对表格。", "一张一张"),
+    ("街道两旁清一色两层小楼。", "一色两层"),
+    ("要举一反三完善制度。", "一反三完"),
+    ("他隔三差五到社区走访。", "三差五到"),
+    ("新一代百亿亿次超级计算机投入使用。", "一代百亿"),
+    ("这是全市示范点之一的五福社区。", "一的五福"),
+    ("党的十九届二中全会在北京举行。", "十九届二中"),
+    ("二是千方百计稳就业。", "二是千方"),
+    ("中哈两国一直真诚相待。", "两国一直"),
+    ("二月十八日，灯光秀在塔上演。", "二月十八日"),
+])
+def test_counts_cuts_reduplications_and_ordinals_are_not_formulations(sentence, not_formulation):
+    articles = pd.DataFrame({"page_id": ["p"], "edition": ["A"], "article_no": [1], "headline": [""], "body": [sentence]})
+    found = helpers.find_formulations(articles, known=None, include_rejected=True)
+    assert not_formulation not in set(found.loc[found.label == "formulation", "term"])
+
+
+@pytest.mark.parametrize("sentence, formulation", [
+    ("坚持三会一课制度，抓好支部建设。", "三会一课"),
+    ("深入开展三严三实专题教育。", "三严三实"),
+    ("推进两学一做学习教育常态化。", "两学一做"),
+    ("全力打造一城两区三门户，加快发展。", "一城两区三门户"),
+    ("对贫困户实行一户一策帮扶。", "一户一策"),
+    ("对密切接触者实施一人一档管理。", "一人一档"),
+])
+def test_unquoted_formulations_that_respect_word_boundaries_are_kept(sentence, formulation):
+    articles = pd.DataFrame({"page_id": ["p"], "edition": ["A"], "article_no": [1], "headline": [""], "body": [sentence]})
+    found = helpers.find_formulations(articles, known=None)
+    assert formulation in set(found.loc[found.label == "formulation", "term"])
