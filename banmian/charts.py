@@ -9,7 +9,7 @@ import pandas as pd
 from .pages import OUTPUT_DIR, ROOT, _display_path
 
 __all__ = ["SHIPPED_FONT", "font_path", "setup_fonts", "save_figure", "plot_article_lengths", "plot_top_terms",
-           "word_cloud", "export_text", "export_csv", "html_escape", "preview"]
+           "word_cloud", "export_text", "export_csv", "html_escape", "preview", "plot_formulations"]
 
 SHIPPED_FONT = ROOT / "fonts" / "NotoSansSC-Regular.otf"
 
@@ -106,6 +106,26 @@ def plot_top_terms(frequencies: pd.DataFrame, n: int = 20, ax=None, title: str =
     ax.set_xlabel("次数 count")
     ax.set_ylabel("")
     ax.set_title(title)
+    return ax
+
+
+def plot_formulations(found: pd.DataFrame, ax=None):
+    """Horizontal bars: occurrences of each numbered formulation (label "formulation") per
+    edition, from a :func:`helpers.find_formulations` table."""
+    import matplotlib.pyplot as plt
+
+    setup_fonts()
+    kept = found[found["label"] == "formulation"]
+    if kept.empty:
+        return _nothing_to_plot(ax, "no numbered formulation found")
+    counts = kept.pivot_table(index="term", columns="edition", values="start", aggfunc="count", fill_value=0)
+    counts = counts.loc[counts.sum(axis=1).sort_values().index[-40:]]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 0.3 * len(counts) + 1.5))
+    counts.plot.barh(ax=ax, width=0.8)
+    ax.set_xlabel("次数 occurrences")
+    ax.set_ylabel("")
+    ax.set_title("数字式提法 · numbered formulations per edition")
     return ax
 
 
