@@ -8,7 +8,9 @@ The rules, in the order they are applied (each finding says which one fired):
    (三会一课, 一城两区三门户), numeral + measure word + noun (六个活动, 三剂良方), 双 + word
    in an enumeration (双报到、双服务), numeral + project word (千万工程). Unquoted text
    counts only for several units (三严三实) or when the page spells the term out.
-   Every term in ``corpus/formulations.csv`` is a candidate wherever it occurs.
+   Every term of the kit's reference list (``reference_formulations.csv``: well-known national
+   formulations, each with the document that spells it out) and of ``corpus/formulations.csv``
+   is a candidate wherever it occurs, quoted or not.
 2. Not formulations (label ``rejected``, only shown on request): words and idioms in jieba's
    dictionary when unquoted (一呼百应, 千头万绪), ordinals (第二届), counts with Arabic digits
    (12名, 104周年, 3个篇章), and ordinary number phrases such as 两次, 一批, 一等奖.
@@ -31,6 +33,7 @@ from .decoding import read_csv_rows
 from .pages import _resolve
 
 __all__ = ["FORMULATION_COLUMNS", "find_formulations", "formulation_summary", "expansion_table", "read_known_formulations",
+           "reference_formulations", "known_formulations", "formulations_over_corpus",
            "parallel_slogans", "quoted_phrases", "evaluate_formulations", "formulation_examples",
            "chinese_number"]
 
@@ -187,6 +190,27 @@ def read_known_formulations(path="corpus/formulations.csv") -> pd.DataFrame:
     return pd.DataFrame([r for r in rows if r["term"]], columns=["term", "expansion", "note"])
 
 
+REFERENCE_LIST = Path(__file__).with_name("reference_formulations.csv")
+
+
+@lru_cache(maxsize=1)
+def reference_formulations() -> pd.DataFrame:
+    """The kit's reference list of well-known formulations: term, expansion ("、"-separated,
+    empty where no source spells it out), level, first_year and source (the document that
+    spells it out, with its year). Found quoted or not, and never cut by segmentation."""
+    return pd.read_csv(REFERENCE_LIST, dtype=str, keep_default_na=False)
+
+
+def known_formulations(path="corpus/formulations.csv") -> pd.DataFrame:
+    """The reference list and the user's ``formulations.csv`` together (the user's expansion
+    wins for a term in both): columns term, expansion, origin ("reference list" or the file)."""
+    reference = reference_formulations()[["term", "expansion"]].assign(origin="reference list")
+    user = read_known_formulations(path)[["term", "expansion"]].assign(origin="formulations.csv") if path \
+        else pd.DataFrame(columns=["term", "expansion", "origin"])
+    both = pd.concat([reference, user], ignore_index=True)
+    return both.drop_duplicates("term", keep="last").reset_index(drop=True)
+
+
 _ORDINAL = re.compile(rf"第[{_NUM}]+.*|[{_NUM}]+届[{_NUM}]+(?:中|次).*|[{_NUM}]是.*")
 
 
@@ -276,7 +300,7 @@ def _expansion_before(text: str, start: int, announced: int | None) -> tuple[lis
     return [], ""
 
 
-def _occurrences(text: str, known: set[str]):
+def _occurrences(text: str, known: dict):
     """Yield (term, start, end_with_quote, quoted, in_enumeration, source) for one text;
     a stretch of text already taken by one candidate is not a candidate again."""
     taken: set[int] = set()
@@ -291,18 +315,18 @@ def _occurrences(text: str, known: set[str]):
             if part:
                 take(offset, len(part) + 1)
                 yield part, offset, (m.end() if part == parts[-1] else offset + len(part)), True, len(parts) > 1, \
-                    "known list" if part in known else "pattern"
+                    known[part][1] if part in known else "pattern"
             offset += len(part) + 1
+    for term in sorted(known, key=len, reverse=True):  # known terms before the patterns: 四个意识 is no count
+        for m in re.finditer(re.escape(term), text):
+            if m.start() not in taken:
+                take(m.start(), len(term))
+                yield term, m.start(), m.end(), False, False, known[term][1]
     for pattern in (_UNQUOTED_MULTI, _ARABIC_MULTI, _UNQUOTED_MEASURE):
         for m in pattern.finditer(text):
             if m.start() not in taken:
                 take(m.start(), len(m.group()))
                 yield m.group(), m.start(), m.end(), False, False, "pattern"
-    for term in known:
-        for m in re.finditer(re.escape(term), text):
-            if m.start() not in taken:
-                take(m.start(), len(term))
-                yield term, m.start(), m.end(), False, False, "known list"
 
 
 def _find_in_text(text: str, known: dict[str, str], include_rejected: bool,
@@ -311,7 +335,7 @@ def _find_in_text(text: str, known: dict[str, str], include_rejected: bool,
     change the label (an unquoted count phrase spelled out right after it)."""
     rows = []
     boundaries = None
-    for term, start, end, quoted, enumeration, source in _occurrences(text, set(known)):
+    for term, start, end, quoted, enumeration, source in _occurrences(text, known):
         verdict = _classify_term(term, quoted, enumeration)
         why = None
         if verdict and not quoted and source == "pattern":
@@ -321,8 +345,8 @@ def _find_in_text(text: str, known: dict[str, str], include_rejected: bool,
             why = _not_a_formulation(term, start, boundaries)
             if why:
                 verdict = (verdict[0], "rejected", why)
-        if source == "known list":
-            verdict = (verdict[0] if verdict else "known formulation", "formulation", "listed in formulations.csv")
+        if source != "pattern":
+            verdict = (verdict[0] if verdict else "known formulation", "formulation", f"in the {source}")
         if verdict is None:
             continue
         family, label, reason = verdict
@@ -336,8 +360,8 @@ def _find_in_text(text: str, known: dict[str, str], include_rejected: bool,
             label, reason = "formulation", "spelled out right after it"  # 两个维护：…、…
         if label == "rejected" and not include_rejected:
             continue
-        if not items and known.get(term):
-            items, where = _split_items(known[term]), "from formulations.csv"
+        if not items and term in known and known[term][0]:
+            items, where = _split_items(known[term][0]), f"from the {known[term][1]}"
         rows.append({"term": term, "family": family, "label": label, "reason": reason,
                      "number": "+".join(map(str, numbers)), "number_total": total, "start": start,
                      "context": text[max(0, start - 20):end + 20].replace("\n", " "),
@@ -356,15 +380,18 @@ def find_formulations(articles: pd.DataFrame, known="corpus/formulations.csv",
     values it announces: "5", "1+2+3", "3+1"), number_total, start (character offset in
     the field), context, expansion (list of items), expansion_count, expansion_where,
     count_matches (does the number of items equal number_total? None without
-    expansion, or when the numbers are magnitudes above 20 as in 千万工程), source ("pattern" or "known list"). See the module docstring for the rules.
+    expansion, or when the numbers are magnitudes above 20 as in 千万工程), source ("pattern",
+    "reference list" or "formulations.csv"). ``known=None`` leaves out your formulations.csv
+    (the kit's reference list is always used). See the module docstring for the rules.
 
     >>> a = pd.DataFrame({"page_id": ["p"], "edition": ["A"], "article_no": [1], "headline": ["h"],
     ...     "body": ["形成了‘五勤’（脑勤、眼勤、嘴勤、手勤、腿勤）工作机制"]})
     >>> find_formulations(a, known=None)[["term", "number", "expansion"]].values.tolist()
     [['五勤', '5', ['脑勤', '眼勤', '嘴勤', '手勤', '腿勤']]]
     """
-    known_table = read_known_formulations(known) if known else pd.DataFrame(columns=["term", "expansion"])
-    known_map = dict(zip(known_table["term"], known_table["expansion"]))
+    known_table = known_formulations(known)
+    known_map = {t: (e, origin) for t, e, origin in zip(known_table["term"], known_table["expansion"],
+                                                        known_table["origin"])}
     rows = []
     for art in articles.itertuples(index=False):
         headline = getattr(art, "headline", "")
@@ -399,6 +426,37 @@ def formulation_summary(found: pd.DataFrame) -> pd.DataFrame:
                "expansion", "expansion_count", "count_matches"]
     return pd.DataFrame(rows, columns=columns).sort_values(["label", "occurrences", "term"],
                                                            ascending=[False, False, True], ignore_index=True)
+
+
+def formulations_over_corpus(found: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """One row per formulation across the corpus: first_date and last_date seen, articles,
+    pages and dates it occurs in, articles_expanded (where the page spells it out) and
+    articles_named_only, and expansions: each distinct expansion with how often it appears
+    ("会前、会中、会后 ×3; 会前、会后 ×1"). Only label "formulation"; undated articles count
+    everywhere except in the dates."""
+    columns = ["term", "first_date", "last_date", "articles", "pages", "dates", "articles_expanded",
+               "articles_named_only", "expansions"]
+    kept = found[found["label"] == "formulation"]
+    if kept.empty:
+        return pd.DataFrame(columns=columns)
+    meta = articles[["page_id", "edition", "article_no", "date"]].drop_duplicates(["page_id", "edition", "article_no"])
+    kept = kept.merge(meta, on=["page_id", "edition", "article_no"], how="left")
+    kept["date"] = kept["date"].fillna("")
+    kept["article"] = kept["page_id"].astype(str) + "\x00" + kept["edition"].astype(str) + "\x00" \
+        + kept["article_no"].astype(str)
+    spelled = kept[(kept["expansion_count"] > 0) & ~kept["expansion_where"].str.startswith("from the")]
+    rows = []
+    for term, group in kept.groupby("term", sort=False):
+        dated = group.loc[group["date"] != "", "date"]
+        expanded = set(spelled.loc[spelled["term"] == term, "article"])
+        variants = spelled.loc[spelled["term"] == term, "expansion"].map("、".join).value_counts()
+        rows.append({"term": term, "first_date": dated.min() if len(dated) else "",
+                     "last_date": dated.max() if len(dated) else "", "articles": group["article"].nunique(),
+                     "pages": group["page_id"].nunique(), "dates": dated.nunique(), "articles_expanded": len(expanded),
+                     "articles_named_only": group["article"].nunique() - len(expanded),
+                     "expansions": "; ".join(f"{v} ×{n}" for v, n in variants.items())})
+    return pd.DataFrame(rows, columns=columns).sort_values(["articles", "term"], ascending=[False, True],
+                                                          ignore_index=True)
 
 
 def expansion_table(found: pd.DataFrame) -> pd.DataFrame:

@@ -71,9 +71,9 @@ def _text_terms(text: str) -> list[str]:
 
 
 def _known_terms(known) -> list[str]:
-    from .slogans import read_known_formulations
+    from .slogans import known_formulations
 
-    return list(read_known_formulations(known)["term"]) if known else []
+    return list(known_formulations(known)["term"])
 
 
 def protected_terms(texts, known="corpus/formulations.csv") -> list[str]:

@@ -87,13 +87,24 @@ def test_formulations_written_by_the_test():
 
 def test_known_list_teaches_the_kit(tmp_path):
     known = tmp_path / "formulations.csv"
-    known.write_text("term,expansion,note\n十四五,第十四个五年规划,\n", encoding="utf-8")
-    body = "编制“十四五”规划，谋划十四五发展。"
+    known.write_text("term,expansion,note\n十二五,第十二个五年规划,\n", encoding="utf-8")
+    body = "编制“十二五”规划，谋划十二五发展。"
     alone = helpers.find_formulations(article_frame(body), known=None)
-    assert set(alone.label) <= {"borderline"}   # 十四五 is a word in jieba's dictionary
+    assert set(alone.label) <= {"borderline"}   # 十二五 is a word in jieba's dictionary
     found = helpers.find_formulations(article_frame(body), known=known)
-    assert list(found.term) == ["十四五", "十四五"]
-    assert found.expansion.iloc[0] == ["第十四个五年规划"] and set(found.source) == {"known list"}
+    assert list(found.term) == ["十二五", "十二五"]
+    assert found.expansion.iloc[0] == ["第十二个五年规划"] and set(found.source) == {"formulations.csv"}
+
+
+def test_the_reference_list_finds_well_known_formulations_quoted_or_not():
+    reference = helpers.reference_formulations()
+    assert len(reference) >= 45 and (reference.source.str.len() > 0).all()
+    assert set(reference.level) == {"national"} and reference.term.is_unique
+    body = "坚持“三农”工作重中之重，开好两会，增强四个意识、坚定四个自信、做到两个维护。"
+    found = helpers.find_formulations(article_frame(body), known=None)
+    assert {"三农", "两会", "四个意识", "四个自信", "两个维护"} <= set(found.loc[found.label == "formulation", "term"])
+    assert found.set_index("term").loc["四个意识", "expansion"] == ["政治意识", "大局意识", "核心意识", "看齐意识"]
+    assert set(found.source) == {"reference list"}
 
 
 def test_known_list_with_a_bad_header_is_named(tmp_path):

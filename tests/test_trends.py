@@ -172,3 +172,13 @@ def test_adding_a_day_segments_only_the_new_page_and_extends_the_chart(tmp_path)
     trends = helpers.term_trends(after, "三前")
     assert len(trends) == len(helpers.term_trends(before, "三前")) + 1
     assert trends.iloc[-1][["period", "count"]].tolist() == ["2025-07", 1]
+
+
+def test_formulations_over_the_corpus(articles, expected):
+    table = helpers.formulations_over_corpus(helpers.find_formulations(articles), articles).set_index("term")
+    for term in ["五多", "三前"]:
+        rows = expected[expected[term] > 0]
+        dated = rows[rows.date != ""]
+        assert table.loc[term, "articles"] == len(rows)
+        assert (table.loc[term, "first_date"], table.loc[term, "last_date"]) == (dated.date.min(), dated.date.max())
+        assert table.loc[term, "articles_named_only"] == len(rows) and table.loc[term, "expansions"] == ""
