@@ -411,20 +411,22 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
 def _token_frame(articles: pd.DataFrame, segments: list[dict], stopwords_extra) -> pd.DataFrame:
     import numpy as np
 
-    lengths = [len(seg["w"]) for seg in segments]
+    lengths = np.array([len(seg["w"]) for seg in segments], dtype=int)
     carried = [c for c in _CARRIED if c in articles.columns]
-    frame = pd.DataFrame({
-        **{c: np.repeat(articles[c].to_numpy(), lengths) for c in _ARTICLE_KEY + carried},
-        "position": np.concatenate([np.arange(n) for n in lengths]) if lengths else [],
-        "token": list(chain.from_iterable(seg["w"] for seg in segments)),
-        "pos": list(chain.from_iterable(seg["t"] for seg in segments)),
-    })
+    words = np.array(list(chain.from_iterable(seg["w"] for seg in segments)), dtype=object)
+    codes, unique = pd.factorize(words)  # each distinct token is judged once, then looked up by code
     stopwords, extra = _published_stopwords(), _read_word_list(stopwords_extra)
-    unique = frame["token"].unique()
-    punctuation = {t: _is_punctuation(t) for t in unique}
-    frame = frame[~frame["token"].map(punctuation).astype(bool)].reset_index(drop=True)
-    reasons = {t: _filter_reason(t, stopwords, extra) for t in unique}
-    frame["filtered_by"] = frame["token"].map(reasons)
+    punctuation = np.array([_is_punctuation(t) for t in unique], dtype=bool)
+    reasons = np.array([_filter_reason(t, stopwords, extra) for t in unique], dtype=object)
+    keep = ~punctuation[codes] if len(codes) else np.array([], dtype=bool)
+    kept_codes = codes[keep]
+    frame = pd.DataFrame({
+        **{c: np.repeat(articles[c].to_numpy(), lengths)[keep] for c in _ARTICLE_KEY + carried},
+        "position": (np.concatenate([np.arange(n) for n in lengths]) if len(lengths) else np.array([], int))[keep],
+        "token": np.asarray(unique, dtype=object)[kept_codes],
+        "pos": np.array(list(chain.from_iterable(seg["t"] for seg in segments)), dtype=object)[keep],
+        "filtered_by": reasons[kept_codes],
+    })
     frame["is_stopword"] = frame["filtered_by"] != ""
     return frame[TOKEN_COLUMNS + carried]
 
