@@ -388,7 +388,8 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
     whole (:func:`protected_terms`). Results are cached in ``.cache/tokens.sqlite`` by the
     text and the dictionary entries that occur in it, so a rerun segments only new
     or changed articles, and a dictionary edit re-segments only the articles that
-    contain the edited words. Many new articles are segmented in parallel.
+    contain the edited words. ``workers`` > 1 segments in that many processes (the default is one
+    when rjieba is installed, which is then faster, else up to four).
     """
     cache = _TokenCache(Path(cache_file) if cache_file else CACHE_DIR / "tokens.sqlite")
     bodies = list(articles["body"])
@@ -398,7 +399,8 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
     segmented = cache.get_many(set(keys))
     missing = {key: text for key, text in zip(keys, bodies) if key not in segmented}
     if missing:
-        workers = workers or min(os.cpu_count() or 1, 4)
+        # with rjieba one process outruns several: starting workers and shipping results back costs more
+        workers = workers or (1 if _fast_tokenizer() is not None else min(os.cpu_count() or 1, 4))
         results = _segment_all(list(missing.values()), tuple(entries), workers, progress)
         new = dict(zip(missing, results))
         cache.put_many(new)

@@ -160,7 +160,7 @@ def main(argv=None):
     parser.add_argument("--corpus", help="real pages for the trends part (a folder, page file or table)")
     parser.add_argument("--articles", type=int, default=20_000, help="trends part: at least this many articles")
     args = parser.parse_args(argv)
-    if args.only == "trends" or args.corpus:
+    if args.only == "trends" or (args.corpus and args.only is None):
         bench_trends(args.corpus, args.articles)
         if args.only == "trends":
             return
