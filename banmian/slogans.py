@@ -130,10 +130,9 @@ def _not_a_formulation(term: str, start: int, boundaries) -> str | None:
     people, things, money or time (一家六口, 四年一届, 一天两次, 二月十八日)."""
     words, cuts = boundaries
     end = start + len(term)
-    for edge in (start, end):
-        if edge not in cuts:
-            word = next((w for w, s in words if s < edge < s + len(w)), "")
-            return f"cuts the word {word} of its sentence" if word else "cuts a word of its sentence"
+    cut = _cut_word(start, end, boundaries)
+    if cut is not None:
+        return f"cuts the word {cut} of its sentence" if cut else "cuts a word of its sentence"
     units = _UNIT_PARTS.findall(term)
     if len(units) >= 2 and len(set(units)) == 1:
         return "a reduplication (一X一X), not a formulation"
@@ -146,6 +145,15 @@ def _not_a_formulation(term: str, start: int, boundaries) -> str | None:
     function_word = next((w for w, _ in inside if w[0] in _NUM and _word_tag(w)[:1] in ("d", "a", "c", "p", "r")), None)
     if function_word:
         return f"its numeral belongs to the word {function_word} ({_word_tag(function_word)})"
+    return None
+
+
+def _cut_word(start: int, end: int, boundaries) -> str | None:
+    """The word of the sentence that the span [start, end) cuts into, "" if unknown, None if none."""
+    words, cuts = boundaries
+    for edge in (start, end):
+        if edge not in cuts:
+            return next((w for w, s in words if s < edge < s + len(w)), "")
     return None
 
 
@@ -317,14 +325,17 @@ def _occurrences(text: str, known: dict):
                 yield part, offset, (m.end() if part == parts[-1] else offset + len(part)), True, len(parts) > 1, \
                     known[part][1] if part in known else "pattern"
             offset += len(part) + 1
+    def free(start, end):
+        return taken.isdisjoint(range(start, end))
+
     for term in sorted(known, key=len, reverse=True):  # known terms before the patterns: 四个意识 is no count
         for m in re.finditer(re.escape(term), text):
-            if m.start() not in taken:
+            if free(m.start(), m.end()):
                 take(m.start(), len(term))
                 yield term, m.start(), m.end(), False, False, known[term][1]
     for pattern in (_UNQUOTED_MULTI, _ARABIC_MULTI, _UNQUOTED_MEASURE):
         for m in pattern.finditer(text):
-            if m.start() not in taken:
+            if free(m.start(), m.end()):
                 take(m.start(), len(m.group()))
                 yield m.group(), m.start(), m.end(), False, False, "pattern"
 
@@ -347,6 +358,12 @@ def _find_in_text(text: str, known: dict[str, str], include_rejected: bool,
                 verdict = (verdict[0], "rejected", why)
         if source != "pattern":
             verdict = (verdict[0] if verdict else "known formulation", "formulation", f"in the {source}")
+            if not quoted:  # 三通 in 三通道 is no 三通
+                boundaries = boundaries or _sentence_boundaries(text)
+                cut = _cut_word(start, start + len(term), boundaries)
+                if cut is not None:
+                    why = f"cuts the word {cut} of its sentence" if cut else "cuts a word of its sentence"
+                    verdict = (verdict[0], "rejected", why)
         if verdict is None:
             continue
         family, label, reason = verdict

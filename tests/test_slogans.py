@@ -194,3 +194,11 @@ def test_unquoted_formulations_that_respect_word_boundaries_are_kept(sentence, f
     articles = pd.DataFrame({"page_id": ["p"], "edition": ["A"], "article_no": [1], "headline": [""], "body": [sentence]})
     found = helpers.find_formulations(articles, known=None)
     assert formulation in set(found.loc[found.label == "formulation", "term"])
+
+
+def test_a_known_term_inside_a_longer_word_is_not_found_there():
+    body = "开通三通道服务，实现两岸三通，培养四有新人。"
+    found = helpers.find_formulations(article_frame(body), known=None, include_rejected=True)
+    kept = found[found.label == "formulation"]
+    assert list(kept.term) == ["三通", "四有"] and kept.start.tolist() == [body.index("两岸三通") + 2, body.index("四有")]
+    assert "cuts the word 通道" in found.loc[found.label == "rejected", "reason"].iloc[0]
