@@ -128,11 +128,11 @@ def _not_a_formulation(term: str, start: int, boundaries) -> str | None:
     """Why an unquoted numbered run is not a formulation, or None: it cuts a word of its
     sentence (长三角一体化 → 三角一体), it is a reduplication (一项一项), or it counts
     people, things, money or time (一家六口, 四年一届, 一天两次, 二月十八日)."""
-    words, cuts = boundaries
+    words, _ = boundaries
     end = start + len(term)
-    cut = _cut_word(start, end, boundaries)
-    if cut is not None:
-        return f"cuts the word {cut} of its sentence" if cut else "cuts a word of its sentence"
+    cut = _cuts_a_word(start, end, boundaries)
+    if cut:
+        return cut
     units = _UNIT_PARTS.findall(term)
     if len(units) >= 2 and len(set(units)) == 1:
         return "a reduplication (一X一X), not a formulation"
@@ -148,12 +148,13 @@ def _not_a_formulation(term: str, start: int, boundaries) -> str | None:
     return None
 
 
-def _cut_word(start: int, end: int, boundaries) -> str | None:
-    """The word of the sentence that the span [start, end) cuts into, "" if unknown, None if none."""
+def _cuts_a_word(start: int, end: int, boundaries) -> str | None:
+    """Why the span [start, end) is no term of its sentence (it cuts a word there), or None."""
     words, cuts = boundaries
     for edge in (start, end):
         if edge not in cuts:
-            return next((w for w, s in words if s < edge < s + len(w)), "")
+            word = next((w for w, s in words if s < edge < s + len(w)), "")
+            return f"cuts the word {word} of its sentence" if word else "cuts a word of its sentence"
     return None
 
 
@@ -360,9 +361,8 @@ def _find_in_text(text: str, known: dict[str, str], include_rejected: bool,
             verdict = (verdict[0] if verdict else "known formulation", "formulation", f"in the {source}")
             if not quoted:  # 三通 in 三通道 is no 三通
                 boundaries = boundaries or _sentence_boundaries(text)
-                cut = _cut_word(start, start + len(term), boundaries)
-                if cut is not None:
-                    why = f"cuts the word {cut} of its sentence" if cut else "cuts a word of its sentence"
+                why = _cuts_a_word(start, start + len(term), boundaries)
+                if why:
                     verdict = (verdict[0], "rejected", why)
         if verdict is None:
             continue

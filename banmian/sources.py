@@ -204,8 +204,13 @@ def load_articles(source="corpus", layout: str | None = None, strict: bool = Fal
 
 # --------------------------------------------------------------------------- dates
 
+def _dateline_day(byline: str, body: str):
+    """The month and day of an article's dateline (本报北京1月16日电), as a match, or None."""
+    return _DATELINE_DAY.search(f"{byline} {body[:40]}")
+
+
 def _dateline_date(byline: str, body: str, path: str, headline: str) -> tuple[str, str]:
-    day = _DATELINE_DAY.search(f"{byline} {body[:40]}")
+    day = _dateline_day(byline, body)
     if not day:
         return "", ""
     month, day_no = int(day.group(1)), int(day.group(2))
@@ -213,8 +218,7 @@ def _dateline_date(byline: str, body: str, path: str, headline: str) -> tuple[st
     source = "dateline"
     if not years:
         this_year = datetime.date.today().year
-        years = [max(y for y in map(int, _YEAR_IN_TEXT.findall(f"{headline} {body}")) if y <= this_year)] \
-            if any(int(y) <= this_year for y in _YEAR_IN_TEXT.findall(f"{headline} {body}")) else []
+        years = sorted(y for y in map(int, _YEAR_IN_TEXT.findall(f"{headline} {body}")) if y <= this_year)
         source = "dateline, year from the text"
     if not years:
         return "", ""

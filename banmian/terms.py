@@ -260,9 +260,8 @@ class _WordFinder:
     regular expression shaped like a trie (one branch per next character), so that thousands
     of words cost little more than a few."""
 
-    def __init__(self, words, entries=None):
+    def __init__(self, words):
         words = sorted(set(words))
-        self.entries = _entries_by_word(entries) if entries is not None else None
         trie: dict = {}
         for word in words:
             node = trie
@@ -299,10 +298,9 @@ class _WordFinder:
         return longest.union(*(self.prefixes[w] for w in longest)) if longest else longest
 
 
-def _cache_key(text: str, entries, finder: _WordFinder | None = None) -> str:
-    finder = finder or _WordFinder(e[0] for e in entries)
-    by_word = finder.entries if finder.entries is not None else _entries_by_word(entries)
-    relevant = sorted(e for word in finder.found(text) for e in by_word.get(word, ()))
+def _cache_key(text: str, by_word: dict, finder: _WordFinder) -> str:
+    """The text, and the dictionary entries (``by_word``: word → entries) that occur in it."""
+    relevant = sorted(e for word in finder.found(text) for e in by_word[word])
     payload = json.dumps([_code_version(), _jieba_version(), text, relevant], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -394,8 +392,9 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
     cache = _TokenCache(Path(cache_file) if cache_file else CACHE_DIR / "tokens.sqlite")
     bodies = list(articles["body"])
     entries = _dictionary_entries(bodies, userdict, cache)
-    finder = _WordFinder((e[0] for e in entries), entries)
-    keys = [_cache_key(text, entries, finder) for text in bodies]
+    by_word = _entries_by_word(entries)
+    finder = _WordFinder(by_word)
+    keys = [_cache_key(text, by_word, finder) for text in bodies]
     segmented = cache.get_many(set(keys))
     missing = {key: text for key, text in zip(keys, bodies) if key not in segmented}
     if missing:

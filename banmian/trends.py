@@ -15,7 +15,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .sources import _DATELINE_DAY
+from .sources import _dateline_day
 from .terms import _xlogx_ratio
 
 __all__ = ["FREQUENCIES", "choose_freq", "date_report", "date_coverage", "term_trends", "plot_trends",
@@ -39,7 +39,7 @@ def _full_dates(dates: pd.Series) -> pd.Series:
 def choose_freq(dates) -> str:
     """A period length that gives a readable timeline for these dates: days for up to a
     month, weeks up to half a year, months up to five years, else years."""
-    days = pd.to_datetime(pd.Series(_full_dates(pd.Series(list(dates)))).replace("", None), errors="coerce").dropna()
+    days = pd.to_datetime(_full_dates(pd.Series(list(dates))).replace("", None), errors="coerce").dropna()
     span = (days.max() - days.min()).days if len(days) else 0
     return "D" if span <= 31 else "W" if span <= 183 else "M" if span <= 5 * 366 else "Y"
 
@@ -57,7 +57,7 @@ def date_report(articles: pd.DataFrame) -> pd.DataFrame:
     undated = articles[articles["date"].fillna("") == ""]
     rows = []
     for art in undated.itertuples(index=False):
-        day = _DATELINE_DAY.search(f"{art.byline} {art.body[:40]}")
+        day = _dateline_day(art.byline, art.body)
         problem = (f"its dateline gives {day.group(0)[:-1]} but no year: none in the file's path or the text"
                    if day else "no date in pages.csv, the file name, its folders, a table column or a dateline")
         rows.append({"path": art.path, "page_id": art.page_id, "edition": art.edition,

@@ -177,8 +177,7 @@ def test_expansion_table_puts_items_side_by_side(found):
     ("二月十八日，灯光秀在塔上演。", "二月十八日"),
 ])
 def test_counts_cuts_reduplications_and_ordinals_are_not_formulations(sentence, not_formulation):
-    articles = pd.DataFrame({"page_id": ["p"], "edition": ["A"], "article_no": [1], "headline": [""], "body": [sentence]})
-    found = helpers.find_formulations(articles, known=None, include_rejected=True)
+    found = helpers.find_formulations(article_frame(sentence), known=None, include_rejected=True)
     assert not_formulation not in set(found.loc[found.label == "formulation", "term"])
 
 
@@ -191,8 +190,7 @@ def test_counts_cuts_reduplications_and_ordinals_are_not_formulations(sentence, 
     ("对密切接触者实施一人一档管理。", "一人一档"),
 ])
 def test_unquoted_formulations_that_respect_word_boundaries_are_kept(sentence, formulation):
-    articles = pd.DataFrame({"page_id": ["p"], "edition": ["A"], "article_no": [1], "headline": [""], "body": [sentence]})
-    found = helpers.find_formulations(articles, known=None)
+    found = helpers.find_formulations(article_frame(sentence), known=None)
     assert formulation in set(found.loc[found.label == "formulation", "term"])
 
 
