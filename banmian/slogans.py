@@ -34,7 +34,8 @@ from .pages import _resolve
 
 __all__ = ["FORMULATION_COLUMNS", "find_formulations", "formulation_summary", "expansion_table", "read_known_formulations",
            "reference_formulations", "known_formulations", "formulations_over_corpus",
-           "parallel_slogans", "quoted_phrases", "evaluate_formulations", "formulation_examples",
+           "parallel_slogans", "quoted_phrases", "evaluate_formulations", "formulation_scores", "evaluation_set",
+           "formulation_examples",
            "chinese_number"]
 
 _DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "双": 2, "三": 3, "四": 4, "五": 5,
@@ -42,14 +43,14 @@ _DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "双": 2, 
 _UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _NUM = "零〇一二两三四五六七八九十百千万"
 _HAN = "\u4e00-\u9fff"
-_MEASURE = "个项条大剂种点类支批张件篇道重"
+_MEASURE = "个项条大剂种点类支批张件篇道重根口袋把碗只位名座所间台辆块"
 _PROJECT = "工程|行动|计划|战略|攻坚|体系|机制|模式|活动"
 _NUMBER_GROUP = rf"(?:[{_NUM}]+|\d+)"
 _UNIT_RE = rf"{_NUMBER_GROUP}[^{_NUM}\d\W]{{1,3}}"
 _MULTI = re.compile(rf"(?:{_NUMBER_GROUP}[^{_NUM}\d\W]{{1,3}}?){{2,}}")
 _SINGLE = re.compile(rf"[{_NUM}]+[^{_NUM}\d\W]{{1,3}}")
-_WITH_MEASURE = re.compile(rf"[{_NUM}]+[{_MEASURE}][^{_NUM}\d\W]{{1,4}}")
-_SHUANG = re.compile(rf"双[^{_NUM}\d\W]{{1,3}}")
+_WITH_MEASURE = re.compile(rf"[{_NUM}]+[{_MEASURE}][^\d\W]{{1,4}}")
+_SHUANG = re.compile(r"双[^\d\W]{1,3}")
 _QUOTED = re.compile(r"[“‘]([^“”‘’\n]{1,16})[”’]")
 _UNQUOTED_MULTI = re.compile(rf"(?<![第{_NUM}\d])(?:[{_NUM}]{{1,2}}[^{_NUM}\d\W“”‘’]){{2,4}}")
 _ARABIC_MULTI = re.compile(rf"(?:\d+[{_MEASURE}][{_HAN}]{{2}}){{2,}}")
@@ -122,38 +123,80 @@ def _count_units() -> frozenset:
 
 
 _UNIT_PARTS = re.compile(rf"([{_NUM}]+)([^{_NUM}]+)")
+_PEOPLE = "人"  # a noun in jieba's tag table, but 七人一组 counts people as a measure word would
+_TIME_UNITS = "天日周月年"
+_POLICY_NOUN = re.compile(r"(?:工程|行动|计划|战略|攻坚战?|体系|机制|模式|活动|任务|举措|工作法?|制度|清单|原则|理念|"
+                          r"目标|要求|格局|布局|改革|作风|方针|政策|意识|自信|精神|经验|良方)$")
+_POLICY_VERB = re.compile(r"(?:实行|实施|坚持|推行|推动|落实|建立|探索|开展|推进|深化|创新)$")
+_IDIOM_TAGS = ("i", "l")  # jieba's tags for 成语 and 习用语
 
 
-def _not_a_formulation(term: str, start: int, boundaries) -> str | None:
+def _is_count_unit(content: str) -> bool:
+    return len(content) == 1 and (content in _count_units() or content in _PEOPLE)
+
+
+def _units(term: str) -> list[tuple[str, str]]:
+    return _UNIT_PARTS.findall(term)
+
+
+def _not_a_formulation(text: str, term: str, start: int, boundaries) -> str | None:
     """Why an unquoted numbered run is not a formulation, or None: it cuts a word of its
-    sentence (长三角一体化 → 三角一体), it is a reduplication (一项一项), or it counts
-    people, things, money or time (一家六口, 四年一届, 一天两次, 二月十八日)."""
+    sentence (长三角一体化 → 三角一体), it counts people, things, money or time (一家六口,
+    四年一届, 一天两练, 七人一组, 二月十八日), it holds a place or person name (四川三省), or it is
+    a one-per description (一人一桌, 一车一码) that nothing marks as a formulation (quotation
+    marks, the reference list, an enumeration with another one-per formula)."""
     words, _ = boundaries
     end = start + len(term)
     cut = _cuts_a_word(start, end, boundaries)
     if cut:
         return cut
-    units = _UNIT_PARTS.findall(term)
-    if len(units) >= 2 and len(set(units)) == 1:
-        return "a reduplication (一X一X), not a formulation"
-    if units and all(content in _count_units() or content[0] in _count_units() and len(content) == 1
+    units = _units(term)
+    offset = start
+    for number, content in units:
+        if offset != start and offset not in boundaries[1]:
+            word = next((w for w, s in words if s < offset < s + len(w)), "")
+            return f"its numeral {number} is inside the word {word}"
+        offset += len(number) + len(content)
+    if units and all(_is_count_unit(content) or content[0] in _count_units() and len(content) == 1
                      for _, content in units):
         return "a count of people, things, money or time"
+    if len(units) >= 2 and (units[0][1][:1] in _PEOPLE or units[0][1][:1] in _TIME_UNITS) \
+            and any(n != "一" for n, _ in units):  # 一人一档 is a one-per formula, judged below
+        return "a rate or a count per group (一天两练, 七人一组, 四年一届)"
     inside = [(w, s) for w, s in words if start <= s < end]
     if inside and all(_word_tag(w) in ("m", "q", "mq", "t") for w, _ in inside):
         return "a count of people, things, money or time"
+    name = next((w for w, at in inside if _word_tag(w) in ("ns", "nr", "nt", "nrt") and at + len(w) < end), None)
+    if name:
+        return f"the name {name} ({_word_tag(name)}) is followed by another count: the numbers belong to different phrases"
+    if len(units) == 1 and _WITH_MEASURE.fullmatch(term) and not _POLICY_NOUN.search(term) \
+            and not re.match(rf"$|[^{_HAN}]|[的和与及]|{_POLICY_NOUN.pattern[:-1]}", text[end:end + 4]):
+        return f"modifies the word after it ({term}{text[end:end + 2]}…): a count"
     function_word = next((w for w, _ in inside if w[0] in _NUM and _word_tag(w)[:1] in ("d", "a", "c", "p", "r")), None)
     if function_word:
         return f"its numeral belongs to the word {function_word} ({_word_tag(function_word)})"
+    if len(units) == 2 and all(n == "一" for n, _ in units) and not _one_per_neighbour(text, start, end) \
+            and not _POLICY_VERB.search(text[max(0, start - 2):start]):
+        return "a one-per description (一人一桌) unless quoted, listed, enumerated with another or the object of a policy verb"
     return None
 
 
-def _cuts_a_word(start: int, end: int, boundaries) -> str | None:
-    """Why the span [start, end) is no term of its sentence (it cuts a word there), or None."""
+def _one_per_neighbour(text: str, start: int, end: int) -> bool:
+    """Is the one-per run at [start, end) enumerated with another (一镇一业、一村一品)?"""
+    one_per = rf"一[{_HAN}]{{1,2}}一[{_HAN}]{{1,2}}"
+    return bool(re.match(rf"[、，]{one_per}", text[end:end + 8]) or re.search(rf"{one_per}[、，]$", text[max(0, start - 8):start]))
+
+
+def _cuts_a_word(start: int, end: int, boundaries, inside_ok: bool = False) -> str | None:
+    """Why the span [start, end) is no term of its sentence (a word of the sentence crosses
+    one of its edges), or None. With ``inside_ok`` a word that holds the whole span is no
+    cut (三农问题 holds 三农, 村两委 holds 两委)."""
     words, cuts = boundaries
     for edge in (start, end):
         if edge not in cuts:
-            word = next((w for w, s in words if s < edge < s + len(w)), "")
+            word, at = next(((w, s) for w, s in words if s < edge < s + len(w)), ("", 0))
+            if inside_ok and at <= start and end <= at + len(word):
+                continue
             return f"cuts the word {word} of its sentence" if word else "cuts a word of its sentence"
     return None
 
@@ -177,14 +220,28 @@ def _word_tag(word: str) -> str:
     return jieba.posseg.dt.word_tag_tab.get(word, "")
 
 
-def _sentence_boundaries(text: str):
-    """(words with their offsets, set of offsets between words) of jieba's reading of ``text``."""
-    from .terms import _segmenter
+def _dictionary_words(text: str) -> list[str]:
+    """jieba's reading of ``text`` from its dictionary alone (no HMM guesses, which glue
+    unknown runs into pseudo-words such as 这三剂 or 纠治四风)."""
+    import jieba
 
-    words, offset, cuts = [], 0, {0}
-    for word in _segmenter(()).words(text):
-        words.append((word, offset))
-        offset += len(word)
+    _jieba_words()
+    return jieba.dt.lcut(text, HMM=False)
+
+
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]")
+
+
+def _sentence_boundaries(text: str):
+    """(words with their offsets, set of offsets between words) of jieba's dictionary
+    reading of ``text``, sentence by sentence."""
+    words, cuts, offset = [], {0}, 0
+    for sentence in _SENTENCE_END.split(text):
+        for word in _dictionary_words(sentence):
+            words.append((word, offset))
+            offset += len(word)
+            cuts.add(offset)
+        offset += 1
         cuts.add(offset)
     return words, cuts
 
@@ -210,10 +267,11 @@ def reference_formulations() -> pd.DataFrame:
     return pd.read_csv(REFERENCE_LIST, dtype=str, keep_default_na=False)
 
 
-def known_formulations(path="corpus/formulations.csv") -> pd.DataFrame:
+def known_formulations(path="corpus/formulations.csv", reference: bool = True) -> pd.DataFrame:
     """The reference list and the user's ``formulations.csv`` together (the user's expansion
     wins for a term in both): columns term, expansion, origin ("reference list" or the file)."""
-    reference = reference_formulations()[["term", "expansion"]].assign(origin="reference list")
+    listed = reference_formulations() if reference else reference_formulations().iloc[:0]
+    reference = listed[["term", "expansion"]].assign(origin="reference list")
     user = read_known_formulations(path)[["term", "expansion"]].assign(origin="formulations.csv") if path \
         else pd.DataFrame(columns=["term", "expansion", "origin"])
     both = pd.concat([reference, user], ignore_index=True)
@@ -221,6 +279,23 @@ def known_formulations(path="corpus/formulations.csv") -> pd.DataFrame:
 
 
 _ORDINAL = re.compile(rf"第[{_NUM}]+.*|[{_NUM}]+届[{_NUM}]+(?:中|次).*|[{_NUM}]是.*")
+_DIGIT_BY_DIGIT = re.compile(r"[一二三四五六七八九]{2,3}")  # 七一, 五四, 九一八: read digit by digit
+
+
+def _number_name(group: str) -> str | None:
+    """Why a numeral written digit by digit is no count (七一 → a date or a name; 七八 → an
+    approximate count), or None."""
+    if not _DIGIT_BY_DIGIT.fullmatch(group):
+        return None
+    values = [_DIGIT[ch] for ch in group]
+    if len(values) == 2 and (values[1] == values[0] + 1 or values == [3, 5]):
+        return "an approximate count (两三, 七八, 三五)"
+    return "a date or a name read digit by digit (七一, 五四, 九一八)"
+
+
+def _first_word_tag(content: str) -> str:
+    words = _dictionary_words(content)
+    return _word_tag(words[0]) if words else ""
 
 
 def _classify_term(term: str, quoted: bool, in_enumeration: bool) -> tuple[str, str, str] | None:
@@ -233,29 +308,86 @@ def _classify_term(term: str, quoted: bool, in_enumeration: bool) -> tuple[str, 
         if in_enumeration:
             return "双-formula", "formulation", "双-terms enumerated together"
         if quoted:
-            return "双-formula", "borderline", "a quoted 双-word outside an enumeration"
+            if _dictionary_words(term)[0] == "双":  # 双 + 报到, not 双向 + 奔赴
+                return "双-formula", "formulation", "quoted 双 + a word (双报到, 双减)"
+            return "双-formula", "borderline", "a quoted word that begins with 双 (双向奔赴)"
         return None
     if not re.search(f"[{_NUM}]", term):
         return None
     if _ORDINAL.fullmatch(term):
         return "ordinal", "rejected", "an ordinal (十九届四中, 十三届三次, 第二届, 二是), not a formulation"
+    units = _units(term)
+    named = next((why for why in map(_number_name, (n for n, _ in units)) if why), None)
+    if named:
+        return "number + character", "rejected", named
+    if len(units) >= 2 and len(set(units)) == 1:
+        return "multi-number formula", "rejected", "a reduplication (一X一X), not a formulation"
     if re.fullmatch(rf"[{_NUM}]+(?:{_PROJECT})", term):
         return "named project", "formulation", "numbers + project word"
     multi = _MULTI.fullmatch(term) and len(re.findall(rf"[{_NUM}]+", term)) >= 2
+    family = "multi-number formula" if multi else "number + character"
     if _in_dictionary(term) or term in _COUNT_WORDS:
-        if quoted:
-            return ("multi-number formula" if multi else "number + character"), "borderline", \
-                "a dictionary word or idiom in quotation marks (wordplay, or a formulation jieba knows?)"
-        return "idiom or ordinary word", "rejected", "a word or idiom in jieba's dictionary"
+        tag = _word_tag(term)
+        if tag in _IDIOM_TAGS:
+            return family, "borderline" if quoted else "rejected", \
+                f"an idiom or set phrase (jieba tag {tag})" + (" in quotation marks" if quoted else "")
+        if not quoted:
+            return "idiom or ordinary word", "rejected", "a word of the language in jieba's dictionary"
+        if _WITH_MEASURE.fullmatch(term) and not multi:
+            return _measure_template(term, quoted)
+        if term.startswith("一") and _is_count_phrase(term):
+            return family, "borderline", "a quoted word of the language (“一线”): wordplay rather than a formulation?"
+        if tag in ("m", "mq", "q", "t"):
+            return family, "rejected", f"a number phrase of the language (jieba tag {tag})"
+        if term in _COUNT_WORDS or _is_count_phrase(term):
+            return family, "rejected", "a quoted count (五分钟, 两块钱)"
+        return family, "formulation", f"quoted, a word jieba knows ({tag}), not an idiom"
     if multi:
         return "multi-number formula", "formulation", "several number + character units"
     if _WITH_MEASURE.fullmatch(term):
-        return "number + measure word + noun", "formulation" if quoted else "rejected", \
-            "quoted" if quoted else "an ordinary count unless quoted or spelled out"
+        return _measure_template(term, quoted)
     if _SINGLE.fullmatch(term):
-        return "number + character", "formulation" if quoted else "rejected", \
-            "quoted" if quoted else "unquoted number + character: an ordinary phrase"
+        if not quoted:
+            return "number + character", "rejected", "unquoted number + character: an ordinary phrase"
+        if _is_count_phrase(term):
+            return "number + character", "rejected", "a quoted count (一分钱, 五分钟)"
+        return "number + character", "formulation", "quoted"
     return None
+
+
+def _is_count_phrase(term: str) -> bool:
+    """一 + anything (one of something), or a number of a count unit (五分钟, 三口)."""
+    units = _units(term)
+    if not units:
+        return False
+    number, content = units[0]
+    if len(units) > 1:
+        return False
+    words = _dictionary_words(content)
+    if number == "一":  # one of something (一米线, 一分钱); 一网统管 (a noun and a verb) is more
+        return not any(_word_tag(w)[:1] == "v" for w in words[1:])
+    return content[:1] in _PEOPLE or _word_tag(words[0]) in ("q", "mq")  # 五分钟, 三口; not 五多 (多 is m)
+
+
+def _measure_template(term: str, quoted: bool) -> tuple[str, str, str]:
+    """numeral + measure word + Y: a formulation when Y is a verb, adjective or set phrase
+    (两个维护, 八个统一, 四个聚焦, 三个不放过: such things are not counted), a policy noun (三项机制, 十大行动) or 大 + anything quoted
+    (“八大工程”); a count of things when Y is a plain noun (两个苹果) or the numeral is 一
+    (一根针), unless the page spells it out (checked by the caller)."""
+    family = "number + measure word + noun"
+    number, measure, content = re.fullmatch(rf"([{_NUM}]+)([{_MEASURE}])(.+)", term).groups()
+    if number == "一":
+        return family, "rejected", "one of something (一根针, 一条路), not a formulation"
+    if content[0] in _NUM:
+        return family, "formulation", "numeral + measure word + numeral (四个一, 两个一百年): a formulation"
+    tag = _first_word_tag(content)
+    if (tag[:1] in ("v", "a", "d") or tag in ("z", "l", "i")) and tag != "vn" or not _in_dictionary(_dictionary_words(content)[0]):
+        return family, "formulation", f"numeral + measure word + {tag or 'a phrase'} ({content}): a formulation, not a count"
+    if _POLICY_NOUN.search(content) or tag == "vn":
+        return family, "formulation", f"numeral + measure word + policy noun ({content})"
+    if measure == "大" and quoted:
+        return family, "formulation", "quoted numeral + 大 + noun (“八大工程”)"
+    return family, "rejected", "a count of things unless spelled out" + ("" if quoted else " or quoted")
 
 
 def _split_items(text: str) -> list[str]:
@@ -300,12 +432,17 @@ def _expansion_before(text: str, start: int, announced: int | None) -> tuple[lis
         items = [i.strip(" “”‘’") for i in clause.split("、") if i.strip(" “”‘’")]
         if len(items) >= 2:
             return items, "before, leading to a dash"
-    clause = re.split(r"[。；！？\n，,]", before)[-1]
-    parts = clause.split("、")
-    if len(parts) >= 3 and announced:
+    clauses = re.split(r"[。；！？\n，,]", before)
+    where = "before, in the same clause"
+    if len(clauses) >= 2 and len(clauses[-1].strip("“‘ ")) <= 2:  # 甲、乙、丙，这三剂良方 / 甲、乙，“两个X”
+        clauses, where = clauses[:-1], "before, in the clause before"
+    parts = clauses[-1].split("、")
+    if len(parts) < 3 and announced == 2:
+        parts = re.split(r"(?<=[^\W\d_]{2})(?:和|与|及)(?=[^\W\d_]{2})", clauses[-1])
+    if len(parts) >= (2 if announced == 2 else 3) and announced:
         items = _trim_enumeration([p.strip(" “”‘’") for p in parts])
         if len(items) == announced and all(items):
-            return items, "before, in the same clause"
+            return items, where
     return [], ""
 
 
@@ -350,18 +487,18 @@ def _find_in_text(text: str, known: dict[str, str], include_rejected: bool,
     for term, start, end, quoted, enumeration, source in _occurrences(text, known):
         verdict = _classify_term(term, quoted, enumeration)
         why = None
-        if verdict and not quoted and source == "pattern":
+        if verdict and not quoted and source == "pattern" and verdict[1] != "rejected":
             boundaries = boundaries or _sentence_boundaries(text)
             term, end = _to_word_end(text, term, start, boundaries)
             verdict = _classify_term(term, quoted, enumeration) or verdict
-            why = _not_a_formulation(term, start, boundaries)
+            why = _not_a_formulation(text, term, start, boundaries)
             if why:
                 verdict = (verdict[0], "rejected", why)
         if source != "pattern":
             verdict = (verdict[0] if verdict else "known formulation", "formulation", f"in the {source}")
-            if not quoted:  # 三通 in 三通道 is no 三通
+            if not quoted:  # 三通 in 三通道 is no 三通; 三农 in 三农问题 is
                 boundaries = boundaries or _sentence_boundaries(text)
-                why = _cuts_a_word(start, start + len(term), boundaries)
+                why = _cuts_a_word(start, start + len(term), boundaries, inside_ok=True)
                 if why:
                     verdict = (verdict[0], "rejected", why)
         if verdict is None:
@@ -371,10 +508,11 @@ def _find_in_text(text: str, known: dict[str, str], include_rejected: bool,
         total = sum(numbers) if numbers else None
         countable = total is not None and total <= 20  # 千万工程: magnitudes, not a count of items
         items, where = _expansion_after(text, end) if expansions or label == "rejected" else ([], "")
-        if not items and expansions:
+        if not items and (expansions or label == "rejected"):
             items, where = _expansion_before(text, start - (1 if quoted else 0), total if countable else None)
-        if label == "rejected" and not why and items and where.startswith("after") and len(items) == total:
-            label, reason = "formulation", "spelled out right after it"  # 两个维护：…、…
+        if label == "rejected" and not why and items and len(items) == total and family != "ordinal" \
+                and not where.startswith("from"):
+            label, reason = "formulation", f"spelled out ({where}) with as many items as it announces"
         if label == "rejected" and not include_rejected:
             continue
         if not items and term in known and known[term][0]:
@@ -388,7 +526,7 @@ def _find_in_text(text: str, known: dict[str, str], include_rejected: bool,
 
 
 def find_formulations(articles: pd.DataFrame, known="corpus/formulations.csv",
-                      include_rejected: bool = False) -> pd.DataFrame:
+                      include_rejected: bool = False, reference: bool = True) -> pd.DataFrame:
     """Numbered formulations in every article body: one row per occurrence.
 
     Columns: page_id, edition, article_no, headline, field ("headline" or "body"), term,
@@ -398,15 +536,15 @@ def find_formulations(articles: pd.DataFrame, known="corpus/formulations.csv",
     the field), context, expansion (list of items), expansion_count, expansion_where,
     count_matches (does the number of items equal number_total? None without
     expansion, or when the numbers are magnitudes above 20 as in 千万工程), source ("pattern",
-    "reference list" or "formulations.csv"). ``known=None`` leaves out your formulations.csv
-    (the kit's reference list is always used). See the module docstring for the rules.
+    "reference list" or "formulations.csv"). ``known=None`` leaves out your formulations.csv;
+    ``reference=False`` leaves out the kit's reference list (to measure the rules alone). See the module docstring for the rules.
 
     >>> a = pd.DataFrame({"page_id": ["p"], "edition": ["A"], "article_no": [1], "headline": ["h"],
     ...     "body": ["形成了‘五勤’（脑勤、眼勤、嘴勤、手勤、腿勤）工作机制"]})
     >>> find_formulations(a, known=None)[["term", "number", "expansion"]].values.tolist()
     [['五勤', '5', ['脑勤', '眼勤', '嘴勤', '手勤', '腿勤']]]
     """
-    known_table = known_formulations(known)
+    known_table = known_formulations(known, reference)
     known_map = {t: (e, origin) for t, e, origin in zip(known_table["term"], known_table["expansion"],
                                                         known_table["origin"])}
     rows = []
@@ -539,8 +677,11 @@ def quoted_phrases(articles: pd.DataFrame, max_chars: int = 10) -> pd.DataFrame:
     return table
 
 
+EVALUATION_SET = Path(__file__).resolve().parent.parent / "tests" / "formulations"
+
+
 def formulation_examples() -> pd.DataFrame:
-    """The kit's own labelled examples (``banmian/formulation_examples.csv``): text, the
+    """The kit's development examples (``banmian/formulation_examples.csv``): text, the
     formulations a careful reader finds in it ("|"-separated), and a note."""
     path = Path(__file__).with_name("formulation_examples.csv")
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -548,23 +689,103 @@ def formulation_examples() -> pd.DataFrame:
     return table
 
 
-def evaluate_formulations(examples: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Precision and recall of :func:`find_formulations` on labelled examples: one row
-    per example (found, expected, true/false positives, misses) plus a final "all" row.
-    Borderline findings are not counted as predictions."""
-    examples = formulation_examples() if examples is None else examples
+def evaluation_set(folder=EVALUATION_SET) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The held-out evaluation set (``tests/formulations``, see its README): a frame of
+    labelled candidates (class, label, term, sentence, reason) and a frame of articles
+    (article_no, headline, body, formulations, borderline; the last two are lists)."""
+    folder = Path(folder)
+    candidates = pd.read_csv(folder / "candidates.tsv", sep="\t", dtype=str, keep_default_na=False)
+    articles = []
+    for block in re.split(r"^## ", (folder / "articles.txt").read_text(encoding="utf-8"), flags=re.M)[1:]:
+        lines = block.splitlines()
+        fields = dict(line.split(":", 1) for line in lines[1:4])
+        articles.append({"article_no": int(lines[0]), "headline": fields["headline"].strip(),
+                         "body": "\n".join(lines[4:]).strip(),
+                         "formulations": [t for t in fields["formulations"].strip().split("|") if t],
+                         "borderline": [t for t in fields["borderline"].strip().split("|") if t]})
+    return candidates, pd.DataFrame(articles)
+
+
+def _as_articles(bodies, headlines=None) -> pd.DataFrame:
+    bodies = list(bodies)
+    return pd.DataFrame({"page_id": "evaluation", "edition": "-", "article_no": range(1, len(bodies) + 1),
+                         "headline": list(headlines) if headlines is not None else "", "body": bodies})
+
+
+def evaluate_formulations(folder=EVALUATION_SET, reference: bool = True) -> pd.DataFrame:
+    """Score :func:`find_formulations` on the evaluation set: one row per scored item with
+    part ("sentences" or "articles"), class, label, term, context, outcome ("TP", "FP",
+    "FN", "TN" or "borderline") and the finding's reason. ``reference=False`` scores the
+    pattern rules alone (without the kit's reference list). :func:`formulation_scores`
+    turns the frame into precision and recall.
+
+    Sentences: a ``formulation`` row is a TP when that exact term is found as formulation;
+    a ``not`` row is a FP when any formulation finding overlaps it; a finding that overlaps
+    no labelled row is a FP of class "unlabelled". Articles: expected terms found are TP,
+    missed FN, other findings FP; borderline terms are left out."""
+    candidates, articles = evaluation_set(folder)
+    sentences = list(dict.fromkeys(candidates["sentence"]))
+    found = find_formulations(_as_articles(sentences), known=None, include_rejected=True, reference=reference)
+    found = found[found["field"] == "body"]
     rows = []
-    for i, ex in enumerate(examples.itertuples(index=False)):
-        article = pd.DataFrame({"page_id": ["example"], "edition": ["-"], "article_no": [i + 1],
-                                "headline": [""], "body": [ex.text]})
-        found = find_formulations(article, known=None)
-        predicted = set(found.loc[found["label"] == "formulation", "term"])
-        expected = set(ex.expected)
-        rows.append({"text": ex.text, "expected": sorted(expected), "found": sorted(predicted),
-                     "true_positives": len(predicted & expected), "false_positives": len(predicted - expected),
-                     "missed": len(expected - predicted), "note": ex.note})
-    table = pd.DataFrame(rows)
-    tp, fp, fn = table["true_positives"].sum(), table["false_positives"].sum(), table["missed"].sum()
-    table.attrs["precision"] = tp / (tp + fp) if tp + fp else float("nan")
-    table.attrs["recall"] = tp / (tp + fn) if tp + fn else float("nan")
-    return table
+    for no, sentence in enumerate(sentences, start=1):
+        labelled = candidates[candidates["sentence"] == sentence]
+        here = found[found["article_no"] == no]
+        kept = here[here["label"] == "formulation"]
+        spans = [(kept_row.start, kept_row.start + len(kept_row.term), kept_row.term, kept_row.reason)
+                 for kept_row in kept.itertuples()]
+        covered = set()
+        for row in labelled.itertuples():
+            start = sentence.find(row.term)
+            end = start + len(row.term)
+            overlapping = [s for s in spans if s[0] < end and start < s[1]]
+            covered.update(s[:3] for s in overlapping)
+            exact = next((s for s in overlapping if s[2] == row.term), None)
+            if row.label == "borderline":
+                outcome, why = "borderline", ""
+            elif row.label == "formulation":
+                outcome = "TP" if exact else "FN"
+                why = exact[3] if exact else _reason_for(here, row.term)
+            else:
+                outcome = "FP" if overlapping else "TN"
+                why = overlapping[0][3] if overlapping else _reason_for(here, row.term)
+            rows.append({"part": "sentences", "class": row._1, "label": row.label, "term": row.term,
+                         "context": sentence, "outcome": outcome, "reason": why})
+        for start, end, term, reason in spans:
+            if (start, end, term) not in covered:
+                rows.append({"part": "sentences", "class": "unlabelled", "label": "not", "term": term,
+                             "context": sentence, "outcome": "FP", "reason": reason})
+    found = find_formulations(_as_articles(articles["body"], articles["headline"]), known=None, reference=reference)
+    for article in articles.itertuples():
+        kept = found[(found["article_no"] == article.Index + 1) & (found["label"] == "formulation")]
+        predicted = dict(zip(kept["term"], kept["reason"]))
+        for term in article.formulations:
+            rows.append({"part": "articles", "class": f"article {article.article_no}", "label": "formulation",
+                         "term": term, "context": article.headline, "outcome": "TP" if term in predicted else "FN",
+                         "reason": predicted.get(term, "")})
+        for term, reason in predicted.items():
+            if term not in article.formulations:
+                rows.append({"part": "articles", "class": f"article {article.article_no}", "label": "not",
+                             "term": term, "context": article.headline,
+                             "outcome": "borderline" if term in article.borderline else "FP", "reason": reason})
+    return pd.DataFrame(rows, columns=["part", "class", "label", "term", "context", "outcome", "reason"])
+
+
+def _reason_for(found: pd.DataFrame, term: str) -> str:
+    """What the finder said about a term it did not keep (its rejection reason), if anything."""
+    match = found[found["term"] == term]
+    return match["reason"].iloc[0] if len(match) else "not a candidate"
+
+
+def formulation_scores(evaluation: pd.DataFrame, by: str = "part") -> pd.DataFrame:
+    """Precision and recall of the label formulation from :func:`evaluate_formulations`,
+    grouped by ``by`` ("part" or "class") with an "all" row: tp, fp, fn, precision, recall."""
+    def score(group):
+        counts = group["outcome"].value_counts()
+        tp, fp, fn = (int(counts.get(k, 0)) for k in ("TP", "FP", "FN"))
+        return {"tp": tp, "fp": fp, "fn": fn, "precision": tp / (tp + fp) if tp + fp else float("nan"),
+                "recall": tp / (tp + fn) if tp + fn else float("nan")}
+
+    rows = [{by: key, **score(group)} for key, group in evaluation.groupby(by, sort=False)]
+    rows.append({by: "all", **score(evaluation)})
+    return pd.DataFrame(rows).round({"precision": 3, "recall": 3})

@@ -64,8 +64,9 @@ def test_non_formulations_are_not_reported(found, phrase):
 def test_rejected_candidates_are_shown_on_request(seed_articles):
     everything = helpers.find_formulations(seed_articles, include_rejected=True)
     rejected = everything[everything.label == "rejected"]
-    assert "千头万绪" in set(rejected.term)
-    assert rejected.reason.str.contains("dictionary").all()
+    reasons = rejected.drop_duplicates("term").set_index("term").reason
+    assert "idiom" in reasons["千头万绪"]
+    assert (rejected.reason.str.len() > 0).all()
 
 
 def test_borderline_cases_have_their_own_label(found):
@@ -87,19 +88,20 @@ def test_formulations_written_by_the_test():
 
 def test_known_list_teaches_the_kit(tmp_path):
     known = tmp_path / "formulations.csv"
-    known.write_text("term,expansion,note\n十二五,第十二个五年规划,\n", encoding="utf-8")
-    body = "编制“十二五”规划，谋划十二五发展。"
+    known.write_text("term,expansion,note\n三零,矛盾不上交、平安不出事、服务不缺位,\n", encoding="utf-8")
+    body = "创建“三零”村，推动三零创建全覆盖。"
     alone = helpers.find_formulations(article_frame(body), known=None)
-    assert set(alone.label) <= {"borderline"}   # 十二五 is a word in jieba's dictionary
+    assert "三零" not in set(alone.term)   # all numerals: no pattern takes it
     found = helpers.find_formulations(article_frame(body), known=known)
-    assert list(found.term) == ["十二五", "十二五"]
-    assert found.expansion.iloc[0] == ["第十二个五年规划"] and set(found.source) == {"formulations.csv"}
+    assert list(found.term) == ["三零", "三零"]
+    assert found.expansion.iloc[0] == ["矛盾不上交", "平安不出事", "服务不缺位"] and set(found.source) == {"formulations.csv"}
 
 
 def test_the_reference_list_finds_well_known_formulations_quoted_or_not():
     reference = helpers.reference_formulations()
-    assert len(reference) >= 45 and (reference.source.str.len() > 0).all()
-    assert set(reference.level) == {"national"} and reference.term.is_unique
+    assert (reference.source.str.len() > 0).all()
+    assert (reference.level == "national").sum() >= 150 and set(reference.level) <= {"national", "provincial", "local"}
+    assert reference.term.is_unique and (reference.first_year.str.fullmatch(r"(\d{4})?")).all()
     body = "坚持“三农”工作重中之重，开好两会，增强四个意识、坚定四个自信、做到两个维护。"
     found = helpers.find_formulations(article_frame(body), known=None)
     assert {"三农", "两会", "四个意识", "四个自信", "两个维护"} <= set(found.loc[found.label == "formulation", "term"])
@@ -137,12 +139,18 @@ def test_quoted_phrases_and_counts(seed_articles):
     assert not table.phrase.str.contains("，").any()
 
 
-def test_precision_and_recall_on_labelled_examples():
-    table = helpers.evaluate_formulations()
-    assert len(table) >= 25
-    assert table.attrs["precision"] >= 0.95 and table.attrs["recall"] >= 0.85
-    negatives = table[table.expected.str.len() == 0]
-    assert negatives.false_positives.sum() == 0 and len(negatives) >= 8
+def test_development_examples_are_still_found():
+    for example in helpers.formulation_examples().itertuples():
+        found = helpers.find_formulations(article_frame(example.text), known=None)
+        assert set(found.loc[found.label == "formulation", "term"]) == set(example.expected), example.text
+
+
+def test_precision_and_recall_on_the_evaluation_set():
+    evaluation = helpers.evaluate_formulations()
+    scores = helpers.formulation_scores(evaluation).set_index("part")
+    assert scores.loc["all", "precision"] >= 0.90 and scores.loc["all", "recall"] >= 0.90
+    assert (evaluation.part == "articles").any() and (evaluation.label == "not").sum() >= 300
+    assert set(evaluation.outcome) <= {"TP", "FP", "FN", "TN", "borderline"}
 
 
 def test_formulations_are_single_tokens(seed_articles, tmp_path):
@@ -198,5 +206,5 @@ def test_a_known_term_inside_a_longer_word_is_not_found_there():
     body = "开通三通道服务，实现两岸三通，培养四有新人。"
     found = helpers.find_formulations(article_frame(body), known=None, include_rejected=True)
     kept = found[found.label == "formulation"]
-    assert list(kept.term) == ["三通", "四有"] and kept.start.tolist() == [body.index("两岸三通") + 2, body.index("四有")]
+    assert list(kept.term) == ["三通", "四有新人"] and kept.start.tolist() == [body.index("两岸三通") + 2, body.index("四有")]
     assert "cuts the word 通道" in found.loc[found.label == "rejected", "reason"].iloc[0]

@@ -186,13 +186,13 @@ def test_charts_draw_chinese_and_export_is_excel_friendly(seed_tokens, tmp_path,
 
 def test_a_new_page_quoting_a_formulation_resegments_the_articles_that_contain_it(tmp_path):
     cache = tmp_path / "t.sqlite"
-    first = make_articles("推进五个振兴工作。", "居民齐上阵，共建美好家园。")
+    first = make_articles("推进五勤工作。", "居民齐上阵，共建美好家园。")
     run = lambda arts: helpers.tokenize(arts, cache_file=cache, progress=False)  # noqa: E731
     assert run(first).attrs["segmented_articles"] == 2
-    more = pd.concat([first, make_articles("“五个振兴”是目标。").assign(article_no=3)], ignore_index=True)
+    more = pd.concat([first, make_articles("“五勤”是目标。").assign(article_no=3)], ignore_index=True)
     tokens = run(more)
-    assert tokens.attrs["segmented_articles"] == 2   # the new article and the one that contains 五个振兴
-    assert (tokens.token == "五个振兴").sum() == 2
+    assert tokens.attrs["segmented_articles"] == 2   # the new article and the one that contains 五勤
+    assert (tokens.token == "五勤").sum() == 2
     assert run(more).attrs["segmented_articles"] == 0
 
 
