@@ -1,25 +1,33 @@
 """Slogans: numbered formulations (数字式提法: “五多” “三前” “三会一课” “一城两区三门户” …)
 with the items that spell them out, parallel 以X促Y formulas and quoted catchphrases.
 
-The rules, in the order they are applied (each finding says which one fired):
+The rules (each finding says which one decided it, in ``reason``):
 
-1. Candidates. A quoted term (“…” or ‘…’) or a run of text that follows the grammar of a
-   numbered formulation: numeral + 1–3 characters (五多, 两新), two or more such units
-   (三会一课, 一城两区三门户), numeral + measure word + noun (六个活动, 三剂良方), 双 + word
-   in an enumeration (双报到、双服务), numeral + project word (千万工程). Unquoted text
-   counts only for several units (三严三实) or when the page spells the term out.
-   Every term of the kit's reference list (``reference_formulations.csv``: well-known national
-   formulations, each with the document that spells it out) and of ``corpus/formulations.csv``
-   is a candidate wherever it occurs, quoted or not.
-2. Not formulations (label ``rejected``, only shown on request): words and idioms in jieba's
-   dictionary when unquoted (一呼百应, 千头万绪), ordinals (第二届), counts with Arabic digits
-   (12名, 104周年, 3个篇章), and ordinary number phrases such as 两次, 一批, 一等奖.
-3. Borderline (label ``borderline``, kept with the reason): a quoted ordinary word used as
-   wordplay (“一线”), a count formula written in Arabic digits (5个阶段25个步骤), a quoted
-   双-word outside an enumeration (“双向奔赴”).
-4. Expansions: items in parentheses or after a dash or colon right after the term; an
+1. Candidates: a quoted term that begins with a number (or 双); a run of several number +
+   character units (三严三实); numeral + measure word + a two-character word (两个维护); every
+   term of the reference list (``reference_formulations.csv``: 153 formulations, each with the
+   document that spells it out) and of ``corpus/formulations.csv``, quoted or not.
+2. Word boundaries come from jieba's dictionary reading of the sentence (no HMM guesses). An
+   unquoted run that a word of its sentence crosses is no term (清一色两层 → 一色两层); each of its
+   numerals must begin a word (三下五除二就); a known term may sit inside a word that holds it
+   whole (三农 in 三农问题) but not across one (三通 in 三通道).
+3. Evidence against: counts of people, things, money or time (一家六口, 两个苹果, 一天两练, 一职两年),
+   reduplication (一张一张), ordinals and dates (二是, 十九届二中, 七一), idioms (jieba's tags i and
+   l), a numeral that belongs to another word (十分, 四川), 百/千/万 alone ('many'), a one-per
+   description (一人一桌) that is neither quoted, listed, enumerated with another nor the object
+   of a policy verb (实行一户一策).
+4. Evidence for: quotation marks; the reference list; several number units; a measure word
+   followed by a verb or adjective (两个维护, 八个统一: verbs are not counted) or a policy noun
+   (三项机制); 双 standing alone before a word (双报到, not 双向); items spelled out right after
+   it, or before it sharing its head word (问题清单、任务清单、责任清单三张清单), as many as it
+   announces.
+5. Borderline (kept, counted neither way): quoted ordinary words (“一线”, “两难”), quoted
+   idioms, counts in Arabic digits (5个阶段25个步骤), zero targets (“零故障”).
+6. Expansions: items in parentheses or after a dash or colon right after the term; an
    enumeration right before a dash that leads to the term; or an enumeration earlier in the
-   same clause whose item count equals the announced number.
+   same clause (or the clause before) whose item count equals the announced number.
+
+Precision and recall on the held-out set: :func:`evaluate_formulations` (``make evaluate``).
 """
 from __future__ import annotations
 
@@ -52,7 +60,7 @@ _SINGLE = re.compile(rf"[{_NUM}]+[^{_NUM}\d\W]{{1,3}}")
 _WITH_MEASURE = re.compile(rf"[{_NUM}]+[{_MEASURE}][^\d\W]{{1,4}}")
 _SHUANG = re.compile(r"双[^\d\W]{1,3}")
 _QUOTED = re.compile(r"[“‘]([^“”‘’\n]{1,16})[”’]")
-_UNQUOTED_MULTI = re.compile(rf"(?<![第{_NUM}\d])(?:[{_NUM}]{{1,2}}[^{_NUM}\d\W“”‘’]){{2,4}}")
+_UNQUOTED_MULTI = re.compile(rf"(?<![第{_NUM}\d])(?:[{_NUM[2:]}]{{1,2}}[^{_NUM}\d\W“”‘’]){{2,4}}")  # 零 starts words (零散)
 _ARABIC_MULTI = re.compile(rf"(?:\d+[{_MEASURE}][{_HAN}]{{2}}){{2,}}")
 _UNQUOTED_MEASURE = re.compile(rf"(?<![第{_NUM}\d])[二两三四五六七八九十]{{1,2}}[{_MEASURE}][{_HAN}]{{2}}")
 _COUNT_WORDS = {"两次", "一批", "一等奖", "二等奖", "三等奖", "一幅", "一位", "一趟", "一份", "一件", "一种",
@@ -125,7 +133,7 @@ def _count_units() -> frozenset:
 _UNIT_PARTS = re.compile(rf"([{_NUM}]+)([^{_NUM}]+)")
 _PEOPLE = "人"  # a noun in jieba's tag table, but 七人一组 counts people as a measure word would
 _TIME_UNITS = "天日周月年"
-_POLICY_NOUN = re.compile(r"(?:工程|行动|计划|战略|攻坚战?|体系|机制|模式|活动|任务|举措|工作法?|制度|清单|原则|理念|"
+_POLICY_NOUN = re.compile(r"(?:工程|行动|计划|战略|攻坚战?|体系|机制|模式|活动|任务|举措|工作法|制度|清单|原则|理念|"
                           r"目标|要求|格局|布局|改革|作风|方针|政策|意识|自信|精神|经验|良方)$")
 _POLICY_VERB = re.compile(r"(?:实行|实施|坚持|推行|推动|落实|建立|探索|开展|推进|深化|创新)$")
 _IDIOM_TAGS = ("i", "l")  # jieba's tags for 成语 and 习用语
@@ -151,24 +159,32 @@ def _not_a_formulation(text: str, term: str, start: int, boundaries) -> str | No
     if cut:
         return cut
     units = _units(term)
-    offset = start
+    offset, starts = start, []
     for number, content in units:
+        starts.append(offset)
         if offset != start and offset not in boundaries[1]:
             word = next((w for w, s in words if s < offset < s + len(w)), "")
             return f"its numeral {number} is inside the word {word}"
         offset += len(number) + len(content)
+    if any(content[:1] in "至到比或" for _, content in units):
+        return "a range or a ratio (一至四级, 一比十)"
+    later = next((w for w, at in words if at in starts[1:] and w[0] in "百千万" and len(w) > 1 and _word_tag(w) != "m"), None)
+    if later:
+        return f"its 百/千/万 belongs to the word {later}"
     if units and all(_is_count_unit(content) or content[0] in _count_units() and len(content) == 1
                      for _, content in units):
         return "a count of people, things, money or time"
-    if len(units) >= 2 and (units[0][1][:1] in _PEOPLE or units[0][1][:1] in _TIME_UNITS) \
+    if len(units) >= 2 and any(c[:1] in _PEOPLE + _TIME_UNITS and len(c) == 1 for _, c in units) \
             and any(n != "一" for n, _ in units):  # 一人一档 is a one-per formula, judged below
-        return "a rate or a count per group (一天两练, 七人一组, 四年一届)"
+        return "a rate, a duration or a count per group (一天两练, 七人一组, 四年一届, 一职两年)"
     inside = [(w, s) for w, s in words if start <= s < end]
     if inside and all(_word_tag(w) in ("m", "q", "mq", "t") for w, _ in inside):
         return "a count of people, things, money or time"
     name = next((w for w, at in inside if _word_tag(w) in ("ns", "nr", "nt", "nrt") and at + len(w) < end), None)
     if name:
         return f"the name {name} ({_word_tag(name)}) is followed by another count: the numbers belong to different phrases"
+    if len(units) == 1 and text[end:end + 1] == "的" and _WITH_MEASURE.fullmatch(term) and not _POLICY_NOUN.search(term):
+        return f"describes the noun after it ({term}的…): a count"
     if len(units) == 1 and _WITH_MEASURE.fullmatch(term) and not _POLICY_NOUN.search(term) \
             and not re.match(rf"$|[^{_HAN}]|[的和与及]|{_POLICY_NOUN.pattern[:-1]}", text[end:end + 4]):
         return f"modifies the word after it ({term}{text[end:end + 2]}…): a count"
@@ -183,8 +199,10 @@ def _not_a_formulation(text: str, term: str, start: int, boundaries) -> str | No
 
 def _one_per_neighbour(text: str, start: int, end: int) -> bool:
     """Is the one-per run at [start, end) enumerated with another (一镇一业、一村一品)?"""
-    one_per = rf"一[{_HAN}]{{1,2}}一[{_HAN}]{{1,2}}"
-    return bool(re.match(rf"[、，]{one_per}", text[end:end + 8]) or re.search(rf"{one_per}[、，]$", text[max(0, start - 8):start]))
+    one_per = rf"一[{_HAN}]一[{_HAN}]"  # another one, not a set phrase (一砖一瓦、一门一窗)
+    after = re.match(rf"[、，]({one_per})", text[end:end + 6])
+    before = re.search(rf"({one_per})[、，]$", text[max(0, start - 6):start])
+    return any(m and not _in_dictionary(m.group(1)) for m in (after, before))
 
 
 def _cuts_a_word(start: int, end: int, boundaries, inside_ok: bool = False) -> str | None:
@@ -195,8 +213,8 @@ def _cuts_a_word(start: int, end: int, boundaries, inside_ok: bool = False) -> s
     for edge in (start, end):
         if edge not in cuts:
             word, at = next(((w, s) for w, s in words if s < edge < s + len(w)), ("", 0))
-            if inside_ok and at <= start and end <= at + len(word):
-                continue
+            if inside_ok and at <= start and end <= at + len(word) and _word_tag(word) not in ("nr", "nrt", "ns", "nt"):
+                continue  # 三农问题 holds 三农; a name (陈四清) holds no formulation
             return f"cuts the word {word} of its sentence" if word else "cuts a word of its sentence"
     return None
 
@@ -232,11 +250,16 @@ def _dictionary_words(text: str) -> list[str]:
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 
 
-def _sentence_boundaries(text: str):
+def _sentence_boundaries(text: str, start: int = 0, end: int | None = None):
     """(words with their offsets, set of offsets between words) of jieba's dictionary
-    reading of ``text``, sentence by sentence."""
-    words, cuts, offset = [], {0}, 0
-    for sentence in _SENTENCE_END.split(text):
+    reading of the sentences of ``text`` that [start, end) touches (all of it by default);
+    offsets count from the start of ``text``."""
+    end = len(text) if end is None else end
+    ends = [m.start() for m in _SENTENCE_END.finditer(text)]
+    first = max([e + 1 for e in ends if e < start], default=0)
+    last = min([e for e in ends if e >= end], default=len(text))
+    words, cuts, offset = [], {first}, first
+    for sentence in _SENTENCE_END.split(text[first:last]):
         for word in _dictionary_words(sentence):
             words.append((word, offset))
             offset += len(word)
@@ -312,11 +335,19 @@ def _classify_term(term: str, quoted: bool, in_enumeration: bool) -> tuple[str, 
                 return "双-formula", "formulation", "quoted 双 + a word (双报到, 双减)"
             return "双-formula", "borderline", "a quoted word that begins with 双 (双向奔赴)"
         return None
-    if not re.search(f"[{_NUM}]", term):
-        return None
     if _ORDINAL.fullmatch(term):
         return "ordinal", "rejected", "an ordinal (十九届四中, 十三届三次, 第二届, 二是), not a formulation"
+    if not re.match(f"[{_NUM}]", term):  # 敌百虫, 万物 … are no numbered terms
+        return None
     units = _units(term)
+    if units and units[0][0] in ("百", "千", "万") and not _in_dictionary(term) \
+            and not re.fullmatch(rf"[{_NUM}]+(?:{_PROJECT})", term):
+        return "number + character", "rejected", "百, 千 or 万 alone means 'many' or names something (百园荟萃, 万物皆媒)"
+    first = _dictionary_words(term)[0]
+    if units and len(units[0][0]) < len(first) < len("".join(units[0])):  # 十分期待, 五莲樱桃; not 三联三帮
+        tag = _word_tag(first)
+        if tag[:1] in ("d", "c", "p", "r") or tag in ("ns", "nr", "nt", "nrt") and first != term:
+            return "number + character", "rejected", f"its numeral belongs to the word {first} ({tag})"
     named = next((why for why in map(_number_name, (n for n, _ in units)) if why), None)
     if named:
         return "number + character", "rejected", named
@@ -341,11 +372,19 @@ def _classify_term(term: str, quoted: bool, in_enumeration: bool) -> tuple[str, 
             return family, "rejected", f"a number phrase of the language (jieba tag {tag})"
         if term in _COUNT_WORDS or _is_count_phrase(term):
             return family, "rejected", "a quoted count (五分钟, 两块钱)"
-        return family, "formulation", f"quoted, a word jieba knows ({tag}), not an idiom"
+        if tag in ("j", "nz"):
+            return family, "formulation", f"quoted, an abbreviation or special term in jieba's dictionary ({tag})"
+        return family, "borderline", f"a quoted word of the language ({tag}): a formulation or wordplay (“两难”, “六艺”)?"
+    if _WITH_MEASURE.fullmatch(term) and re.fullmatch(rf"[{_NUM}]+[{_MEASURE}][{_NUM}].*", term):
+        return _measure_template(term, quoted)  # 三个一批, 四个一
     if multi:
+        if all(_is_count_unit(content[:1]) for _, content in units):
+            return "multi-number formula", "rejected", "a count of people, things, money or time (五时三刻)"
         return "multi-number formula", "formulation", "several number + character units"
     if _WITH_MEASURE.fullmatch(term):
         return _measure_template(term, quoted)
+    if term.startswith("零"):
+        return "number + character", "borderline", "零 + a word: a zero target (“零故障”), a slogan rather than a numbered formulation"
     if _SINGLE.fullmatch(term):
         if not quoted:
             return "number + character", "rejected", "unquoted number + character: an ordinary phrase"
@@ -363,6 +402,9 @@ def _is_count_phrase(term: str) -> bool:
     number, content = units[0]
     if len(units) > 1:
         return False
+    first = _dictionary_words(term)[0]
+    if len(first) > len(number) and _word_tag(first) in ("m", "mq", "q"):  # 三季报, 八百里淮河
+        return True
     words = _dictionary_words(content)
     if number == "一":  # one of something (一米线, 一分钱); 一网统管 (a noun and a verb) is more
         return not any(_word_tag(w)[:1] == "v" for w in words[1:])
@@ -381,7 +423,10 @@ def _measure_template(term: str, quoted: bool) -> tuple[str, str, str]:
     if content[0] in _NUM:
         return family, "formulation", "numeral + measure word + numeral (四个一, 两个一百年): a formulation"
     tag = _first_word_tag(content)
-    if (tag[:1] in ("v", "a", "d") or tag in ("z", "l", "i")) and tag != "vn" or not _in_dictionary(_dictionary_words(content)[0]):
+    words = _dictionary_words(content)
+    ends_in_noun = _word_tag(words[-1])[:1] == "n" and _word_tag(words[-1]) != "vn" and len(words) > 1
+    if measure in "个项" and not ends_in_noun and ((tag[:1] in ("v", "a", "d") or tag in ("z", "l", "i")) and tag != "vn"
+                                                  or not _in_dictionary(words[0])):
         return family, "formulation", f"numeral + measure word + {tag or 'a phrase'} ({content}): a formulation, not a count"
     if _POLICY_NOUN.search(content) or tag == "vn":
         return family, "formulation", f"numeral + measure word + policy noun ({content})"
@@ -446,6 +491,16 @@ def _expansion_before(text: str, start: int, announced: int | None) -> tuple[lis
     return [], ""
 
 
+def _spells_it_out(term: str, items: list[str], where: str) -> bool:
+    """Do the items spell the term out? Items right after it do (两个维护：…、…); items
+    before it only when they share its head word (问题清单、任务清单、责任清单三张清单): a list
+    before a count (梅、兰、竹、菊五大景观) is only what is counted."""
+    if where.startswith("after"):
+        return True  # the caller passes only expansions that begin right after the term
+    head = re.sub(rf"^[{_NUM}]+[{_MEASURE}]?", "", term)
+    return bool(head) and all(item.endswith(head) or item.endswith(head[-1]) for item in items)
+
+
 def _occurrences(text: str, known: dict):
     """Yield (term, start, end_with_quote, quoted, in_enumeration, source) for one text;
     a stretch of text already taken by one candidate is not a candidate again."""
@@ -483,12 +538,11 @@ def _find_in_text(text: str, known: dict[str, str], include_rejected: bool,
     """Findings in one text; ``expansions=False`` only looks for the items where they can
     change the label (an unquoted count phrase spelled out right after it)."""
     rows = []
-    boundaries = None
     for term, start, end, quoted, enumeration, source in _occurrences(text, known):
         verdict = _classify_term(term, quoted, enumeration)
         why = None
         if verdict and not quoted and source == "pattern" and verdict[1] != "rejected":
-            boundaries = boundaries or _sentence_boundaries(text)
+            boundaries = _sentence_boundaries(text, start, end)
             term, end = _to_word_end(text, term, start, boundaries)
             verdict = _classify_term(term, quoted, enumeration) or verdict
             why = _not_a_formulation(text, term, start, boundaries)
@@ -497,8 +551,8 @@ def _find_in_text(text: str, known: dict[str, str], include_rejected: bool,
         if source != "pattern":
             verdict = (verdict[0] if verdict else "known formulation", "formulation", f"in the {source}")
             if not quoted:  # 三通 in 三通道 is no 三通; 三农 in 三农问题 is
-                boundaries = boundaries or _sentence_boundaries(text)
-                why = _cuts_a_word(start, start + len(term), boundaries, inside_ok=True)
+                why = _cuts_a_word(start, start + len(term), _sentence_boundaries(text, start, start + len(term)),
+                                   inside_ok=True)
                 if why:
                     verdict = (verdict[0], "rejected", why)
         if verdict is None:
@@ -510,8 +564,10 @@ def _find_in_text(text: str, known: dict[str, str], include_rejected: bool,
         items, where = _expansion_after(text, end) if expansions or label == "rejected" else ([], "")
         if not items and (expansions or label == "rejected"):
             items, where = _expansion_before(text, start - (1 if quoted else 0), total if countable else None)
-        if label == "rejected" and not why and items and len(items) == total and family != "ordinal" \
-                and not where.startswith("from"):
+        right_after = not where.startswith("after") or re.match(r"\s*[（(：:—]", text[end:end + 2])
+        if label == "rejected" and not why and items and len(items) == total and right_after \
+                and _spells_it_out(term, items, where) \
+                and family in ("number + character", "number + measure word + noun") and not _in_dictionary(term):
             label, reason = "formulation", f"spelled out ({where}) with as many items as it announces"
         if label == "rejected" and not include_rejected:
             continue
@@ -742,7 +798,7 @@ def evaluate_formulations(folder=EVALUATION_SET, reference: bool = True) -> pd.D
             covered.update(s[:3] for s in overlapping)
             exact = next((s for s in overlapping if s[2] == row.term), None)
             if row.label == "borderline":
-                outcome, why = "borderline", ""
+                outcome, why = "borderline", exact[3] if exact else _reason_for(here, row.term)
             elif row.label == "formulation":
                 outcome = "TP" if exact else "FN"
                 why = exact[3] if exact else _reason_for(here, row.term)

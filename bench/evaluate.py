@@ -1,5 +1,6 @@
 """How well pages are split into articles (headline recovery and extra articles per layout),
-and how well short legacy-encoded pages decode.
+how well short legacy-encoded pages decode, and the precision and recall of find_formulations
+on its held-out evaluation set (tests/formulations).
 
     python bench/evaluate.py                  # the development set in tests/devset (what `make evaluate` runs)
     python bench/evaluate.py --crawl DIR      # also real text: a crawl of one-article files (see below)
@@ -40,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 import helpers  # noqa: E402
 from banmian.pages import _display_path  # noqa: E402
+import banmian.slogans  # noqa: E402
 
 DEVSET = ROOT / "tests" / "devset"
 
@@ -240,6 +242,31 @@ def main(argv=None) -> None:
         texts[f"crawl {args.crawl.name}"] = "\n".join("\n".join(body) for body in crawl["body"].head(2000))
     print("\nDecoding prefixes of 2-300 characters (development set text; with --crawl, the crawl's too)")
     print(evaluate_decoding(texts).to_string(index=False))
+    evaluate_formulation_rules()
+
+
+def evaluate_formulation_rules() -> None:
+    """Precision and recall of find_formulations on the held-out set (tests/formulations), and
+    the seed page's formulations with their expansions."""
+    print("\nFormulations: held-out evaluation set (tests/formulations, written before the rules were revised)")
+    for title, reference in (("with the reference list", True), ("rules alone (no reference list)", False)):
+        evaluation = banmian.slogans.evaluate_formulations(reference=reference)
+        print(f"\n{title}")
+        print(banmian.slogans.formulation_scores(evaluation).to_string(index=False))
+        if reference:
+            print("\nby class (sentences)")
+            print(banmian.slogans.formulation_scores(evaluation[evaluation.part == "sentences"], by="class")
+                  .to_string(index=False))
+            errors = evaluation[evaluation.outcome.isin(["FP", "FN"])]
+            print(f"\n{len(errors)} errors:")
+            print(errors[["part", "class", "outcome", "term", "reason"]].to_string(index=False))
+    seeds = load_quietly(ROOT / "seeds")
+    found = banmian.slogans.find_formulations(seeds)
+    spelled = found[(found.label == "formulation") & (found.expansion_count > 0)
+                    & ~found.expansion_where.str.startswith("from")].drop_duplicates("term")
+    print(f"\nSeed pages: {found[found.label == 'formulation'].term.nunique()} formulations, "
+          f"{len(spelled)} spelled out on the page:")
+    print(spelled[["term", "expansion", "count_matches"]].to_string(index=False))
 
 
 if __name__ == "__main__":
