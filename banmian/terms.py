@@ -21,6 +21,7 @@ import pandas as pd
 
 from .decoding import PageError, PageWarning, read_text_file
 from .pages import CACHE_DIR, _display_path, _resolve
+from .store import PartStore
 
 __all__ = ["TOKEN_COLUMNS", "comparison_groups", "read_userdict", "protected_terms", "stopword_list", "tokenize", "compare_segmentation",
            "term_frequencies", "keywords", "compare_keywords", "keyness", "collocations", "kwic"]
@@ -221,20 +222,21 @@ class _Segmenter:
         return {"w": words, "t": [tag_of[w] for w in words]}
 
 
-def _dictionary_entries(texts, userdict, cache: "_TokenCache | None" = None) -> list[tuple]:
+def _dictionary_entries(texts, userdict, store: "PartStore | None" = None) -> list[tuple]:
     """The user dictionary plus every protected term of the texts (found once per text and
     kept in the cache, so a rerun only reads new texts)."""
     texts = list(texts)
     entries = read_userdict(userdict) if userdict else []
-    if cache is None:
+    if store is None:
         terms = protected_terms(texts)
     else:
         keys = [hashlib.sha256((_code_version() + text).encode("utf-8")).hexdigest() for text in texts]
-        per_text = cache.get_many(set(keys), table="terms")
-        new = {key: _text_terms(text) for key, text in zip(keys, texts) if key not in per_text}
-        cache.put_many(new, table="terms")
-        per_text.update(new)
-        terms = {t for key in keys for t in per_text[key]}
+        stored = store.read(keys)
+        per_text = dict(zip(stored["key"].to_pylist(), stored["terms"].to_pylist()))
+        new = {key: (_text_terms(text),) for key, text in zip(keys, texts) if key not in per_text}
+        store.write(new)
+        per_text.update((key, value[0]) for key, value in new.items())
+        terms = set(chain.from_iterable(per_text.values()))
         terms.update(t for t in _known_terms("corpus/formulations.csv") if any(t in text for text in texts))
     known = {w for w, _, _ in entries}
     return entries + [(term, None, "nz") for term in sorted(terms) if term not in known]
@@ -371,7 +373,7 @@ def _filter_reason(token: str, stopwords, extra) -> str:
 
 
 def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_extra="corpus/stopwords_extra.txt",
-             cache_file=None, workers: int | None = None, progress: bool = True) -> pd.DataFrame:
+             cache_dir=None, workers: int | None = None, progress: bool = True) -> pd.DataFrame:
     """Segment every article body with jieba: one row per token, in long form.
 
     Columns: page_id, edition, article_no, position (the token's index in the
@@ -380,102 +382,86 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
     the HMM found), is_stopword, filtered_by (why it is left out of counts by
     default: "stopword list", "user stopword", "digits", "single character", or ""),
     and, when the articles have them, date and page_no (for :mod:`trends <banmian.trends>`).
-    Punctuation and white space are not rows.
+    Punctuation and white space are not rows. Tokens are Arrow-backed strings and the
+    repetitive columns (page_id, edition, pos, filtered_by, date) categoricals: about 30
+    bytes a token in memory.
 
     Segmentation uses ``corpus/userdict.txt`` and keeps every numbered formulation
-    whole (:func:`protected_terms`). Results are cached in ``.cache/tokens.sqlite`` by the
-    text and the dictionary entries that occur in it, so a rerun segments only new
-    or changed articles, and a dictionary edit re-segments only the articles that
-    contain the edited words. ``workers`` > 1 segments in that many processes (the default is one
-    when rjieba is installed, which is then faster, else up to four).
+    whole (:func:`protected_terms`). Results are cached as Parquet in ``.cache/segments``
+    (``cache_dir`` to put them elsewhere) by the text and the dictionary entries that occur
+    in it, so a rerun segments only new or changed articles, and a dictionary edit
+    re-segments only the articles that contain the edited words. ``workers`` > 1 segments
+    in that many processes (the default is one when rjieba is installed, which is then
+    faster, else up to four).
     """
-    cache = _TokenCache(Path(cache_file) if cache_file else CACHE_DIR / "tokens.sqlite")
+    folder = Path(cache_dir) if cache_dir else CACHE_DIR
     bodies = list(articles["body"])
-    entries = _dictionary_entries(bodies, userdict, cache)
+    entries = _dictionary_entries(bodies, userdict, PartStore(folder / "terms", ["terms"]))
     by_word = _entries_by_word(entries)
     finder = _WordFinder(by_word)
     keys = [_cache_key(text, by_word, finder) for text in bodies]
-    segmented = cache.get_many(set(keys))
-    missing = {key: text for key, text in zip(keys, bodies) if key not in segmented}
+    store = PartStore(folder / "segments", ["words", "tags"])
+    index = store.index()
+    missing = {key: text for key, text in zip(keys, bodies) if key not in index}
     if missing:
         # with rjieba one process outruns several: starting workers and shipping results back costs more
         workers = workers or (1 if _fast_tokenizer() is not None else min(os.cpu_count() or 1, 4))
         results = _segment_all(list(missing.values()), tuple(entries), workers, progress)
-        new = dict(zip(missing, results))
-        cache.put_many(new)
-        segmented.update(new)
-    tokens = _token_frame(articles, [segmented[k] for k in keys], stopwords_extra)
+        store.write({key: (seg["w"], seg["t"]) for key, seg in zip(missing, results)})
+        index = store.index()
+    segments = store.read(keys, index=index)
+    if segments.num_rows < len(set(keys)):  # a part went missing or broke while we read: segment again
+        return tokenize(articles, userdict, stopwords_extra, cache_dir, workers, progress)
+    tokens = _token_frame(articles, segments, keys, stopwords_extra)
     tokens.attrs["segmented_articles"] = len(missing)  # how many were not in the cache
     return tokens
 
 
-def _token_frame(articles: pd.DataFrame, segments: list[dict], stopwords_extra) -> pd.DataFrame:
+def _token_frame(articles: pd.DataFrame, segments, keys: list[str], stopwords_extra) -> pd.DataFrame:
+    """The token table from the stored segmentations (``segments``: key, words, tags), one
+    article after another in the order of ``articles``."""
     import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    lengths = np.array([len(seg["w"]) for seg in segments], dtype=int)
-    carried = [c for c in _CARRIED if c in articles.columns]
-    words = np.array(list(chain.from_iterable(seg["w"] for seg in segments)), dtype=object)
-    codes, unique = pd.factorize(words)  # each distinct token is judged once, then looked up by code
+    order = pc.index_in(pa.array(keys, pa.string()), value_set=segments["key"])
+    words = segments["words"].take(order)
+    lengths = pc.list_value_length(words).to_numpy(zero_copy_only=False).astype(np.int64)
+    flat = pc.list_flatten(words).combine_chunks() if words.num_chunks else pa.array([], pa.string())
+    encoded = flat.dictionary_encode()
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    unique = encoded.dictionary.to_pylist()
     stopwords, extra = _published_stopwords(), _read_word_list(stopwords_extra)
     punctuation = np.array([_is_punctuation(t) for t in unique], dtype=bool)
-    reasons = np.array([_filter_reason(t, stopwords, extra) for t in unique], dtype=object)
+    reason_codes, reasons = pd.factorize(pd.Series([_filter_reason(t, stopwords, extra) for t in unique], dtype=object))
     keep = ~punctuation[codes] if len(codes) else np.array([], dtype=bool)
     kept_codes = codes[keep]
-    frame = pd.DataFrame({
-        **{c: np.repeat(articles[c].to_numpy(), lengths)[keep] for c in _ARTICLE_KEY + carried},
-        "position": (np.concatenate([np.arange(n) for n in lengths]) if len(lengths) else np.array([], int))[keep],
-        "token": np.asarray(unique, dtype=object)[kept_codes],
-        "pos": np.array(list(chain.from_iterable(seg["t"] for seg in segments)), dtype=object)[keep],
-        "filtered_by": reasons[kept_codes],
-    })
-    frame["is_stopword"] = frame["filtered_by"] != ""
-    return frame[TOKEN_COLUMNS + carried]
-
-
-class _TokenCache:
-    """Segmentations by key in one SQLite file: fast to read back in bulk, safe if two
-    notebooks write at once."""
-
-    def __init__(self, path: Path):
-        import sqlite3
-
-        if path.parent.exists() and not path.parent.is_dir():
-            warnings.warn(f"{_display_path(path.parent)} is a file, not the kit's cache folder; segmenting without "
-                          "a cache this time (rename or remove that file to keep results between runs)",
-                          PageWarning, stacklevel=3)
-            path = Path(":memory:")
+    tags = pc.list_flatten(segments["tags"].take(order))
+    tags = (tags.combine_chunks() if isinstance(tags, pa.ChunkedArray) else tags).dictionary_encode() \
+        if len(codes) else pa.array([], pa.string()).dictionary_encode()
+    article_of = np.repeat(np.arange(len(articles)), lengths)[keep]
+    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    columns = {}
+    for column in _ARTICLE_KEY + [c for c in _CARRIED if c in articles.columns]:
+        values = articles[column]
+        if column in ("article_no", "page_no") and pd.api.types.is_integer_dtype(values.dtype) \
+                and not values.isna().any():
+            columns[column] = values.to_numpy().astype(np.int32)[article_of]
         else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, timeout=60)
-        try:
-            self._create()
-        except sqlite3.DatabaseError as err:  # a truncated or overwritten cache file: set it aside, start again
-            self.db.close()
-            aside = path.with_name(f"{path.name}.broken-{int(time.time())}")
-            path.rename(aside)
-            warnings.warn(f"{_display_path(path)} was damaged ({err}); moved to {aside.name}, segmenting afresh",
-                          PageWarning, stacklevel=3)
-            self.db = sqlite3.connect(path, timeout=60)
-            self._create()
-
-    def _create(self) -> None:
-        for table in ("tokens", "terms"):  # segmentations; protected terms found in each text
-            self.db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value TEXT)")
-        self.db.execute("SELECT count(*) FROM tokens").fetchone()
-
-    def get_many(self, keys, table: str = "tokens") -> dict:
-        keys, found = list(keys), {}
-        for i in range(0, len(keys), 500):
-            batch = keys[i:i + 500]
-            rows = self.db.execute(f"SELECT key, value FROM {table} WHERE key IN ({','.join('?' * len(batch))})",
-                                   batch)
-            found.update((k, json.loads(v)) for k, v in rows)
-        return found
-
-    def put_many(self, items: dict, table: str = "tokens") -> None:
-        with self.db:
-            self.db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)",
-                                ((k, json.dumps(v, ensure_ascii=False)) for k, v in items.items()))
+            per_article = pd.Categorical(values)
+            columns[column] = pd.Categorical.from_codes(per_article.codes[article_of], per_article.categories)
+    filtered_by = pd.Categorical.from_codes(reason_codes[kept_codes], pd.Index(reasons, dtype="str"))
+    frame = pd.DataFrame({
+        **columns,
+        "position": (np.arange(len(codes)) - starts)[keep].astype(np.int32),
+        "token": pd.array(encoded.dictionary.take(pa.array(kept_codes)), dtype="str"),
+        "pos": pd.Categorical.from_codes(tags.indices.to_numpy(zero_copy_only=False)[keep],
+                                         pd.Index(tags.dictionary.to_pylist(), dtype="str")),
+        "filtered_by": filtered_by,
+        "is_stopword": reason_codes[kept_codes] != list(reasons).index("") if "" in list(reasons)
+        else np.ones(len(kept_codes), dtype=bool),
+    })
+    return frame[TOKEN_COLUMNS + [c for c in _CARRIED if c in articles.columns]]
 
 
 def compare_segmentation(text: str, userdict="corpus/userdict.txt") -> pd.DataFrame:

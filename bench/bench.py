@@ -59,7 +59,7 @@ def timed(label, func, repeat=1):
 
 def fresh_cache_tokenize(corpus, workers):
     with tempfile.TemporaryDirectory() as tmp:
-        return helpers.tokenize(corpus, cache_file=Path(tmp) / "tokens.sqlite", workers=workers, progress=False)
+        return helpers.tokenize(corpus, cache_dir=Path(tmp), workers=workers, progress=False)
 
 
 def edited_copy(text: str, rng: random.Random, edits: int) -> str:
@@ -196,14 +196,14 @@ def main(argv=None):
 
     tokens, t_one = timed("tokenize, empty cache, 1 process", lambda: fresh_cache_tokenize(corpus, 1), repeat=2)
     with tempfile.TemporaryDirectory() as tmp:
-        cache = Path(tmp) / "tokens.sqlite"
+        cache = Path(tmp)
         _, t_two = timed("tokenize, empty cache, 2 processes",
-                         lambda: helpers.tokenize(corpus, cache_file=cache, workers=2, progress=False))
+                         lambda: helpers.tokenize(corpus, cache_dir=cache, workers=2, progress=False))
         _, t_warm = timed("tokenize again, nothing changed (all from cache)",
-                          lambda: helpers.tokenize(corpus, cache_file=cache, progress=False))
+                          lambda: helpers.tokenize(corpus, cache_dir=cache, progress=False))
         bigger = pd.concat([corpus, synthetic_articles(seeds, 1, start_page=99_999)], ignore_index=True)
         added, t_add = timed("tokenize after adding one page",
-                             lambda: helpers.tokenize(bigger, cache_file=cache, progress=False))
+                             lambda: helpers.tokenize(bigger, cache_dir=cache, progress=False))
         print(f"    segmented {added.attrs['segmented_articles']} article(s) of {len(bigger)}")
     print(f"\n{len(tokens):,} token rows; throughput {chars / t_one / 1e6:.2f} M characters/s in one process")
     print(f"ratio tokenize / plain jieba (both loading their dictionary): {t_one / t_jieba:.2f} (1 process), "

@@ -205,17 +205,28 @@ def test_a_cache_folder_that_is_a_file_only_costs_the_cache(seed_articles, tmp_p
     blocker = tmp_path / "cache"
     blocker.write_text("not a folder")
     with pytest.warns(helpers.PageWarning, match=r"cache is a file, not the kit's cache folder"):
-        tokens = helpers.tokenize(seed_articles.head(2), cache_file=blocker / "tokens.sqlite", progress=False)
+        tokens = helpers.tokenize(seed_articles.head(2), cache_dir=blocker, progress=False)
     assert len(tokens) > 0 and blocker.read_text() == "not a folder"
 
 
 def test_a_damaged_cache_is_set_aside_and_rebuilt(seed_articles, tmp_path):
-    cache = tmp_path / "tokens.sqlite"
-    helpers.tokenize(seed_articles.head(2), cache_file=cache, progress=False)
-    cache.write_bytes(cache.read_bytes()[:100])
-    with pytest.warns(helpers.PageWarning, match=r"tokens\.sqlite was damaged"):
-        tokens = helpers.tokenize(seed_articles.head(2), cache_file=cache, progress=False)
-    assert len(tokens) > 0 and list(tmp_path.glob("tokens.sqlite.broken-*"))
+    cache = tmp_path / "cache"
+    first = helpers.tokenize(seed_articles.head(2), cache_dir=cache, progress=False)
+    part = next((cache / "segments").glob("part-*.parquet"))
+    part.write_bytes(part.read_bytes()[:100])
+    with pytest.warns(helpers.PageWarning, match=r"part-.*\.parquet was damaged"):
+        tokens = helpers.tokenize(seed_articles.head(2), cache_dir=cache, progress=False)
+    assert tokens.attrs["segmented_articles"] == 2 and tokens.equals(first)
+    assert list((cache / "segments").glob("broken-*"))
+
+
+def test_a_deleted_cache_is_rebuilt(seed_articles, tmp_path):
+    cache = tmp_path / "cache"
+    first = helpers.tokenize(seed_articles.head(2), cache_dir=cache, progress=False)
+    import shutil
+    shutil.rmtree(cache)
+    again = helpers.tokenize(seed_articles.head(2), cache_dir=cache, progress=False)
+    assert again.attrs["segmented_articles"] == 2 and again.equals(first)
 
 
 KILLED_RUN = """

@@ -154,7 +154,7 @@ def test_precision_and_recall_on_the_evaluation_set():
 
 
 def test_formulations_are_single_tokens(seed_articles, tmp_path):
-    tokens = helpers.tokenize(seed_articles, cache_file=tmp_path / "t.sqlite", progress=False)
+    tokens = helpers.tokenize(seed_articles, cache_dir=tmp_path / "cache", progress=False)
     found = helpers.find_formulations(seed_articles)
     for term in set(found[found.label == "formulation"].term):
         in_text = seed_articles.body.str.count(term).sum()

@@ -15,7 +15,7 @@ FUNCTION_WORDS = {"的", "了", "和", "是", "在", "我们", "一个", "这个
 
 @pytest.fixture(scope="session")
 def seed_tokens(seed_articles, tmp_path_factory):
-    return helpers.tokenize(seed_articles, cache_file=tmp_path_factory.mktemp("cache") / "t.sqlite", progress=False)
+    return helpers.tokenize(seed_articles, cache_dir=tmp_path_factory.mktemp("cache"), progress=False)
 
 
 def make_articles(*bodies, edition="A"):
@@ -57,16 +57,16 @@ def test_numbered_formulations_are_never_cut_apart(seed_tokens, seed_articles):
 def test_protected_terms_on_text_the_test_writes(tmp_path):
     text = "坚持“两个维护”，增强“四个意识”，践行“三严三实”，推进“四下基层”。“那真是一呼百应！”"
     assert helpers.protected_terms([text]) == ["三严三实", "两个维护", "四下基层", "四个意识"]
-    tokens = helpers.tokenize(make_articles(text), cache_file=tmp_path / "t.sqlite", progress=False)
+    tokens = helpers.tokenize(make_articles(text), cache_dir=tmp_path / "cache", progress=False)
     for term in ["两个维护", "四个意识", "三严三实", "四下基层"]:
         assert term in set(tokens.token)
 
 
 def test_user_dictionary_changes_segmentation_and_the_cache_redoes_only_what_it_must(tmp_path):
-    userdict, cache = tmp_path / "userdict.txt", tmp_path / "t.sqlite"
+    userdict, cache = tmp_path / "userdict.txt", tmp_path / "cache"
     userdict.write_text("# empty\n", encoding="utf-8")
     articles = make_articles("峪口窑社区开展活动，峪口窑社区居民积极参与。", "居民齐上阵，共建美好家园。")
-    run = lambda arts: helpers.tokenize(arts, userdict=userdict, cache_file=cache, progress=False)  # noqa: E731
+    run = lambda arts: helpers.tokenize(arts, userdict=userdict, cache_dir=cache, progress=False)  # noqa: E731
     first = run(articles)
     assert first.attrs["segmented_articles"] == 2
     assert "峪口窑社区" not in set(first.token)
@@ -92,7 +92,7 @@ def test_user_stopwords(tmp_path):
     extra = tmp_path / "stop.txt"
     extra.write_text("# mine\n共建\n", encoding="utf-8")
     tokens = helpers.tokenize(make_articles("居民齐上阵，共建美好家园。"), stopwords_extra=extra,
-                              cache_file=tmp_path / "t.sqlite", progress=False)
+                              cache_dir=tmp_path / "cache", progress=False)
     assert tokens.set_index("token").loc["共建", "filtered_by"] == "user stopword"
     assert tokens.set_index("token").loc["居民", "filtered_by"] == ""
 
@@ -185,9 +185,9 @@ def test_charts_draw_chinese_and_export_is_excel_friendly(seed_tokens, tmp_path,
 
 
 def test_a_new_page_quoting_a_formulation_resegments_the_articles_that_contain_it(tmp_path):
-    cache = tmp_path / "t.sqlite"
+    cache = tmp_path / "cache"
     first = make_articles("推进五勤工作。", "居民齐上阵，共建美好家园。")
-    run = lambda arts: helpers.tokenize(arts, cache_file=cache, progress=False)  # noqa: E731
+    run = lambda arts: helpers.tokenize(arts, cache_dir=cache, progress=False)  # noqa: E731
     assert run(first).attrs["segmented_articles"] == 2
     more = pd.concat([first, make_articles("“五勤”是目标。").assign(article_no=3)], ignore_index=True)
     tokens = run(more)

@@ -32,8 +32,8 @@ def articles():
 
 @pytest.fixture(scope="module")
 def tokens(articles, tmp_path_factory):
-    cache = tmp_path_factory.mktemp("cache") / "tokens.sqlite"
-    return helpers.tokenize(articles, cache_file=cache, progress=False)
+    cache = tmp_path_factory.mktemp("cache")
+    return helpers.tokenize(articles, cache_dir=cache, progress=False)
 
 
 def test_every_article_has_its_date_source_and_page_number(articles, expected):
@@ -164,10 +164,10 @@ def test_empty_and_undated_inputs_keep_their_columns(tokens):
 def test_adding_a_day_segments_only_the_new_page_and_extends_the_chart(tmp_path):
     corpus = tmp_path / "pages"
     shutil.copytree(DATED / "pages", corpus)
-    cache = tmp_path / "tokens.sqlite"
-    before = helpers.tokenize(quiet(helpers.load_articles, corpus), cache_file=cache, progress=False)
+    cache = tmp_path / "cache"
+    before = helpers.tokenize(quiet(helpers.load_articles, corpus), cache_dir=cache, progress=False)
     (corpus / "2025-07-07-p1.txt").write_text("## 七月新闻\n\n本报讯　“三前”工作法已在全市推广。\n", encoding="utf-8")
-    after = helpers.tokenize(quiet(helpers.load_articles, corpus), cache_file=cache, progress=False)
+    after = helpers.tokenize(quiet(helpers.load_articles, corpus), cache_dir=cache, progress=False)
     assert after.attrs["segmented_articles"] == 1
     trends = helpers.term_trends(after, "三前")
     assert len(trends) == len(helpers.term_trends(before, "三前")) + 1
