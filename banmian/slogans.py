@@ -39,6 +39,7 @@ import pandas as pd
 
 from .decoding import read_csv_rows
 from .pages import _resolve
+from .terms import _fast_tokenizer
 
 __all__ = ["FORMULATION_COLUMNS", "find_formulations", "formulation_summary", "expansion_table", "read_known_formulations",
            "reference_formulations", "known_formulations", "formulations_over_corpus",
@@ -238,13 +239,17 @@ def _word_tag(word: str) -> str:
     return jieba.posseg.dt.word_tag_tab.get(word, "")
 
 
-def _dictionary_words(text: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _dictionary_words(text: str) -> tuple[str, ...]:
     """jieba's reading of ``text`` from its dictionary alone (no HMM guesses, which glue
     unknown runs into pseudo-words such as 这三剂 or 纠治四风)."""
     import jieba
 
     _jieba_words()
-    return jieba.dt.lcut(text, HMM=False)
+    fast = _fast_tokenizer()
+    if fast is not None and not re.search(r"[A-Za-z0-9]", text):  # jieba-rs gives jieba's words on Han text
+        return tuple(fast.cut(text, False))
+    return tuple(jieba.dt.cut(text, HMM=False))
 
 
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
@@ -321,6 +326,7 @@ def _first_word_tag(content: str) -> str:
     return _word_tag(words[0]) if words else ""
 
 
+@lru_cache(maxsize=65536)
 def _classify_term(term: str, quoted: bool, in_enumeration: bool) -> tuple[str, str, str] | None:
     """(family, label, reason) for a candidate, or None if it is not numbered at all."""
     if re.search(r"\d", term):
@@ -501,6 +507,12 @@ def _spells_it_out(term: str, items: list[str], where: str) -> bool:
     return bool(head) and all(item.endswith(head) or item.endswith(head[-1]) for item in items)
 
 
+@lru_cache(maxsize=8)
+def _known_pattern(terms: tuple):
+    """One regular expression for all known terms (longest first), to see which occur at all."""
+    return re.compile("|".join(map(re.escape, terms))) if terms else None
+
+
 def _occurrences(text: str, known: dict):
     """Yield (term, start, end_with_quote, quoted, in_enumeration, source) for one text;
     a stretch of text already taken by one candidate is not a candidate again."""
@@ -521,7 +533,9 @@ def _occurrences(text: str, known: dict):
     def free(start, end):
         return taken.isdisjoint(range(start, end))
 
-    for term in sorted(known, key=len, reverse=True):  # known terms before the patterns: 四个意识 is no count
+    pattern = _known_pattern(tuple(sorted(known, key=len, reverse=True)))
+    present = {m.group() for m in pattern.finditer(text)} if pattern else set()
+    for term in sorted(present, key=len, reverse=True):  # known terms before the patterns: 四个意识 is no count
         for m in re.finditer(re.escape(term), text):
             if free(m.start(), m.end()):
                 take(m.start(), len(term))

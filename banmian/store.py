@@ -102,8 +102,17 @@ class PartStore:
         """Add rows (key → one list per column) as a new part file."""
         if not rows:
             return
+        import numpy as np
+        from itertools import chain
+
         keys = list(rows)
-        data = {"key": keys, **{c: [rows[k][i] for k in keys] for i, c in enumerate(self.columns)}}
+        data = {"key": pa.array(keys, pa.string())}
+        for i, column in enumerate(self.columns):
+            lists = [rows[k][i] for k in keys]
+            offsets = np.zeros(len(lists) + 1, dtype=np.int32)
+            np.cumsum(np.fromiter(map(len, lists), dtype=np.int32, count=len(lists)), out=offsets[1:])
+            data[column] = pa.ListArray.from_arrays(pa.array(offsets), pa.array(list(chain.from_iterable(lists)),
+                                                                                  pa.string()))
         table = pa.table(data, schema=self.schema)
         name = f"part-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:12]}.parquet"
         temporary = self.folder / f".{name}.tmp"

@@ -14,9 +14,10 @@ import unicodedata
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
-from itertools import chain
+from itertools import accumulate, chain
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .decoding import PageError, PageWarning, read_text_file
@@ -118,7 +119,20 @@ def stopword_list(extra="corpus/stopwords_extra.txt") -> frozenset:
 
 # jieba cuts a text block by block (runs of Han, Latin letters, digits and +#&._%-), each on its own.
 _JIEBA_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
-_ASCII_RUN = re.compile(r"[A-Za-z]|[0-9][._%\-+#&]|[._%\-+#&][0-9]")
+# Where jieba-rs cuts Latin letters and digits differently: jieba splits them at . _ - + # &
+# except inside a plain decimal (its finalseg keeps 9.4 and 0.39% whole), jieba-rs keeps
+# 163.com, 2019.10.18 and 8.448M whole. Found by comparing both on three months of news text.
+_PLAIN_DECIMAL = re.compile(r"\d+\.\d+(?![.\dA-Za-z])")
+_JOINED_ASCII = re.compile(r"[A-Za-z0-9][._\-+#&]|[._\-+#&][A-Za-z0-9]")
+
+
+def _ascii_marks(text: str) -> list[int]:
+    """Where a run of Latin letters or digits joined by . _ - + # & starts (jieba and
+    jieba-rs cut such runs differently)."""
+    if not _JOINED_ASCII.search(text):
+        return []
+    masked = _PLAIN_DECIMAL.sub(lambda m: "0" * len(m.group()), text)
+    return [m.start() for m in _JOINED_ASCII.finditer(masked)]
 
 
 @lru_cache(maxsize=1)
@@ -144,8 +158,10 @@ class _Segmenter:
         import jieba.posseg
 
         jieba.setLogLevel(60)
+        jieba.dt.initialize()  # loaded once per process and copied: reading the dictionary again costs a second
         self.tokenizer = jieba.Tokenizer()
-        self.tokenizer.initialize()
+        self.tokenizer.FREQ, self.tokenizer.total = dict(jieba.dt.FREQ), jieba.dt.total
+        self.tokenizer.initialized = True
         base_total = self.tokenizer.total
         tuned = [(word, freq if freq is not None else self._keep_whole_frequency(word), tag)
                  for word, freq, tag in entries]
@@ -161,6 +177,9 @@ class _Segmenter:
         self.fast = _fast_tokenizer()
         # No added word spans two blocks, so a block holds one exactly when a word starts in it.
         self.added = _WordFinder(word for word, _, _ in tuned)
+        # Words added with at least jieba's own frequency: where jieba-rs already cuts one out
+        # whole, raising its frequency cannot change the best route, so jieba-rs's words stand.
+        self.raised = {word for word, freq, _ in tuned if freq >= jieba.dt.FREQ.get(word, 0)}
 
     def _keep_whole_frequency(self, word: str) -> int:
         """A frequency high enough that jieba keeps the word whole (cf. jieba's suggest_freq)."""
@@ -171,41 +190,44 @@ class _Segmenter:
         return max(int(probability * tk.total) + 1, tk.FREQ.get(word, 1)) * 10
 
     def _tag_unknown(self, word: str) -> str:
-        """A word jieba's HMM found is not in the tag table: tag it with jieba.posseg on its own."""
-        pairs = self.postokenizer.lcut(word)
-        tag = pairs[0].flag if len(pairs) == 1 else "x"
+        """A word jieba's HMM found is not in the tag table: "eng" for Latin letters and digits,
+        "x" (unknown) otherwise, as jieba-rs tags it. Tags come from jieba's dictionary, not from
+        a second model (jieba.posseg's tagging HMM costs more than the segmentation itself)."""
+        tag = "eng" if word.isascii() and word.isalnum() else "x"
         self.tags[word] = tag
         return tag
 
     def words(self, text: str) -> list[str]:
         """jieba's words for ``text``: cut by rjieba (jieba-rs, many times faster) where it
         agrees with jieba, by jieba itself in the blocks where it may not: blocks holding a word
-        of the user dictionary or a protected term (jieba-rs would shift every word's
-        probability when words are added), and blocks of Latin letters or digits joined by
-        . - _ % (163.com, 010-6536, 0.15dpf), which jieba-rs cuts differently."""
+        of the user dictionary or a protected term that jieba-rs does not already cut out whole
+        (jieba-rs would shift every word's probability when words are added), and blocks of
+        Latin letters or digits joined by . _ - (163.com, 010-6536, 2019.10.18), which
+        jieba-rs cuts differently."""
         if self.fast is None:
             return self.tokenizer.lcut(text, HMM=True)
         words = self.fast.cut(text, True)
         risky = self._blocks_for_jieba(text)
         if not risky:
             return words
-        out, offset, blocks = [], 0, iter(risky + [(len(text) + 1, 0)])
-        start, end = next(blocks)
-        for word in words:
-            if offset >= start:  # inside a block jieba cuts itself
-                if offset == start:
-                    out.extend(self.tokenizer.lcut(text[start:end], HMM=True))
-                if offset + len(word) == end:
-                    start, end = next(blocks)
-                elif offset + len(word) > end:  # a word across a block edge: no mapping, let jieba cut it all
-                    return self.tokenizer.lcut(text, HMM=True)
-            else:
-                out.append(word)
-            offset += len(word)
+        ends = list(accumulate(map(len, words)))
+        out, done = [], 0
+        for start, end in risky:
+            first, last = bisect.bisect_right(ends, start), bisect.bisect_left(ends, end)
+            if (ends[first - 1] if first else 0) != start or last >= len(ends) or ends[last] != end:
+                return self.tokenizer.lcut(text, HMM=True)  # a word across a block edge: let jieba cut it all
+            out.extend(words[done:first])
+            inside = words[first:last + 1]
+            block = text[start:end]
+            if _ascii_marks(block) or not self.added.found(block) <= self.raised.intersection(inside):
+                inside = self.tokenizer.lcut(block, HMM=True)
+            out.extend(inside)
+            done = last + 1
+        out.extend(words[done:])
         return out
 
     def _blocks_for_jieba(self, text: str) -> list[tuple[int, int]]:
-        marks = sorted([m.start() for m in _ASCII_RUN.finditer(text)] + self.added.positions(text))
+        marks = sorted(_ascii_marks(text) + self.added.positions(text))
         if not marks:
             return []
         spans = []
@@ -222,22 +244,11 @@ class _Segmenter:
         return {"w": words, "t": [tag_of[w] for w in words]}
 
 
-def _dictionary_entries(texts, userdict, store: "PartStore | None" = None) -> list[tuple]:
-    """The user dictionary plus every protected term of the texts (found once per text and
-    kept in the cache, so a rerun only reads new texts)."""
+def _dictionary_entries(texts, userdict) -> list[tuple]:
+    """The user dictionary plus every protected term of the texts."""
     texts = list(texts)
     entries = read_userdict(userdict) if userdict else []
-    if store is None:
-        terms = protected_terms(texts)
-    else:
-        keys = [hashlib.sha256((_code_version() + text).encode("utf-8")).hexdigest() for text in texts]
-        stored = store.read(keys)
-        per_text = dict(zip(stored["key"].to_pylist(), stored["terms"].to_pylist()))
-        new = {key: (_text_terms(text),) for key, text in zip(keys, texts) if key not in per_text}
-        store.write(new)
-        per_text.update((key, value[0]) for key, value in new.items())
-        terms = set(chain.from_iterable(per_text.values()))
-        terms.update(t for t in _known_terms("corpus/formulations.csv") if any(t in text for text in texts))
+    terms = protected_terms(texts)
     known = {w for w, _, _ in entries}
     return entries + [(term, None, "nz") for term in sorted(terms) if term not in known]
 
@@ -373,30 +384,189 @@ def _filter_reason(token: str, stopwords, extra) -> str:
 
 
 def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_extra="corpus/stopwords_extra.txt",
-             cache_dir=None, workers: int | None = None, progress: bool = True) -> pd.DataFrame:
+             cache_dir=None, workers: int | None = None, progress: bool = True, engine: str = "pandas"):
     """Segment every article body with jieba: one row per token, in long form.
 
     Columns: page_id, edition, article_no, position (the token's index in the
     article; punctuation counts, so tokens split by a mark are not adjacent), token,
-    pos (jieba's part-of-speech tag: the dictionary's, or jieba.posseg's for a word
-    the HMM found), is_stopword, filtered_by (why it is left out of counts by
-    default: "stopword list", "user stopword", "digits", "single character", or ""),
-    and, when the articles have them, date and page_no (for :mod:`trends <banmian.trends>`).
-    Punctuation and white space are not rows. Tokens are Arrow-backed strings and the
-    repetitive columns (page_id, edition, pos, filtered_by, date) categoricals: about 30
-    bytes a token in memory.
+    pos (jieba's part-of-speech tag from its dictionary or yours; "x" for a word jieba's
+    HMM found that no dictionary holds, "eng" for Latin words), is_stopword, filtered_by
+    (why it is left out of counts by default: "stopword list", "user stopword", "digits",
+    "single character", or ""), and, when the articles have them, date and page_no (for
+    :mod:`trends <banmian.trends>`). Punctuation and white space are not rows. Tokens are
+    Arrow-backed strings and the repetitive columns (page_id, edition, pos, filtered_by,
+    date, page_no) categoricals: about 30 bytes a token in memory.
 
     Segmentation uses ``corpus/userdict.txt`` and keeps every numbered formulation
-    whole (:func:`protected_terms`). Results are cached as Parquet in ``.cache/segments``
-    (``cache_dir`` to put them elsewhere) by the text and the dictionary entries that occur
-    in it, so a rerun segments only new or changed articles, and a dictionary edit
-    re-segments only the articles that contain the edited words. ``workers`` > 1 segments
-    in that many processes (the default is one when rjieba is installed, which is then
-    faster, else up to four).
+    whole (:func:`protected_terms`). Everything is cached as Parquet under ``.cache``
+    (``cache_dir`` to put it elsewhere): the segmentation of each text, keyed by the text and
+    the dictionary entries that occur in it, and the token table itself, one file per date
+    (undated articles together), keyed by the articles' content. A rerun with nothing new
+    reads the token files back; new or changed pages cost only their own segmentation, and
+    a dictionary edit re-segments only the texts that contain the edited words.
+    ``workers`` > 1 segments in that many processes (the default is one when rjieba is
+    installed, which is then faster, else up to four). ``engine="dask"`` returns a
+    ``dask.dataframe`` over the token files instead (see :mod:`banmian.scale`).
     """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     folder = Path(cache_dir) if cache_dir else CACHE_DIR
+    files, segmented = _token_files(articles, userdict, stopwords_extra, folder, workers, progress)
+    if engine == "dask":
+        from .scale import read_tokens
+
+        return read_tokens(files)
+    if engine != "pandas":
+        raise ValueError(f"engine must be 'pandas' or 'dask', not {engine!r}")
+    tables = [pq.read_table(f) for f, _ in files]
+    table = pa.concat_tables(tables).unify_dictionaries() if tables else _empty_token_table(articles, stopwords_extra)
+    tokens = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(na_value=float("nan"))}.get,
+                             ignore_metadata=True)
+    order = [i for _, rows in files for i in rows]
+    if order != sorted(order):  # files hold one date each: back to the order of the articles
+        tokens = tokens.iloc[np.lexsort((tokens["position"].to_numpy(), _article_index(tokens, articles)))] \
+            .reset_index(drop=True)
+    tokens.attrs["segmented_articles"] = segmented  # how many texts were not in the cache
+    return tokens
+
+
+def _empty_token_table(articles, stopwords_extra):
+    import pyarrow as pa
+
+    nothing = pa.table({"key": pa.array([], pa.string()), "words": pa.array([], pa.list_(pa.string())),
+                        "tags": pa.array([], pa.list_(pa.string()))})
+    return pa.Table.from_pandas(_token_frame(articles.iloc[:0], nothing, [], stopwords_extra), preserve_index=False)
+
+
+def _partition_labels(articles: pd.DataFrame) -> pd.Series:
+    """The token file each article goes to: its date, or "undated"."""
+    if "date" in articles.columns:
+        dates = articles["date"].astype("string").fillna("")
+        return dates.where(dates.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False), "undated").astype(str)
+    return pd.Series("undated", index=articles.index)
+
+
+def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, progress):
+    """The token files of ``articles`` (built where missing or outdated): a list of (file, the
+    positions of its articles in ``articles``), and how many texts had to be segmented."""
+    import pyarrow.parquet as pq
+
+    carried = [c for c in _CARRIED if c in articles.columns]
+    stamp = json.dumps([_code_version(), _jieba_version(), sorted(_read_word_list(stopwords_extra)) if stopwords_extra
+                        else [], carried])
+    out_dir = folder / "tokens"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    labels = _partition_labels(articles)
+    groups = {label: list(rows) for label, rows in pd.Series(range(len(articles)), index=labels.to_numpy())
+              .groupby(level=0, sort=False)}
+    meta_columns = _ARTICLE_KEY + carried
+    records = articles[meta_columns].astype(str).to_numpy().tolist()
     bodies = list(articles["body"])
-    entries = _dictionary_entries(bodies, userdict, PartStore(folder / "terms", ["terms"]))
+    plan = {}
+    for label, rows in groups.items():
+        digest = hashlib.sha256(stamp.encode())
+        for i in rows:
+            digest.update(("\x01".join(records[i]) + "\x02" + bodies[i] + "\x03").encode("utf-8"))
+        path = out_dir / f"{label}-{digest.hexdigest()[:32]}.parquet"
+        plan[label] = (path, rows, _stored_terms(path))
+    entries = read_userdict(userdict) if userdict else []
+    known = _known_terms("corpus/formulations.csv")
+    stale = [label for label, (_, _, stored) in plan.items() if stored is None]
+    terms_store = PartStore(folder / "terms", ["terms"])
+    new_terms = {}
+    for label in stale:
+        texts = [bodies[i] for i in plan[label][1]]
+        found = {t for _, ts in _terms_of_texts(texts, terms_store) for t in ts}
+        found.update(t for t in known if any(t in text for text in texts))
+        new_terms[label] = sorted(found)
+    all_terms = set(chain.from_iterable(new_terms.values()))
+    all_terms.update(chain.from_iterable(stored["terms"] for _, _, stored in plan.values() if stored))
+    user_words = {w for w, _, _ in entries}
+    entries = entries + [(term, None, "nz") for term in sorted(all_terms) if term not in user_words]
+    fingerprint = json.dumps(entries, ensure_ascii=False)
+    for label, (path, rows, stored) in plan.items():
+        if stored is not None and stored["entries"] != fingerprint:
+            changed = {e[0] for e in entries} ^ {e[0] for e in json.loads(stored["entries"])}
+            changed |= {w for w, f, t in entries if [w, f, t] not in json.loads(stored["entries"])}
+            if any(w in bodies[i] for i in rows for w in changed):
+                stale.append(label)
+                new_terms[label] = stored["terms"]
+    segmented = 0
+    if stale:
+        stale_rows = [i for label in stale for i in plan[label][1]]
+        frame, segmented = _segment_articles(articles.iloc[stale_rows], entries, stopwords_extra, folder,
+                                             workers, progress)
+        offsets = np.cumsum([0] + [len(plan[label][1]) for label in stale])
+        article_of = _article_index(frame, articles.iloc[stale_rows])
+        for k, label in enumerate(stale):
+            part = frame[(article_of >= offsets[k]) & (article_of < offsets[k + 1])]
+            _write_token_file(plan[label][0], part, {"terms": new_terms[label], "entries": fingerprint})
+    return [(plan[label][0], plan[label][1]) for label in groups], segmented
+
+
+def _article_index(tokens: pd.DataFrame, articles: pd.DataFrame):
+    """For each token row, the position of its article in ``articles`` (the rows of one
+    article are contiguous, so each run is looked up once)."""
+    if tokens.empty:
+        return np.array([], dtype=np.int64)
+    columns = [tokens[c].to_numpy() for c in _ARTICLE_KEY]
+    change = np.zeros(len(tokens), dtype=bool)
+    change[0] = True
+    for values in columns:
+        change[1:] |= values[1:] != values[:-1]
+    starts = np.flatnonzero(change)
+    lengths = np.diff(np.append(starts, len(tokens)))
+    where = {key: i for i, key in enumerate(zip(*(articles[c].to_numpy() for c in _ARTICLE_KEY)))}
+    runs = [where[tuple(v[i] for v in columns)] for i in starts]
+    return np.repeat(np.array(runs, dtype=np.int64), lengths)
+
+
+def _stored_terms(path: Path) -> dict | None:
+    """The protected terms and dictionary entries a token file was made with, or None if the
+    file is missing or unreadable (it is then built again)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_schema(path).metadata or {}
+        return {"terms": json.loads(meta[b"banmian_terms"]), "entries": meta[b"banmian_entries"].decode()}
+    except FileNotFoundError:
+        return None
+    except (pa.ArrowException, OSError, KeyError, ValueError) as err:
+        warnings.warn(f"{_display_path(path)} was damaged ({err}); building it again", PageWarning, stacklevel=4)
+        return None
+
+
+def _write_token_file(path: Path, frame: pd.DataFrame, meta: dict) -> None:
+    import uuid
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}),
+                                           b"banmian_terms": json.dumps(meta["terms"], ensure_ascii=False).encode(),
+                                           b"banmian_entries": meta["entries"].encode()})
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    pq.write_table(table, temporary, compression="zstd")
+    os.replace(temporary, path)
+
+
+def _terms_of_texts(texts, store: PartStore):
+    """(key, protected terms) of each text, found once per text and kept in ``store``."""
+    keys = [hashlib.sha256((_code_version() + text).encode("utf-8")).hexdigest() for text in texts]
+    stored = store.read(keys)
+    per_text = dict(zip(stored["key"].to_pylist(), stored["terms"].to_pylist()))
+    new = {key: (_text_terms(text),) for key, text in zip(keys, texts) if key not in per_text}
+    store.write(new)
+    per_text.update((key, value[0]) for key, value in new.items())
+    return [(key, per_text[key]) for key in keys]
+
+
+def _segment_articles(articles, entries, stopwords_extra, folder: Path, workers, progress):
+    """The token frame of ``articles`` from the segment store, segmenting what is missing."""
+    bodies = list(articles["body"])
     by_word = _entries_by_word(entries)
     finder = _WordFinder(by_word)
     keys = [_cache_key(text, by_word, finder) for text in bodies]
@@ -411,10 +581,8 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
         index = store.index()
     segments = store.read(keys, index=index)
     if segments.num_rows < len(set(keys)):  # a part went missing or broke while we read: segment again
-        return tokenize(articles, userdict, stopwords_extra, cache_dir, workers, progress)
-    tokens = _token_frame(articles, segments, keys, stopwords_extra)
-    tokens.attrs["segmented_articles"] = len(missing)  # how many were not in the cache
-    return tokens
+        return _segment_articles(articles, entries, stopwords_extra, folder, workers, progress)
+    return _token_frame(articles, segments, keys, stopwords_extra), len(missing)
 
 
 def _token_frame(articles: pd.DataFrame, segments, keys: list[str], stopwords_extra) -> pd.DataFrame:
