@@ -23,23 +23,35 @@ from .pages import _display_path
 _INDEXES: dict = {}  # part file → (size, mtime, its keys), so a rerun reads each part's keys once
 
 
+def cache_folder(folder: Path) -> Path:
+    """``folder``, or a temporary folder (with a warning) when a file is in the way."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        warnings.warn(f"{_display_path(folder)} is a file, not the kit's cache folder; nothing is kept "
+                      "between runs this time (rename or remove that file to keep results)", PageWarning, stacklevel=3)
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="banmian-cache-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def widen_dictionaries(table: pa.Table) -> pa.Table:
+    """Dictionary (categorical) columns with 32-bit indices, so that files with few categories
+    each can be concatenated into one table with many."""
+    fields = [pa.field(f.name, pa.dictionary(pa.int32(), f.type.value_type)) if pa.types.is_dictionary(f.type) else f
+              for f in table.schema]
+    return table.cast(pa.schema(fields, metadata=table.schema.metadata))
+
+
 class PartStore:
     """List-of-string values by key in ``folder/part-*.parquet``: one row per key with the
     columns ``key`` and one list column per name in ``columns``."""
 
     def __init__(self, folder: Path, columns: list[str]):
         self.columns = list(columns)
-        folder = Path(folder)
-        if folder.exists() and not folder.is_dir() or folder.parent.exists() and not folder.parent.is_dir():
-            blocked = folder if folder.exists() and not folder.is_dir() else folder.parent
-            warnings.warn(f"{_display_path(blocked)} is a file, not the kit's cache folder; nothing is kept "
-                          "between runs this time (rename or remove that file to keep results)",
-                          PageWarning, stacklevel=3)
-            import tempfile
-
-            folder = Path(tempfile.mkdtemp(prefix="banmian-cache-")) / folder.name
-        folder.mkdir(parents=True, exist_ok=True)
-        self.folder = folder
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
         self.schema = pa.schema([("key", pa.string())] + [(c, pa.list_(pa.string())) for c in self.columns])
 
     def _parts(self) -> list[Path]:
@@ -118,6 +130,3 @@ class PartStore:
         temporary = self.folder / f".{name}.tmp"
         pq.write_table(table, temporary, compression="zstd")
         os.replace(temporary, self.folder / name)
-
-    def disk_bytes(self) -> int:
-        return sum(p.stat().st_size for p in self._parts())

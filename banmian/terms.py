@@ -22,14 +22,15 @@ import pandas as pd
 
 from .decoding import PageError, PageWarning, read_text_file
 from .pages import CACHE_DIR, _display_path, _resolve
-from .store import PartStore
+from .store import PartStore, cache_folder, widen_dictionaries
 
 __all__ = ["TOKEN_COLUMNS", "comparison_groups", "read_userdict", "protected_terms", "stopword_list", "tokenize", "compare_segmentation",
            "term_frequencies", "keywords", "compare_keywords", "keyness", "collocations", "kwic"]
 
 TOKEN_COLUMNS = ["page_id", "edition", "article_no", "position", "token", "pos", "is_stopword", "filtered_by"]
 _ARTICLE_KEY = ["page_id", "edition", "article_no"]
-_CARRIED = ["date", "page_no"]  # article metadata every token row carries, for trends and front-page views
+_CARRIED = ["date", "page_no"]
+_CATEGORICAL = ["page_id", "edition", "pos", "filtered_by", "date", "page_no"]  # few distinct values: codes in memory  # article metadata every token row carries, for trends and front-page views
 _NUMERAL = "一二三四五六七八九十两双百千万"
 # A quoted short term with a number in it: “五多” “三前” “两新” “三会一课” “千万工程” “六个活动”.
 _QUOTED_NUMBERED = re.compile(rf"[“‘「]([\u4e00-\u9fff0-9]*[{_NUMERAL}0-9][\u4e00-\u9fff0-9]*)[”’」]")
@@ -261,13 +262,6 @@ def _code_version() -> str:
     return hashlib.sha256(code).hexdigest()[:16]
 
 
-def _entries_by_word(entries) -> dict:
-    by_word: dict = {}
-    for entry in entries:
-        by_word.setdefault(entry[0], []).append(entry)
-    return by_word
-
-
 class _WordFinder:
     """Every word of a list that occurs in a text, overlapping ones included, in one pass of a
     regular expression shaped like a trie (one branch per next character), so that thousands
@@ -311,26 +305,10 @@ class _WordFinder:
         return longest.union(*(self.prefixes[w] for w in longest)) if longest else longest
 
 
-def _cache_key(text: str, by_word: dict, finder: _WordFinder) -> str:
-    """The text, and the dictionary entries (``by_word``: word → entries) that occur in it."""
-    relevant = sorted(e for word in finder.found(text) for e in by_word[word])
-    payload = json.dumps([_code_version(), _jieba_version(), text, relevant], ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
 @lru_cache(maxsize=1)
 def _jieba_version() -> str:
     import jieba
     return jieba.__version__
-
-
-_WORKER: _Segmenter | None = None
-
-
-def _worker_init(entries, parent: int):
-    global _WORKER
-    _WORKER = _Segmenter(entries)
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -340,31 +318,19 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _worker_segment(texts):
-    return [_WORKER.segment(text) for text in texts]
-
-
 @lru_cache(maxsize=4)
 def _segmenter(entries: tuple) -> _Segmenter:
     return _Segmenter(entries)
 
 
-def _segment_all(texts: list[str], entries, workers: int, progress: bool) -> list[list]:
-    """Segment texts, in worker processes when there are many."""
-    from tqdm import tqdm
-
-    chunk = 50
-    if workers > 1 and len(texts) >= 4 * chunk:
-        batches = [texts[i:i + chunk] for i in range(0, len(texts), chunk)]
-        results = []
-        with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(entries, os.getpid())) as pool:
-            for batch in tqdm(pool.map(_worker_segment, batches), total=len(batches), unit="batch",
-                              desc="segmenting", disable=not progress):
-                results.extend(batch)
-        return results
+def _segment_texts(texts: list[str], entries) -> list[dict]:
+    """Words and tags of each text (processes and Dask workers are used one level up, per
+    token file: see :class:`_TaskRunner`)."""
     segmenter = _segmenter(tuple(entries))
-    return [segmenter.segment(t) for t in tqdm(texts, desc="segmenting", unit="article",
-                                                 disable=not progress or len(texts) < 20)]
+    return [segmenter.segment(t) for t in texts]
+
+
+_JUDGED: dict = {}
 
 
 def _is_punctuation(token: str) -> bool:
@@ -411,15 +377,15 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    folder = Path(cache_dir) if cache_dir else CACHE_DIR
-    files, segmented = _token_files(articles, userdict, stopwords_extra, folder, workers, progress)
+    folder = cache_folder(Path(cache_dir) if cache_dir else CACHE_DIR)
+    files, segmented = _token_files(articles, userdict, stopwords_extra, folder, workers, progress, engine)
     if engine == "dask":
         from .scale import read_tokens
 
         return read_tokens(files)
     if engine != "pandas":
         raise ValueError(f"engine must be 'pandas' or 'dask', not {engine!r}")
-    tables = [pq.read_table(f) for f, _ in files]
+    tables = [widen_dictionaries(pq.read_table(f)) for f, _ in files]
     table = pa.concat_tables(tables).unify_dictionaries() if tables else _empty_token_table(articles, stopwords_extra)
     tokens = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(na_value=float("nan"))}.get,
                              ignore_metadata=True)
@@ -440,14 +406,16 @@ def _empty_token_table(articles, stopwords_extra):
 
 
 def _partition_labels(articles: pd.DataFrame) -> pd.Series:
-    """The token file each article goes to: its date, or "undated"."""
+    """The token file each article goes to: its date, or for undated articles one of 256
+    buckets by page (so that adding a page rewrites one file)."""
+    buckets = articles["page_id"].astype(str).map(lambda p: "undated-" + hashlib.sha1(p.encode()).hexdigest()[:2])
     if "date" in articles.columns:
         dates = articles["date"].astype("string").fillna("")
-        return dates.where(dates.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False), "undated").astype(str)
-    return pd.Series("undated", index=articles.index)
+        return dates.where(dates.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False), buckets).astype(str)
+    return buckets
 
 
-def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, progress):
+def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, progress, engine="pandas"):
     """The token files of ``articles`` (built where missing or outdated): a list of (file, the
     positions of its articles in ``articles``), and how many texts had to be segmented."""
     import pyarrow.parquet as pq
@@ -471,38 +439,133 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
         path = out_dir / f"{label}-{digest.hexdigest()[:32]}.parquet"
         plan[label] = (path, rows, _stored_terms(path))
     entries = read_userdict(userdict) if userdict else []
-    known = _known_terms("corpus/formulations.csv")
+    known = tuple(_known_terms("corpus/formulations.csv"))
     stale = [label for label, (_, _, stored) in plan.items() if stored is None]
-    terms_store = PartStore(folder / "terms", ["terms"])
-    new_terms = {}
-    for label in stale:
-        texts = [bodies[i] for i in plan[label][1]]
-        found = {t for _, ts in _terms_of_texts(texts, terms_store) for t in ts}
-        found.update(t for t in known if any(t in text for text in texts))
-        new_terms[label] = sorted(found)
-    all_terms = set(chain.from_iterable(new_terms.values()))
-    all_terms.update(chain.from_iterable(stored["terms"] for _, _, stored in plan.values() if stored))
-    user_words = {w for w, _, _ in entries}
-    entries = entries + [(term, None, "nz") for term in sorted(all_terms) if term not in user_words]
-    fingerprint = json.dumps(entries, ensure_ascii=False)
-    for label, (path, rows, stored) in plan.items():
-        if stored is not None and stored["entries"] != fingerprint:
-            changed = {e[0] for e in entries} ^ {e[0] for e in json.loads(stored["entries"])}
-            changed |= {w for w, f, t in entries if [w, f, t] not in json.loads(stored["entries"])}
-            if any(w in bodies[i] for i in rows for w in changed):
-                stale.append(label)
-                new_terms[label] = stored["terms"]
-    segmented = 0
-    if stale:
-        stale_rows = [i for label in stale for i in plan[label][1]]
-        frame, segmented = _segment_articles(articles.iloc[stale_rows], entries, stopwords_extra, folder,
-                                             workers, progress)
-        offsets = np.cumsum([0] + [len(plan[label][1]) for label in stale])
-        article_of = _article_index(frame, articles.iloc[stale_rows])
-        for k, label in enumerate(stale):
-            part = frame[(article_of >= offsets[k]) & (article_of < offsets[k + 1])]
-            _write_token_file(plan[label][0], part, {"terms": new_terms[label], "entries": fingerprint})
+    big = sum(len(plan[label][1]) for label in stale) >= 400 and len(stale) > 1
+    workers = workers or (min(os.cpu_count() or 1, 4) if big else 1)
+    with _TaskRunner(workers, engine, progress) as run:
+        found = run(_partition_terms, [([bodies[i] for i in plan[label][1]], str(folder), known) for label in stale],
+                    "finding formulations")
+        new_terms = dict(zip(stale, found))
+        all_terms = set(chain.from_iterable(new_terms.values()))
+        all_terms.update(chain.from_iterable(stored["terms"] for _, _, stored in plan.values() if stored))
+        user_words = {w for w, _, _ in entries}
+        entries = entries + [(term, None, "nz") for term in sorted(all_terms) if term not in user_words]
+        fingerprint = json.dumps(entries, ensure_ascii=False)
+        for label, (path, rows, stored) in plan.items():
+            if stored is not None and stored["entries"] != fingerprint:
+                before = {tuple(e) for e in json.loads(stored["entries"])}
+                changed = {e[0] for e in before.symmetric_difference(map(tuple, entries))}
+                if any(w in bodies[i] for i in rows for w in changed):
+                    stale.append(label)
+                    new_terms[label] = stored["terms"]
+        tasks = [(articles.iloc[plan[label][1]], tuple(entries), stopwords_extra, str(folder), str(plan[label][0]),
+                  new_terms[label], fingerprint) for label in stale]
+        segmented = sum(run(_build_token_file, tasks, "segmenting"))
     return [(plan[label][0], plan[label][1]) for label in groups], segmented
+
+
+def _partition_terms(texts: list[str], folder: str, known: tuple) -> list[str]:
+    """The protected terms of one token file's texts: the kit's formulations in each (found
+    once per text, kept in the cache) and the known terms that occur."""
+    found = {t for _, terms in _terms_of_texts(texts, PartStore(Path(folder) / "terms", ["terms"])) for t in terms}
+    joined = "\n".join(texts)
+    found.update(t for t in known if t in joined)
+    return sorted(found)
+
+
+def _build_token_file(articles, entries, stopwords_extra, folder: str, path: str, terms, fingerprint) -> int:
+    """Write one token file; return how many of its texts had to be segmented. Articles that an
+    earlier file of the same date (or bucket) holds with the same text, and whose text holds
+    no dictionary entry that changed since, keep their rows from it."""
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    bodies = list(articles["body"])
+    hashes = [hashlib.sha1(text.encode("utf-8")).hexdigest()[:20] for text in bodies]
+    ids = [[str(v) for v in row] + [h] for row, h in zip(articles[_ARTICLE_KEY].to_numpy().tolist(), hashes)]
+    reuse, old = np.zeros(len(articles), dtype=bool), None
+    previous = _previous_token_file(path)
+    if previous is not None:
+        meta, old_path = previous
+        held = {tuple(row) for row in meta["articles"]}
+        changed = {e[0] for e in {tuple(e) for e in json.loads(meta["entries"])}.symmetric_difference(map(tuple, entries))}
+        reuse = np.array([tuple(i) in held and not any(w in text for w in changed) for i, text in zip(ids, bodies)],
+                         dtype=bool)
+        if reuse.any():
+            try:
+                old = pq.read_table(old_path).to_pandas(ignore_metadata=True)
+            except (OSError, ValueError):
+                reuse[:] = False
+    fresh = articles[~reuse]
+    frame = _segment_articles(fresh, entries, stopwords_extra)
+    if old is not None:
+        keep = _article_index_or_missing(old, articles[reuse])
+        frame = pd.concat([old[keep >= 0], frame], ignore_index=True)
+        frame = frame.iloc[np.lexsort((frame["position"].to_numpy(), _article_index(frame, articles)))]
+    _write_token_file(path, frame, {"terms": terms, "entries": fingerprint, "articles": ids})
+    return len(fresh)
+
+
+def _previous_token_file(path: Path):
+    """(metadata, file) of the newest readable token file for the same date or bucket, if any."""
+    label = path.name.rsplit("-", 1)[0]
+    candidates = sorted(path.parent.glob(f"{label}-*.parquet"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for candidate in candidates:
+        meta = _stored_terms(candidate, quiet=True)
+        if meta is not None and "articles" in meta:
+            return meta, candidate
+    return None
+
+
+def _article_index_or_missing(tokens: pd.DataFrame, articles: pd.DataFrame):
+    """Like :func:`_article_index`, with -1 for rows of articles not in ``articles``."""
+    if tokens.empty:
+        return np.array([], dtype=np.int64)
+    where = {key: i for i, key in enumerate(zip(*(articles[c].astype(str).to_numpy() for c in _ARTICLE_KEY)))}
+    keys = zip(*(tokens[c].astype(str).to_numpy() for c in _ARTICLE_KEY))
+    return np.array([where.get(k, -1) for k in keys], dtype=np.int64)
+
+
+class _TaskRunner:
+    """Runs the per-file tasks of :func:`tokenize`: here, in worker processes, or on Dask."""
+
+    def __init__(self, workers: int, engine: str, progress: bool):
+        self.workers, self.engine, self.progress, self.pool = workers, engine, progress, None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown()
+
+    def __call__(self, func, tasks: list, desc: str) -> list:
+        from tqdm import tqdm
+
+        if not tasks:
+            return []
+        bar = dict(total=len(tasks), desc=desc, unit="file", disable=not self.progress or len(tasks) < 4)
+        if self.engine == "dask":
+            from .scale import dask_client
+
+            client = dask_client()
+            futures = client.map(func, *zip(*tasks), pure=False)
+            return client.gather(futures)
+        if self.workers > 1 and len(tasks) > 1:
+            if self.pool is None:
+                self.pool = ProcessPoolExecutor(self.workers, initializer=_pool_init, initargs=(os.getpid(),))
+            return list(tqdm(self.pool.map(_call, [(func, task) for task in tasks]), **bar))
+        return [func(*task) for task in tqdm(tasks, **bar)]
+
+
+def _pool_init(parent: int) -> None:
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _call(job):
+    func, task = job
+    return func(*task)
 
 
 def _article_index(tokens: pd.DataFrame, articles: pd.DataFrame):
@@ -522,7 +585,7 @@ def _article_index(tokens: pd.DataFrame, articles: pd.DataFrame):
     return np.repeat(np.array(runs, dtype=np.int64), lengths)
 
 
-def _stored_terms(path: Path) -> dict | None:
+def _stored_terms(path: Path, quiet: bool = False) -> dict | None:
     """The protected terms and dictionary entries a token file was made with, or None if the
     file is missing or unreadable (it is then built again)."""
     import pyarrow as pa
@@ -530,10 +593,13 @@ def _stored_terms(path: Path) -> dict | None:
 
     try:
         meta = pq.read_schema(path).metadata or {}
-        return {"terms": json.loads(meta[b"banmian_terms"]), "entries": meta[b"banmian_entries"].decode()}
+        return {"terms": json.loads(meta[b"banmian_terms"]), "entries": meta[b"banmian_entries"].decode(),
+                "articles": json.loads(meta[b"banmian_articles"])}
     except FileNotFoundError:
         return None
     except (pa.ArrowException, OSError, KeyError, ValueError) as err:
+        if quiet:
+            return None
         warnings.warn(f"{_display_path(path)} was damaged ({err}); building it again", PageWarning, stacklevel=4)
         return None
 
@@ -544,10 +610,12 @@ def _write_token_file(path: Path, frame: pd.DataFrame, meta: dict) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    frame = frame.astype({c: "category" for c in _CATEGORICAL if c in frame.columns and frame[c].dtype != "category"})
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    table = table.replace_schema_metadata({**(table.schema.metadata or {}),
-                                           b"banmian_terms": json.dumps(meta["terms"], ensure_ascii=False).encode(),
-                                           b"banmian_entries": meta["entries"].encode()})
+    table = table.replace_schema_metadata({
+        b"banmian_terms": json.dumps(meta["terms"], ensure_ascii=False).encode(),
+        b"banmian_entries": meta["entries"].encode(),
+        b"banmian_articles": json.dumps(meta["articles"], ensure_ascii=False).encode()})
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     pq.write_table(table, temporary, compression="zstd")
     os.replace(temporary, path)
@@ -564,25 +632,17 @@ def _terms_of_texts(texts, store: PartStore):
     return [(key, per_text[key]) for key in keys]
 
 
-def _segment_articles(articles, entries, stopwords_extra, folder: Path, workers, progress):
-    """The token frame of ``articles`` from the segment store, segmenting what is missing."""
+def _segment_articles(articles, entries, stopwords_extra) -> pd.DataFrame:
+    """The token frame of ``articles``, segmented here with the given dictionary entries."""
+    import pyarrow as pa
+
     bodies = list(articles["body"])
-    by_word = _entries_by_word(entries)
-    finder = _WordFinder(by_word)
-    keys = [_cache_key(text, by_word, finder) for text in bodies]
-    store = PartStore(folder / "segments", ["words", "tags"])
-    index = store.index()
-    missing = {key: text for key, text in zip(keys, bodies) if key not in index}
-    if missing:
-        # with rjieba one process outruns several: starting workers and shipping results back costs more
-        workers = workers or (1 if _fast_tokenizer() is not None else min(os.cpu_count() or 1, 4))
-        results = _segment_all(list(missing.values()), tuple(entries), workers, progress)
-        store.write({key: (seg["w"], seg["t"]) for key, seg in zip(missing, results)})
-        index = store.index()
-    segments = store.read(keys, index=index)
-    if segments.num_rows < len(set(keys)):  # a part went missing or broke while we read: segment again
-        return _segment_articles(articles, entries, stopwords_extra, folder, workers, progress)
-    return _token_frame(articles, segments, keys, stopwords_extra), len(missing)
+    results = _segment_texts(bodies, entries)
+    keys = [str(i) for i in range(len(bodies))]
+    segments = pa.table({"key": pa.array(keys, pa.string()),
+                         "words": pa.array([r["w"] for r in results], pa.list_(pa.string())),
+                         "tags": pa.array([r["t"] for r in results], pa.list_(pa.string()))})
+    return _token_frame(articles, segments, keys, stopwords_extra)
 
 
 def _token_frame(articles: pd.DataFrame, segments, keys: list[str], stopwords_extra) -> pd.DataFrame:
@@ -600,8 +660,12 @@ def _token_frame(articles: pd.DataFrame, segments, keys: list[str], stopwords_ex
     codes = encoded.indices.to_numpy(zero_copy_only=False)
     unique = encoded.dictionary.to_pylist()
     stopwords, extra = _published_stopwords(), _read_word_list(stopwords_extra)
-    punctuation = np.array([_is_punctuation(t) for t in unique], dtype=bool)
-    reason_codes, reasons = pd.factorize(pd.Series([_filter_reason(t, stopwords, extra) for t in unique], dtype=object))
+    judged = _JUDGED.setdefault(frozenset(extra), {})  # token → (is punctuation, filter reason), once per process
+    for t in unique:
+        if t not in judged:
+            judged[t] = (_is_punctuation(t), _filter_reason(t, stopwords, extra))
+    punctuation = np.array([judged[t][0] for t in unique], dtype=bool)
+    reason_codes, reasons = pd.factorize(pd.Series([judged[t][1] for t in unique], dtype=object))
     keep = ~punctuation[codes] if len(codes) else np.array([], dtype=bool)
     kept_codes = codes[keep]
     tags = pc.list_flatten(segments["tags"].take(order))

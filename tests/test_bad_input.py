@@ -212,12 +212,13 @@ def test_a_cache_folder_that_is_a_file_only_costs_the_cache(seed_articles, tmp_p
 def test_a_damaged_cache_is_set_aside_and_rebuilt(seed_articles, tmp_path):
     cache = tmp_path / "cache"
     first = helpers.tokenize(seed_articles.head(2), cache_dir=cache, progress=False)
-    part = next((cache / "segments").glob("part-*.parquet"))
-    part.write_bytes(part.read_bytes()[:100])
-    with pytest.warns(helpers.PageWarning, match=r"part-.*\.parquet was damaged"):
+    for damaged in [*(cache / "tokens").glob("*.parquet"), *(cache / "terms").glob("part-*.parquet")]:
+        damaged.write_bytes(damaged.read_bytes()[:100])
+    with pytest.warns(helpers.PageWarning, match=r"\.parquet was damaged"):
         tokens = helpers.tokenize(seed_articles.head(2), cache_dir=cache, progress=False)
     assert tokens.attrs["segmented_articles"] == 2 and tokens.equals(first)
-    assert list((cache / "segments").glob("broken-*"))
+    assert list((cache / "terms").glob("broken-*"))
+    assert helpers.tokenize(seed_articles.head(2), cache_dir=cache, progress=False).attrs["segmented_articles"] == 0
 
 
 def test_a_deleted_cache_is_rebuilt(seed_articles, tmp_path):
@@ -230,11 +231,15 @@ def test_a_deleted_cache_is_rebuilt(seed_articles, tmp_path):
 
 
 KILLED_RUN = """
-import sys, threading, multiprocessing
+import sys, tempfile, threading, multiprocessing
 sys.path.insert(0, {root!r})
-from banmian.terms import _segment_all
-texts = ["第{{}}次居民议事会在社区召开，大家围绕基层治理提出建议。".format(i) * 40 for i in range(4000)]
-threading.Thread(target=_segment_all, args=(texts, (), 2, False), daemon=True).start()
+import pandas as pd
+from banmian.terms import tokenize
+bodies = ["第{{}}次居民议事会在社区召开，大家围绕基层治理提出建议。".format(i) * 40 for i in range(4000)]
+articles = pd.DataFrame({{"page_id": ["p{{}}".format(i) for i in range(4000)], "edition": "A", "article_no": 1,
+                         "headline": "", "body": bodies}})
+threading.Thread(target=tokenize, kwargs=dict(articles=articles, cache_dir=tempfile.mkdtemp(), workers=2,
+                                              progress=False), daemon=True).start()
 while len(multiprocessing.active_children()) < 2:
     pass
 print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
