@@ -596,7 +596,7 @@ def _find_in_text(text: str, known: dict[str, str], include_rejected: bool,
 
 
 def find_formulations(articles: pd.DataFrame, known="corpus/formulations.csv",
-                      include_rejected: bool = False, reference: bool = True) -> pd.DataFrame:
+                      include_rejected: bool = False, reference: bool = True, engine: str = "pandas") -> pd.DataFrame:
     """Numbered formulations in every article body: one row per occurrence.
 
     Columns: page_id, edition, article_no, headline, field ("headline" or "body"), term,
@@ -607,13 +607,26 @@ def find_formulations(articles: pd.DataFrame, known="corpus/formulations.csv",
     count_matches (does the number of items equal number_total? None without
     expansion, or when the numbers are magnitudes above 20 as in 千万工程), source ("pattern",
     "reference list" or "formulations.csv"). ``known=None`` leaves out your formulations.csv;
-    ``reference=False`` leaves out the kit's reference list (to measure the rules alone). See the module docstring for the rules.
+    ``reference=False`` leaves out the kit's reference list (to measure the rules alone).
+    ``engine="dask"`` spreads the articles over Dask workers (see :mod:`banmian.scale`). See the module docstring for the rules.
 
     >>> a = pd.DataFrame({"page_id": ["p"], "edition": ["A"], "article_no": [1], "headline": ["h"],
     ...     "body": ["形成了‘五勤’（脑勤、眼勤、嘴勤、手勤、腿勤）工作机制"]})
     >>> find_formulations(a, known=None)[["term", "number", "expansion"]].values.tolist()
     [['五勤', '5', ['脑勤', '眼勤', '嘴勤', '手勤', '腿勤']]]
     """
+    if engine == "dask":
+        from .scale import dask_client, split_articles
+
+        client = dask_client()
+        parts = split_articles(articles, 4 * len(client.scheduler_info()["workers"]))
+        futures = client.map(find_formulations, parts, known=known, include_rejected=include_rejected,
+                             reference=reference, pure=False)
+        results = client.gather(futures)
+        found = pd.concat([r for r in results if len(r)] or results[:1], ignore_index=True)
+        order = found["field"].map({"headline": 0, "body": 1})
+        return found.assign(_order=order).sort_values(["page_id", "edition", "article_no", "_order", "start"]) \
+            .drop(columns="_order").reset_index(drop=True)
     known_table = known_formulations(known, reference)
     known_map = {t: (e, origin) for t, e, origin in zip(known_table["term"], known_table["expansion"],
                                                         known_table["origin"])}

@@ -238,11 +238,11 @@ class _Segmenter:
                 spans.append(block.span())
         return spans
 
-    def segment(self, text: str) -> dict:
-        words = [w for w in self.words(text) if not w.isspace()]
-        get, unknown = self.tags.get, self._tag_unknown
-        tag_of = {w: get(w) or unknown(w) for w in set(words)}
-        return {"w": words, "t": [tag_of[w] for w in words]}
+    def segment(self, text: str) -> list[str]:
+        return [w for w in self.words(text) if not w.isspace()]
+
+    def tag(self, word: str) -> str:
+        return self.tags.get(word) or self._tag_unknown(word)
 
 
 def _dictionary_entries(texts, userdict) -> list[tuple]:
@@ -323,8 +323,8 @@ def _segmenter(entries: tuple) -> _Segmenter:
     return _Segmenter(entries)
 
 
-def _segment_texts(texts: list[str], entries) -> list[dict]:
-    """Words and tags of each text (processes and Dask workers are used one level up, per
+def _segment_texts(texts: list[str], entries) -> list[list[str]]:
+    """The words of each text (processes and Dask workers are used one level up, per
     token file: see :class:`_TaskRunner`)."""
     segmenter = _segmenter(tuple(entries))
     return [segmenter.segment(t) for t in texts]
@@ -400,9 +400,7 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
 def _empty_token_table(articles, stopwords_extra):
     import pyarrow as pa
 
-    nothing = pa.table({"key": pa.array([], pa.string()), "words": pa.array([], pa.list_(pa.string())),
-                        "tags": pa.array([], pa.list_(pa.string()))})
-    return pa.Table.from_pandas(_token_frame(articles.iloc[:0], nothing, [], stopwords_extra), preserve_index=False)
+    return pa.Table.from_pandas(_token_frame(articles.iloc[:0], [], str, stopwords_extra), preserve_index=False)
 
 
 def _partition_labels(articles: pd.DataFrame) -> pd.Series:
@@ -634,31 +632,16 @@ def _terms_of_texts(texts, store: PartStore):
 
 def _segment_articles(articles, entries, stopwords_extra) -> pd.DataFrame:
     """The token frame of ``articles``, segmented here with the given dictionary entries."""
-    import pyarrow as pa
-
-    bodies = list(articles["body"])
-    results = _segment_texts(bodies, entries)
-    keys = [str(i) for i in range(len(bodies))]
-    segments = pa.table({"key": pa.array(keys, pa.string()),
-                         "words": pa.array([r["w"] for r in results], pa.list_(pa.string())),
-                         "tags": pa.array([r["t"] for r in results], pa.list_(pa.string()))})
-    return _token_frame(articles, segments, keys, stopwords_extra)
+    return _token_frame(articles, _segment_texts(list(articles["body"]), entries), _segmenter(tuple(entries)).tag,
+                        stopwords_extra)
 
 
-def _token_frame(articles: pd.DataFrame, segments, keys: list[str], stopwords_extra) -> pd.DataFrame:
-    """The token table from the stored segmentations (``segments``: key, words, tags), one
-    article after another in the order of ``articles``."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    order = pc.index_in(pa.array(keys, pa.string()), value_set=segments["key"])
-    words = segments["words"].take(order)
-    lengths = pc.list_value_length(words).to_numpy(zero_copy_only=False).astype(np.int64)
-    flat = pc.list_flatten(words).combine_chunks() if words.num_chunks else pa.array([], pa.string())
-    encoded = flat.dictionary_encode()
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
-    unique = encoded.dictionary.to_pylist()
+def _token_frame(articles: pd.DataFrame, segmented: list[list[str]], tag, stopwords_extra) -> pd.DataFrame:
+    """The token table of ``articles`` from their words (``segmented``, one list per article);
+    ``tag`` gives each distinct word its part of speech."""
+    lengths = np.fromiter(map(len, segmented), dtype=np.int64, count=len(segmented))
+    codes, unique = pd.factorize(np.array(list(chain.from_iterable(segmented)), dtype=object))
+    unique = list(unique)
     stopwords, extra = _published_stopwords(), _read_word_list(stopwords_extra)
     judged = _JUDGED.setdefault(frozenset(extra), {})  # token → (is punctuation, filter reason), once per process
     for t in unique:
@@ -666,11 +649,9 @@ def _token_frame(articles: pd.DataFrame, segments, keys: list[str], stopwords_ex
             judged[t] = (_is_punctuation(t), _filter_reason(t, stopwords, extra))
     punctuation = np.array([judged[t][0] for t in unique], dtype=bool)
     reason_codes, reasons = pd.factorize(pd.Series([judged[t][1] for t in unique], dtype=object))
+    tag_codes, tags = pd.factorize(pd.Series([tag(t) for t in unique], dtype=object))
     keep = ~punctuation[codes] if len(codes) else np.array([], dtype=bool)
     kept_codes = codes[keep]
-    tags = pc.list_flatten(segments["tags"].take(order))
-    tags = (tags.combine_chunks() if isinstance(tags, pa.ChunkedArray) else tags).dictionary_encode() \
-        if len(codes) else pa.array([], pa.string()).dictionary_encode()
     article_of = np.repeat(np.arange(len(articles)), lengths)[keep]
     starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
     columns = {}
@@ -682,15 +663,14 @@ def _token_frame(articles: pd.DataFrame, segments, keys: list[str], stopwords_ex
         else:
             per_article = pd.Categorical(values)
             columns[column] = pd.Categorical.from_codes(per_article.codes[article_of], per_article.categories)
-    filtered_by = pd.Categorical.from_codes(reason_codes[kept_codes], pd.Index(reasons, dtype="str"))
+    reasons = list(reasons)
     frame = pd.DataFrame({
         **columns,
         "position": (np.arange(len(codes)) - starts)[keep].astype(np.int32),
-        "token": pd.array(encoded.dictionary.take(pa.array(kept_codes)), dtype="str"),
-        "pos": pd.Categorical.from_codes(tags.indices.to_numpy(zero_copy_only=False)[keep],
-                                         pd.Index(tags.dictionary.to_pylist(), dtype="str")),
-        "filtered_by": filtered_by,
-        "is_stopword": reason_codes[kept_codes] != list(reasons).index("") if "" in list(reasons)
+        "token": pd.array(np.asarray(unique, dtype=object)[kept_codes], dtype="str"),
+        "pos": pd.Categorical.from_codes(tag_codes[kept_codes], pd.Index(list(tags), dtype="str")),
+        "filtered_by": pd.Categorical.from_codes(reason_codes[kept_codes], pd.Index(reasons, dtype="str")),
+        "is_stopword": reason_codes[kept_codes] != reasons.index("") if "" in reasons
         else np.ones(len(kept_codes), dtype=bool),
     })
     return frame[TOKEN_COLUMNS + [c for c in _CARRIED if c in articles.columns]]
@@ -702,7 +682,7 @@ def compare_segmentation(text: str, userdict="corpus/userdict.txt") -> pd.DataFr
     rows = []
     for label, dictionary in (("jieba alone", None), (f"with {Path(userdict).as_posix()}", userdict)):
         entries = tuple(_dictionary_entries([text], dictionary)) if dictionary else ()
-        words = _segmenter(entries).segment(text)["w"]
+        words = _segmenter(entries).segment(text)
         rows.append({"dictionary": label, "tokens": len(words), "segmentation": " / ".join(words)})
     return pd.DataFrame(rows)
 
@@ -732,11 +712,22 @@ def term_frequencies(tokens: pd.DataFrame, by=None, include_stopwords: bool = Fa
     [['社区', 2, 5000.0], ['居民', 1, 2500.0]]
     """
     group = _group_columns(by)
-    sizes = tokens.groupby(group).size() if group else pd.Series({(): len(tokens)})
-    kept = tokens if include_stopwords else tokens[~tokens["is_stopword"]]
-    counts = kept.groupby(group + ["token"]).size().rename("count").reset_index()
+    if _is_dask(tokens):  # counted file by file on the workers, then added up
+        from .scale import map_files
+
+        parts = map_files(tokens, _frequency_counts, group, include_stopwords)
+        sizes = pd.concat([p[0] for p in parts]).groupby(level=list(range(max(len(group), 1)))).sum()
+        counts = pd.concat([p[1] for p in parts]).groupby(level=list(range(len(group) + 1))).sum()
+        n_tokens = int(sizes.sum())
+    else:
+        sizes, counts = _frequency_counts(tokens, group, include_stopwords)
+        n_tokens = len(tokens)
+    counts = counts.rename("count").reset_index()
+    for column in group:  # categories sort by code; group labels sort as text on both paths
+        if isinstance(counts[column].dtype, pd.CategoricalDtype):
+            counts[column] = counts[column].astype(counts[column].cat.categories.dtype)
     total = counts[group].apply(tuple, axis=1).map(lambda g: sizes[g if len(g) > 1 else g[0]]) if group \
-        else len(tokens)
+        else n_tokens
     counts["per_10k"] = (counts["count"] / total * 10_000).round(2)
     counts = counts.sort_values(group + ["count", "token"], ascending=[True] * len(group) + [False, True])
     counts["rank"] = counts.groupby(group).cumcount() + 1 if group else range(1, len(counts) + 1)
@@ -841,6 +832,26 @@ def _xlogx_ratio(observed, expected):
     return observed * math.log(observed / expected) if observed > 0 else 0.0
 
 
+def _is_dask(frame) -> bool:
+    return type(frame).__module__.startswith("dask")
+
+
+def _frequency_counts(tokens: pd.DataFrame, group: list[str], include_stopwords: bool):
+    """(tokens per group, count per group and token) of one token table."""
+    sizes = tokens.groupby(group).size() if group else pd.Series({(): len(tokens)})
+    kept = tokens if include_stopwords else tokens[~tokens["is_stopword"]]
+    return sizes, kept.groupby(group + ["token"]).size()
+
+
+def _keyness_counts(tokens: pd.DataFrame, target, reference):
+    """(token counts in the target, in the reference, target size, reference size)."""
+    target_mask = _mask(tokens, target)
+    reference_mask = ~target_mask if reference is None else _mask(tokens, reference) & ~target_mask
+    kept = ~tokens["is_stopword"]
+    return (tokens.loc[target_mask & kept, "token"].value_counts(),
+            tokens.loc[reference_mask & kept, "token"].value_counts(), int(target_mask.sum()), int(reference_mask.sum()))
+
+
 def keyness(tokens: pd.DataFrame, target, reference=None, min_count: int = 2) -> pd.DataFrame:
     """Which words the target group uses more (or less) than the reference.
 
@@ -853,12 +864,16 @@ def keyness(tokens: pd.DataFrame, target, reference=None, min_count: int = 2) ->
     relative frequencies, zero counts taken as 0.5; 1 means twice as frequent),
     sorted by G² among overused words first. Stopwords and filtered tokens are left out.
     """
-    target_mask = _mask(tokens, target)
-    reference_mask = ~target_mask if reference is None else _mask(tokens, reference) & ~target_mask
-    kept = ~tokens["is_stopword"]
-    a_counts = tokens.loc[target_mask & kept, "token"].value_counts()
-    b_counts = tokens.loc[reference_mask & kept, "token"].value_counts()
-    c, d = int(target_mask.sum()), int(reference_mask.sum())
+    if _is_dask(tokens):
+        from .scale import map_files
+
+        if isinstance(target, pd.Series) or isinstance(reference, pd.Series):
+            raise ValueError("on a dask token table, give target and reference as column filters or article rows")
+        parts = map_files(tokens, _keyness_counts, target, reference)
+        a_counts, b_counts = (pd.concat([p[i] for p in parts]).groupby(level=0).sum() for i in (0, 1))
+        c, d = sum(p[2] for p in parts), sum(p[3] for p in parts)
+    else:
+        a_counts, b_counts, c, d = _keyness_counts(tokens, target, reference)
     if not c or not d:
         raise ValueError("keyness needs tokens in both the target and the reference group")
     rows = []

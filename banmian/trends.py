@@ -176,6 +176,55 @@ def _terms_list(terms) -> list[str]:
 
 # --------------------------------------------------------------------------- trends
 
+def _term_trends_by_file(tokens, terms: list[str], freq: str | None) -> pd.DataFrame:
+    """term_trends on a dask token table: each token file (one date) counted on the workers,
+    the counts added up per period, the rates computed again over the whole range."""
+    from .scale import map_files
+
+    if freq is None:
+        freq = choose_freq(tokens["date"].astype(str).unique().compute().to_numpy(dtype=object))
+    freq = _check_freq(freq)
+    parts = [p for p in map_files(tokens, _trend_counts, terms, freq)]
+    counted = pd.concat([p for p, _ in parts], ignore_index=True)
+    undated = sum(u for _, u in parts)
+    if counted.empty:
+        table = term_trends(tokens.head(0), terms, freq)
+        table.attrs["undated_articles"] = undated
+        return table
+    sums = counted.groupby(["term", "period"], sort=False)[["count", "articles_with_term", "articles", "tokens"]].sum()
+    periods = pd.PeriodIndex(sums.index.get_level_values("period").unique(), freq=freq)
+    full = pd.period_range(periods.min(), periods.max(), freq=freq)
+    frames = []
+    for term in terms:
+        one = sums.xs(term, level="term").reindex(full.astype(str), fill_value=0) if term in sums.index.get_level_values(0) \
+            else pd.DataFrame(0, index=full.astype(str), columns=sums.columns)
+        per_period = sums.groupby(level="period")[["articles", "tokens"]].max().reindex(full.astype(str), fill_value=0)
+        gap = per_period["articles"].to_numpy() == 0
+        counts, with_term = one["count"].to_numpy(), one["articles_with_term"].to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frame = pd.DataFrame({
+                "term": term, "period": full.astype(str), "start": full.start_time,
+                "count": pd.array(counts, dtype="Int64"), "articles_with_term": pd.array(with_term, dtype="Int64"),
+                "articles": per_period["articles"].to_numpy(), "tokens": per_period["tokens"].to_numpy(),
+                "per_10k": np.where(gap, np.nan, counts / per_period["tokens"].to_numpy() * 10_000).round(3),
+                "share_of_articles": np.where(gap, np.nan, with_term / per_period["articles"].to_numpy()).round(4)})
+        frame.loc[gap, ["count", "articles_with_term"]] = pd.NA
+        frames.append(frame)
+    table = pd.concat(frames, ignore_index=True)
+    table.attrs.update(undated_articles=undated, freq=freq)
+    return table
+
+
+def _trend_counts(tokens: pd.DataFrame, terms: list[str], freq: str):
+    """(counts per term and period, undated articles) of one token file."""
+    if tokens.empty:
+        return pd.DataFrame(columns=["term", "period", "count", "articles_with_term", "articles", "tokens"]), 0
+    table = term_trends(tokens, terms, freq)
+    table = table[table["articles"] > 0]
+    return table[["term", "period", "count", "articles_with_term", "articles", "tokens"]].fillna(0), \
+        table.attrs.get("undated_articles", 0)
+
+
 def term_trends(tokens: pd.DataFrame, terms, freq: str | None = "M") -> pd.DataFrame:
     """Occurrences of each term per day, week, month, quarter or year (``freq`` "D", "W",
     "M", "Q", "Y"; None chooses from the span of the dates).
@@ -188,6 +237,8 @@ def term_trends(tokens: pd.DataFrame, terms, freq: str | None = "M") -> pd.DataF
     left out (``attrs["undated_articles"]``).
     """
     terms = _terms_list(terms)
+    if type(tokens).__module__.startswith("dask"):
+        return _term_trends_by_file(tokens, terms, freq)
     line = _Timeline(tokens, freq, terms)
     n = len(line.range)
     frames = []

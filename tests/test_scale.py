@@ -1,0 +1,68 @@
+"""The Dask path gives the same tables as the pandas path (on the dated test corpus)."""
+import warnings
+from pathlib import Path
+
+import pytest
+from pandas.testing import assert_frame_equal
+
+import helpers
+
+DATED = Path(__file__).parent / "dated" / "pages"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", helpers.PageWarning)
+        articles = helpers.load_articles(DATED)
+    cache = tmp_path_factory.mktemp("cache")
+    pandas_tokens = helpers.tokenize(articles, cache_dir=cache, progress=False)
+    dask_tokens = helpers.tokenize(articles, cache_dir=tmp_path_factory.mktemp("dask-cache"), progress=False,
+                                   engine="dask")
+    return articles, pandas_tokens, dask_tokens
+
+
+def test_dask_tokens_are_the_pandas_tokens(corpus):
+    _, tokens, on_dask = corpus
+    assert on_dask.npartitions > 1
+    computed = on_dask.compute()  # the dask table is in file (date) order: compare article by article
+    order = ["page_id", "edition", "article_no", "position"]
+    tokens = tokens.astype({"page_id": str, "edition": str}).sort_values(order, ignore_index=True)
+    computed = computed.astype({"page_id": str, "edition": str}).sort_values(order, ignore_index=True)
+    for column in tokens.columns:
+        assert computed[column].astype(str).tolist() == tokens[column].astype(str).tolist(), column
+
+
+@pytest.mark.parametrize("by", [None, "edition", "date"])
+def test_term_frequencies(corpus, by):
+    _, tokens, on_dask = corpus
+    a, b = helpers.term_frequencies(tokens, by=by), helpers.term_frequencies(on_dask, by=by)
+    if by:
+        a, b = a.astype({by: str}), b.astype({by: str})
+    assert_frame_equal(a, b, check_dtype=False)
+
+
+def test_keyness(corpus):
+    articles, tokens, on_dask = corpus
+    target, reference, _ = helpers.comparison_groups(articles)
+    assert_frame_equal(helpers.keyness(tokens, target, reference), helpers.keyness(on_dask, target, reference))
+
+
+@pytest.mark.parametrize("freq", ["M", "D", None])
+def test_term_trends(corpus, freq):
+    _, tokens, on_dask = corpus
+    terms = helpers.suggest_terms(tokens)
+    a, b = helpers.term_trends(tokens, terms, freq), helpers.term_trends(on_dask, terms, freq)
+    assert_frame_equal(a, b, check_dtype=False)
+    assert a.attrs == b.attrs
+
+
+def test_find_formulations(corpus):
+    articles, _, _ = corpus
+    assert_frame_equal(helpers.find_formulations(articles), helpers.find_formulations(articles, engine="dask"))
+
+
+def test_an_unknown_engine_is_named(corpus):
+    articles, _, _ = corpus
+    with pytest.raises(ValueError, match="engine must be 'pandas' or 'dask'"):
+        helpers.tokenize(articles.head(2), engine="spark", progress=False)
