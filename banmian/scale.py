@@ -49,7 +49,18 @@ def read_tokens(files):
     if not paths:
         raise ValueError("no articles to tokenize")
     dask_client()
-    return dd.read_parquet(paths, split_row_groups=False, aggregate_files=False)
+    tokens = dd.read_parquet(paths, split_row_groups=False, aggregate_files=False)
+    return tokens.map_partitions(_as_pandas_path_dtypes)
+
+
+def _as_pandas_path_dtypes(part: pd.DataFrame) -> pd.DataFrame:
+    """The column types of the pandas path: text columns as ``str``, the repetitive ones as
+    categoricals (Parquet hands them over as pyarrow strings with NA semantics)."""
+    from .terms import _CATEGORICAL
+
+    types = {c: ("category" if c in _CATEGORICAL else "str") for c in part.columns
+             if pd.api.types.is_string_dtype(part[c].dtype) or isinstance(part[c].dtype, pd.CategoricalDtype)}
+    return part.astype(types)
 
 
 def map_files(tokens, func, *args) -> list:

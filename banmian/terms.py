@@ -22,7 +22,7 @@ import pandas as pd
 
 from .decoding import PageError, PageWarning, read_text_file
 from .pages import CACHE_DIR, _display_path, _resolve
-from .store import PartStore, cache_folder, widen_dictionaries
+from .store import cache_folder, widen_dictionaries
 
 __all__ = ["TOKEN_COLUMNS", "comparison_groups", "read_userdict", "protected_terms", "stopword_list", "tokenize", "compare_segmentation",
            "term_frequencies", "keywords", "compare_keywords", "keyness", "collocations", "kwic"]
@@ -385,8 +385,9 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
         return read_tokens(files)
     if engine != "pandas":
         raise ValueError(f"engine must be 'pandas' or 'dask', not {engine!r}")
-    tables = [widen_dictionaries(pq.read_table(f)) for f, _ in files]
-    table = pa.concat_tables(tables).unify_dictionaries() if tables else _empty_token_table(articles, stopwords_extra)
+    table = _read_token_files([f for f, _ in files])
+    table = widen_dictionaries(table).unify_dictionaries() if table is not None \
+        else _empty_token_table(articles, stopwords_extra)
     tokens = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(na_value=float("nan"))}.get,
                              ignore_metadata=True)
     order = [i for _, rows in files for i in rows]
@@ -442,9 +443,12 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
     big = sum(len(plan[label][1]) for label in stale) >= 400 and len(stale) > 1
     workers = workers or (min(os.cpu_count() or 1, 4) if big else 1)
     with _TaskRunner(workers, engine, progress) as run:
-        found = run(_partition_terms, [([bodies[i] for i in plan[label][1]], str(folder), known) for label in stale],
-                    "finding formulations")
-        new_terms = dict(zip(stale, found))
+        ids = _article_ids(articles)
+        found = run(_partition_terms, [([bodies[i] for i in plan[label][1]], [ids[i] for i in plan[label][1]],
+                                        str(plan[label][0]), known) for label in stale], "finding formulations")
+        per_article = {label: terms for label, (terms, _) in zip(stale, found)}
+        new_terms = {label: sorted(set(chain.from_iterable(terms)) | set(present))
+                     for label, (terms, present) in zip(stale, found)}
         all_terms = set(chain.from_iterable(new_terms.values()))
         all_terms.update(chain.from_iterable(stored["terms"] for _, _, stored in plan.values() if stored))
         user_words = {w for w, _, _ in entries}
@@ -457,72 +461,114 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
                 if any(w in bodies[i] for i in rows for w in changed):
                     stale.append(label)
                     new_terms[label] = stored["terms"]
-        tasks = [(articles.iloc[plan[label][1]], tuple(entries), stopwords_extra, str(folder), str(plan[label][0]),
-                  new_terms[label], fingerprint) for label in stale]
-        segmented = sum(run(_build_token_file, tasks, "segmenting"))
+                    per_article[label] = [row[4] for row in stored["articles"]]
+        jobs = [(articles.iloc[plan[label][1]], str(plan[label][0]), new_terms[label],
+                 [ids[i] + [terms] for i, terms in zip(plan[label][1], per_article[label])]) for label in stale]
+        chunks = max(1, min(len(jobs), 4 * run.workers if run.workers > 1 or engine == "dask" else 1))
+        tasks = [(jobs[k::chunks], tuple(entries), stopwords_extra, fingerprint) for k in range(chunks)]
+        segmented = sum(run(_build_token_files, [t for t in tasks if t[0]], "segmenting"))
     return [(plan[label][0], plan[label][1]) for label in groups], segmented
 
 
-def _partition_terms(texts: list[str], folder: str, known: tuple) -> list[str]:
-    """The protected terms of one token file's texts: the kit's formulations in each (found
-    once per text, kept in the cache) and the known terms that occur."""
-    found = {t for _, terms in _terms_of_texts(texts, PartStore(Path(folder) / "terms", ["terms"])) for t in terms}
+def _article_ids(articles: pd.DataFrame) -> list[list[str]]:
+    """[page_id, edition, article_no, a hash of the text] of each article."""
+    keys = articles[_ARTICLE_KEY].astype(str).to_numpy().tolist()
+    return [key + [hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]] for key, text in zip(keys, articles["body"])]
+
+
+def _partition_terms(texts: list[str], ids: list[list[str]], path: str, known: tuple):
+    """The protected terms of each text of one token file (the kit's formulations in it; an
+    article the previous file of its date holds unchanged keeps its list) and the known
+    terms that occur in any."""
+    previous = _previous_token_file(Path(path))
+    held = {tuple(row[:4]): row[4] for row in previous[0]["articles"] if len(row) > 4} if previous else {}
+    per_article = [held[tuple(i)] if tuple(i) in held else _text_terms(text) for i, text in zip(ids, texts)]
     joined = "\n".join(texts)
-    found.update(t for t in known if t in joined)
-    return sorted(found)
+    return per_article, [t for t in known if t in joined]
 
 
-def _build_token_file(articles, entries, stopwords_extra, folder: str, path: str, terms, fingerprint) -> int:
-    """Write one token file; return how many of its texts had to be segmented. Articles that an
-    earlier file of the same date (or bucket) holds with the same text, and whose text holds
-    no dictionary entry that changed since, keep their rows from it."""
+def _build_token_files(jobs, entries, stopwords_extra, fingerprint) -> int:
+    """Write token files (``jobs``: articles, file, protected terms, article ids each) and
+    return how many texts had to be segmented. Articles that an earlier file of the same date
+    (or bucket) holds with the same text, and whose text holds no dictionary entry that
+    changed since, keep their rows from it; the rest are segmented together, in one pass."""
     import pyarrow.parquet as pq
 
-    path = Path(path)
-    bodies = list(articles["body"])
-    hashes = [hashlib.sha1(text.encode("utf-8")).hexdigest()[:20] for text in bodies]
-    ids = [[str(v) for v in row] + [h] for row, h in zip(articles[_ARTICLE_KEY].to_numpy().tolist(), hashes)]
-    reuse, old = np.zeros(len(articles), dtype=bool), None
-    previous = _previous_token_file(path)
-    if previous is not None:
-        meta, old_path = previous
-        held = {tuple(row) for row in meta["articles"]}
-        changed = {e[0] for e in {tuple(e) for e in json.loads(meta["entries"])}.symmetric_difference(map(tuple, entries))}
-        reuse = np.array([tuple(i) in held and not any(w in text for w in changed) for i, text in zip(ids, bodies)],
-                         dtype=bool)
-        if reuse.any():
-            try:
-                old = pq.read_table(old_path).to_pandas(ignore_metadata=True)
-            except (OSError, ValueError):
-                reuse[:] = False
-    fresh = articles[~reuse]
-    frame = _segment_articles(fresh, entries, stopwords_extra)
-    if old is not None:
-        keep = _article_index_or_missing(old, articles[reuse])
-        frame = pd.concat([old[keep >= 0], frame], ignore_index=True)
-        frame = frame.iloc[np.lexsort((frame["position"].to_numpy(), _article_index(frame, articles)))]
-    _write_token_file(path, frame, {"terms": terms, "entries": fingerprint, "articles": ids})
-    return len(fresh)
+    kept, fresh = [], []
+    for articles, path, _, ids in jobs:
+        reuse = np.zeros(len(articles), dtype=bool)
+        previous = _previous_token_file(Path(path))
+        if previous is not None:
+            meta, old_path = previous
+            held = {tuple(row[:4]) for row in meta["articles"]}
+            changed = {e[0] for e in {tuple(e) for e in json.loads(meta["entries"])}.symmetric_difference(map(tuple, entries))}
+            reuse = np.array([tuple(i[:4]) in held and not any(w in text for w in changed)
+                              for i, text in zip(ids, articles["body"])], dtype=bool)
+            if reuse.any():
+                try:
+                    old = _read_token_files([old_path]).to_pandas(ignore_metadata=True)
+                    kept.append(old[_article_index(old, articles[reuse]) >= 0])
+                except (OSError, ValueError):
+                    reuse[:] = False
+        fresh.append(articles[~reuse])
+    todo = pd.concat(fresh, ignore_index=True)
+    frame = pd.concat([_segment_articles(todo, entries, stopwords_extra), *kept], ignore_index=True)
+    everything = pd.concat([articles for articles, _, _, _ in jobs], ignore_index=True)
+    job_of = np.repeat(np.arange(len(jobs)), [len(articles) for articles, _, _, _ in jobs])
+    article = _article_index(frame, everything) if len(frame) else np.array([], dtype=np.int64)
+    order = np.lexsort((frame["position"].to_numpy(), article))
+    frame, article = frame.iloc[order], article[order]
+    bounds = np.searchsorted(job_of[article] if len(article) else article, np.arange(len(jobs) + 1))
+    table = _plain_table(frame)
+    for k, (_, path, terms, ids) in enumerate(jobs):
+        _write_token_file(Path(path), table.slice(bounds[k], bounds[k + 1] - bounds[k]),
+                          {"terms": terms, "entries": fingerprint, "articles": ids})
+    return len(todo)
+
+
+def _plain_table(frame: pd.DataFrame):
+    """The token frame as an Arrow table with plain string columns (Parquet keeps repeated
+    strings dictionary-encoded on disk; they come back as categoricals: :func:`_read_token_files`)."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    for i, field in enumerate(table.schema):
+        if pa.types.is_dictionary(field.type):
+            table = table.set_column(i, field.name, table.column(i).cast(field.type.value_type))
+    return table.replace_schema_metadata(None)
 
 
 def _previous_token_file(path: Path):
     """(metadata, file) of the newest readable token file for the same date or bucket, if any."""
     label = path.name.rsplit("-", 1)[0]
-    candidates = sorted(path.parent.glob(f"{label}-*.parquet"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for candidate in candidates:
+    for candidate in sorted(_token_files_by_label(path.parent).get(label, []), key=_mtime, reverse=True):
         meta = _stored_terms(candidate, quiet=True)
         if meta is not None and "articles" in meta:
             return meta, candidate
     return None
 
 
-def _article_index_or_missing(tokens: pd.DataFrame, articles: pd.DataFrame):
-    """Like :func:`_article_index`, with -1 for rows of articles not in ``articles``."""
-    if tokens.empty:
-        return np.array([], dtype=np.int64)
-    where = {key: i for i, key in enumerate(zip(*(articles[c].astype(str).to_numpy() for c in _ARTICLE_KEY)))}
-    keys = zip(*(tokens[c].astype(str).to_numpy() for c in _ARTICLE_KEY))
-    return np.array([where.get(k, -1) for k in keys], dtype=np.int64)
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
+
+
+def _token_files_by_label(folder: Path) -> dict[str, list[Path]]:
+    """The token files of ``folder`` by date or bucket, listed once per change of the folder."""
+    stamp = _mtime(folder)
+    cached = _LISTINGS.get(folder)
+    if cached is None or cached[0] != stamp:
+        by_label: dict[str, list[Path]] = {}
+        for entry in os.scandir(folder):
+            if entry.name.endswith(".parquet") and not entry.name.startswith("."):
+                by_label.setdefault(entry.name.rsplit("-", 1)[0], []).append(Path(entry.path))
+        cached = _LISTINGS[folder] = (stamp, by_label)
+    return cached[1]
+
+
+_LISTINGS: dict = {}
 
 
 class _TaskRunner:
@@ -567,8 +613,8 @@ def _call(job):
 
 
 def _article_index(tokens: pd.DataFrame, articles: pd.DataFrame):
-    """For each token row, the position of its article in ``articles`` (the rows of one
-    article are contiguous, so each run is looked up once)."""
+    """For each token row, the position of its article in ``articles``, -1 if not there (the
+    rows of one article are contiguous, so each run is looked up once)."""
     if tokens.empty:
         return np.array([], dtype=np.int64)
     columns = [tokens[c].to_numpy() for c in _ARTICLE_KEY]
@@ -578,8 +624,8 @@ def _article_index(tokens: pd.DataFrame, articles: pd.DataFrame):
         change[1:] |= values[1:] != values[:-1]
     starts = np.flatnonzero(change)
     lengths = np.diff(np.append(starts, len(tokens)))
-    where = {key: i for i, key in enumerate(zip(*(articles[c].to_numpy() for c in _ARTICLE_KEY)))}
-    runs = [where[tuple(v[i] for v in columns)] for i in starts]
+    where = {key: i for i, key in enumerate(zip(*(articles[c].astype(str).to_numpy() for c in _ARTICLE_KEY)))}
+    runs = [where.get(tuple(str(v[i]) for v in columns), -1) for i in starts]
     return np.repeat(np.array(runs, dtype=np.int64), lengths)
 
 
@@ -602,14 +648,13 @@ def _stored_terms(path: Path, quiet: bool = False) -> dict | None:
         return None
 
 
-def _write_token_file(path: Path, frame: pd.DataFrame, meta: dict) -> None:
+def _write_token_file(path: Path, table, meta: dict) -> None:
+    """Write one token file (an Arrow table) under a temporary name, then rename it: a reader
+    never sees half a file, and two runs writing the same file write the same content."""
     import uuid
 
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    frame = frame.astype({c: "category" for c in _CATEGORICAL if c in frame.columns and frame[c].dtype != "category"})
-    table = pa.Table.from_pandas(frame, preserve_index=False)
     table = table.replace_schema_metadata({
         b"banmian_terms": json.dumps(meta["terms"], ensure_ascii=False).encode(),
         b"banmian_entries": meta["entries"].encode(),
@@ -619,15 +664,14 @@ def _write_token_file(path: Path, frame: pd.DataFrame, meta: dict) -> None:
     os.replace(temporary, path)
 
 
-def _terms_of_texts(texts, store: PartStore):
-    """(key, protected terms) of each text, found once per text and kept in ``store``."""
-    keys = [hashlib.sha256((_code_version() + text).encode("utf-8")).hexdigest() for text in texts]
-    stored = store.read(keys)
-    per_text = dict(zip(stored["key"].to_pylist(), stored["terms"].to_pylist()))
-    new = {key: (_text_terms(text),) for key, text in zip(keys, texts) if key not in per_text}
-    store.write(new)
-    per_text.update((key, value[0]) for key, value in new.items())
-    return [(key, per_text[key]) for key in keys]
+def _read_token_files(paths: list[Path]):
+    """One Arrow table of token files, categorical columns as dictionaries."""
+    import pyarrow.dataset as ds
+
+    if not paths:
+        return None
+    fmt = ds.ParquetFileFormat(read_options=ds.ParquetReadOptions(dictionary_columns=_CATEGORICAL))
+    return ds.dataset([str(p) for p in paths], format=fmt).to_table()
 
 
 def _segment_articles(articles, entries, stopwords_extra) -> pd.DataFrame:

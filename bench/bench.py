@@ -1,19 +1,27 @@
-"""Benchmark: comparing editions (by length, and 1,000 page pairs), and the kit's
-segmentation against plain jieba, with reruns against the cache.
+"""Benchmark: comparing editions (by length, and 1,000 page pairs); the kit's segmentation
+against plain jieba and rjieba, cold, rerun and after one more day, with peak memory; the
+time-axis helpers; and a scaling run on Dask.
 
-    python bench/bench.py [--chars 5000000] [--only comparison|segmentation|trends] [--corpus SOURCE]
+    python bench/bench.py [--chars 10000000] [--only comparison|segmentation|trends] [--corpus SOURCE]
+                          [--scale 10,50,100]
+
+Segmentation runs on ``--corpus`` when given (any source load_articles reads: real,
+non-repetitive text; `make bench CORPUS=…`), else on generated text: sentence templates of
+parts of speech filled with words of jieba's dictionary drawn by frequency, with numbers,
+dates, decimals, Latin words and quoted formulations, no sentence repeated (the words are
+real, the sense is not). Each step runs in a fresh Python process and reports its time and
+the peak memory (RSS) of its process tree; ratios are against plain ``jieba.lcut`` in one
+process, which loads its dictionary as tokenize does. It also prints how often the kit's
+segmentation (rjieba where it agrees, jieba elsewhere) gives exactly jieba's words.
 
 ``--only trends`` times the time-axis helpers (term_trends for 10 terms, period_keyness,
-first_seen, dispersion) on the token table of ``--corpus`` (any source load_articles reads;
-`make bench CORPUS=…`), after one tokenize that fills the cache. ``--articles N`` repeats the
-corpus with its dates moved a year per copy until it holds N articles: the timings depend on
-the size of the token table, not on what the text says.
+first_seen, dispersion) on the token table of ``--corpus``. ``--articles N`` repeats that
+corpus with its dates moved a year per copy until it holds N articles.
 
-Prints figures, never asserts them. Segmentation runs on ``--corpus`` when given (real,
-non-repetitive text; it also prints how often the kit's segmentation, rjieba where it agrees
-with jieba, gives exactly jieba's words). Without it the corpus is generated from the seed
-articles: their paragraphs shuffled into new articles of the same length, large but
-REPETITIVE, fine for throughput and saying nothing about results on real pages.
+``--scale 10,50,100`` generates corpora of those millions of characters and tokenizes and
+counts each on Dask (a LocalCluster on all cores) through the Parquet token files.
+
+Prints figures, never asserts them.
 """
 from __future__ import annotations
 
@@ -134,28 +142,218 @@ def bench_trends(source, at_least: int) -> None:
           f"peak memory of this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.1f} GiB")
 
 
-def agreement(corpus: pd.DataFrame) -> None:
+# --------------------------------------------------------------------------- segmentation at scale
+
+def generated_articles(chars: int, seed: int = 1, days: int = 365, start: str = "2024-01-01") -> pd.DataFrame:
+    """Non-repetitive news-like text: sentences built from templates of parts of speech, each
+    slot filled with a word drawn from jieba's dictionary by its frequency (so common words
+    recur as in real text and rare ones rarely), with numbers, dates, decimals, a few Latin
+    words and quoted formulations of the kit's reference list. No two sentences are alike;
+    the words are real, the sense is not. Articles are spread over ``days`` dates."""
+    import jieba
+    import jieba.posseg
+    import numpy as np
+
+    jieba.setLogLevel(60)
+    jieba.dt.initialize()
+    rng = np.random.default_rng(seed)
+    by_tag: dict = {}
+    for word, tag in jieba.posseg.dt.word_tag_tab.items():
+        freq = jieba.dt.FREQ.get(word, 0)
+        if freq > 2 and 1 < len(word) <= 4 and tag in ("n", "v", "vn", "ns", "nr", "nt", "a", "d", "ad", "nz", "t"):
+            by_tag.setdefault(tag, []).append((word, freq))
+    pools = {tag: (np.array([w for w, _ in words], dtype=object),
+                   (lambda f: f / f.sum())(np.array([f for _, f in words], dtype=float) ** 0.8))
+             for tag, words in by_tag.items()}
+    formulations = list(helpers.reference_formulations()["term"])
+    templates = ["ns nt v vn ， d v n 。", "nr d v ， n v a n 。", "t ， ns v vn n ， v n vn 。", "n v n ， ad v nz 。",
+                 "v n n ， v a n ， d v vn 。", "nt v n vn ， n v n 。", "ns n d a ， n v n 。"]
+    drawn = {tag: iter(()) for tag in pools}
+
+    def word(tag):
+        for w in drawn[tag]:
+            return w
+        words, weights = pools[tag]
+        drawn[tag] = iter(words[rng.choice(len(words), size=200_000, p=weights)])
+        return next(drawn[tag])
+
+    def sentence():
+        parts = []
+        for slot in templates[rng.integers(len(templates))].split():
+            parts.append(slot if slot in "，。" else word(slot))
+        roll = rng.random()
+        if roll < 0.15:
+            parts.insert(1, f"{rng.integers(2, 99)}.{rng.integers(0, 9)}%")
+        elif roll < 0.25:
+            parts.insert(1, f"{rng.integers(1, 12)}月{rng.integers(1, 28)}日")
+        elif roll < 0.30:
+            parts.insert(2, f"“{formulations[rng.integers(len(formulations))]}”")
+        elif roll < 0.32:
+            parts.insert(1, ["5G", "AI", "GDP", "CPI", "APP"][rng.integers(5)])
+        return "".join(parts)
+
+    first = pd.Timestamp(start)
+    rows, total, k = [], 0, 0
+    while total < chars:
+        body = "\n".join("".join(sentence() for _ in range(rng.integers(3, 7))) for _ in range(rng.integers(4, 9)))
+        day = first + pd.Timedelta(days=int(k * days * 1400 // max(chars, 1)) % days if chars else 0)
+        rows.append({"page_id": f"gen-{k // 6:06d}", "edition": "A", "article_no": k % 6 + 1, "headline": "",
+                     "body": body, "date": day.strftime("%Y-%m-%d")})
+        total += len(body)
+        k += 1
+    return pd.DataFrame(rows)
+
+
+STEP = """
+import json, os, resource, sys, time, threading
+sys.path.insert(0, {root!r})
+import psutil
+import pandas as pd
+peak = [0]
+def watch():
+    me = psutil.Process()
+    while True:
+        try:
+            rss = me.memory_info().rss + sum(c.memory_info().rss for c in me.children(recursive=True))
+        except psutil.Error:
+            continue
+        peak[0] = max(peak[0], rss)
+        time.sleep(0.1)
+threading.Thread(target=watch, daemon=True).start()
+articles = pd.read_parquet({corpus!r})
+step, cache = {step!r}, {cache!r}
+if step not in ("jieba", "rjieba"):
+    import helpers  # importing the kit (pandas, matplotlib …) is not segmentation: loading dictionaries is
+out = {{}}
+start = time.perf_counter()
+if step == "jieba":
+    import jieba
+    jieba.setLogLevel(60)
+    words = [jieba.lcut(b) for b in articles.body]
+    out["tokens"] = sum(map(len, words))
+elif step == "rjieba":
+    import rjieba
+    cutter = rjieba.Jieba()
+    words = [cutter.cut(b, True) for b in articles.body]
+    out["tokens"] = sum(map(len, words))
+else:
+    engine = "dask" if step.startswith("dask") else "pandas"
+    workers = 2 if step.endswith("-2") else 1
+    if step == "add-day":
+        more = pd.read_parquet({extra!r})
+        articles = pd.concat([articles, more], ignore_index=True)
+    tokens = helpers.tokenize(articles, cache_dir=cache, workers=workers, progress=False, engine=engine)
+    if engine == "dask":
+        counts = helpers.term_frequencies(tokens)
+        out["tokens"] = int(tokens.shape[0].compute())
+    else:
+        out["tokens"] = len(tokens)
+        out["bytes_per_token"] = float(tokens.memory_usage(deep=True).sum() / max(len(tokens), 1))
+        out["segmented"] = tokens.attrs["segmented_articles"]
+out["seconds"] = time.perf_counter() - start
+out["peak_rss"] = max(peak[0], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+print(json.dumps(out))
+"""
+
+
+def run_step(step: str, corpus: Path, cache: Path, extra: Path | None = None) -> dict:
+    """One measured step in a fresh Python process (so each peak memory is its own)."""
+    import json
+    import subprocess
+
+    code = STEP.format(root=str(ROOT), corpus=str(corpus), step=step, cache=str(cache), extra=str(extra or ""))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"step {step} failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def agreement(corpus: pd.DataFrame, show: int = 5) -> None:
     """How often the kit's segmentation (rjieba where it agrees, jieba elsewhere) gives exactly
-    jieba's words, per article, and how much faster it is than jieba alone."""
-    from banmian.terms import _Segmenter, _dictionary_entries
+    jieba's words: per article and per word (a word counts when both cut the same span)."""
+    from banmian.terms import _dictionary_entries, _Segmenter
 
     texts = list(corpus.body)
     segmenter = _Segmenter(tuple(_dictionary_entries(texts, ROOT / "corpus" / "userdict.txt")))
     if segmenter.fast is None:
         print("  rjieba is not installed: segmentation is jieba's alone")
         return
-    kit, t_kit = timed("segmentation step, rjieba where it agrees (kit)", lambda: [segmenter.words(t) for t in texts])
-    fast, segmenter.fast = segmenter.fast, None
-    reference, t_jieba = timed("segmentation step, jieba alone (reference)", lambda: [segmenter.words(t) for t in texts])
-    segmenter.fast = fast
-    same = sum(a == b for a, b in zip(kit, reference))
-    print(f"  identical to jieba in {same:,} of {len(texts):,} articles ({same / max(1, len(texts)):.2%}); "
-          f"{t_jieba / t_kit:.1f}× faster")
+    kit = [segmenter.words(t) for t in texts]
+    segmenter.fast = None
+    reference = [segmenter.words(t) for t in texts]
+
+    def spans(words):
+        out, at = set(), 0
+        for w in words:
+            out.add((at, at + len(w)))
+            at += len(w)
+        return out
+
+    same_articles = same_words = all_words = 0
+    differing = []
+    for text, a, b in zip(texts, kit, reference):
+        same_articles += a == b
+        shared = len(spans(a) & spans(b))
+        same_words, all_words = same_words + shared, all_words + len(b)
+        if a != b and len(differing) < show:
+            differing.append(" / ".join(w for w in b if (w not in a))[:80])
+    print(f"  identical to jieba (same dictionary entries) in {same_articles:,} of {len(texts):,} articles "
+          f"({same_articles / max(1, len(texts)):.2%}) and for {same_words / max(1, all_words):.4%} of jieba's words")
+    for example in differing:
+        print(f"    jieba's words the kit cut otherwise: {example}")
+
+
+def bench_segmentation(corpus: pd.DataFrame, described: str, scale: list[int]) -> None:
+    chars = int(corpus.body.str.len().sum())
+    print(f"\nsegmentation corpus: {len(corpus):,} articles, {chars:,} characters ({described})")
+    agreement(corpus.sample(min(len(corpus), 3000), random_state=1))
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        dated = corpus if "date" in corpus.columns else corpus.assign(date="")
+        last_day = dated["date"].max()
+        base, day = dated[dated["date"] != last_day], dated[dated["date"] == last_day]
+        (tmp / "c").mkdir()
+        base.to_parquet(tmp / "corpus.parquet")
+        day.to_parquet(tmp / "day.parquet")
+        rows = [("plain jieba.lcut, 1 process (anchor)", run_step("jieba", tmp / "corpus.parquet", tmp / "x")),
+                ("rjieba alone, 1 process (anchor)", run_step("rjieba", tmp / "corpus.parquet", tmp / "x")),
+                ("tokenize, empty cache, 1 process", run_step("tokenize-1", tmp / "corpus.parquet", tmp / "c1")),
+                ("tokenize, empty cache, 2 processes", run_step("tokenize-2", tmp / "corpus.parquet", tmp / "c")),
+                ("tokenize again, nothing new", run_step("rerun", tmp / "corpus.parquet", tmp / "c")),
+                (f"tokenize after adding one day ({len(day)} articles)",
+                 run_step("add-day", tmp / "corpus.parquet", tmp / "c", tmp / "day.parquet"))]
+        disk = sum(p.stat().st_size for p in (tmp / "c" / "tokens").glob("*.parquet"))
+    anchor = rows[0][1]["seconds"]
+    print(f"\n  {'step':<52} {'seconds':>8} {'× jieba':>8} {'peak RSS':>9}")
+    for label, r in rows:
+        print(f"  {label:<52} {r['seconds']:8.2f} {r['seconds'] / anchor:8.2f} {r['peak_rss'] / 2**20:7.0f} MB")
+    cold, tokens = rows[2][1], rows[3][1]["tokens"]
+    print(f"\n  rerun with nothing new: {rows[4][1]['seconds'] / cold['seconds']:.1%} of the cold time (1 process); "
+          f"after one more day: {rows[5][1]['seconds'] / cold['seconds']:.1%} "
+          f"(segmented {rows[5][1]['segmented']} articles)")
+    print(f"  {tokens:,} tokens: {cold['bytes_per_token']:.1f} bytes a token in memory, "
+          f"{disk / max(tokens, 1):.1f} bytes a token on disk (Parquet, zstd)")
+    if scale:
+        bench_scaling(scale)
+
+
+def bench_scaling(sizes: list[int]) -> None:
+    """Generated corpora of growing size, tokenized and counted on Dask (LocalCluster, all
+    cores) through the Parquet token files: time and peak memory of the whole process tree."""
+    print("\nscaling (generated text; tokenize(engine='dask') + term_frequencies on a LocalCluster):")
+    print(f"  {'characters':>12} {'tokens':>12} {'seconds':>8} {'peak RSS':>9}")
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            generated_articles(size * 1_000_000, seed=size).to_parquet(tmp / "corpus.parquet")
+            r = run_step("dask", tmp / "corpus.parquet", tmp / "c")
+        print(f"  {size * 1_000_000:>12,} {r['tokens']:>12,} {r['seconds']:8.1f} {r['peak_rss'] / 2**20:7.0f} MB")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--chars", type=int, default=5_000_000)
+    parser.add_argument("--chars", type=int, default=10_000_000, help="size of the generated corpus")
+    parser.add_argument("--scale", help="also a scaling run on Dask, sizes in millions of characters: 10,50,100")
     parser.add_argument("--only", choices=["segmentation", "comparison", "trends"], help="run one part only")
     parser.add_argument("--corpus", help="real pages for the trends part (a folder, page file or table)")
     parser.add_argument("--articles", type=int, default=20_000, help="trends part: at least this many articles")
@@ -169,9 +367,6 @@ def main(argv=None):
         bench_comparison(seeds)
     if args.only == "comparison":
         return
-    import jieba
-
-    jieba.setLogLevel(60)
     if args.corpus:
         import warnings
 
@@ -179,38 +374,9 @@ def main(argv=None):
         corpus = helpers.load_articles(args.corpus)
         described = f"real text from {Path(args.corpus).name}"
     else:
-        corpus = synthetic_articles(seeds, args.chars)
-        described = "generated from the seed pages: repetitive"
-    chars = int(corpus.body.str.len().sum())
-    print(f"\nsegmentation corpus: {len(corpus)} articles, {chars:,} characters ({described})")
-    agreement(corpus)
-
-    def plain_jieba():
-        plain = jieba.Tokenizer()
-        plain.initialize()
-        return plain, [plain.lcut(b) for b in corpus.body]
-
-    (plain, _), t_jieba = timed("plain jieba: load dictionary, lcut every article", plain_jieba, repeat=2)
-    _, t_jieba_loaded = timed("plain jieba: lcut every article, dictionary loaded",
-                              lambda: [plain.lcut(b) for b in corpus.body], repeat=2)
-
-    tokens, t_one = timed("tokenize, empty cache, 1 process", lambda: fresh_cache_tokenize(corpus, 1), repeat=2)
-    with tempfile.TemporaryDirectory() as tmp:
-        cache = Path(tmp)
-        _, t_two = timed("tokenize, empty cache, 2 processes",
-                         lambda: helpers.tokenize(corpus, cache_dir=cache, workers=2, progress=False))
-        _, t_warm = timed("tokenize again, nothing changed (all from cache)",
-                          lambda: helpers.tokenize(corpus, cache_dir=cache, progress=False))
-        bigger = pd.concat([corpus, synthetic_articles(seeds, 1, start_page=99_999)], ignore_index=True)
-        added, t_add = timed("tokenize after adding one page",
-                             lambda: helpers.tokenize(bigger, cache_dir=cache, progress=False))
-        print(f"    segmented {added.attrs['segmented_articles']} article(s) of {len(bigger)}")
-    print(f"\n{len(tokens):,} token rows; throughput {chars / t_one / 1e6:.2f} M characters/s in one process")
-    print(f"ratio tokenize / plain jieba (both loading their dictionary): {t_one / t_jieba:.2f} (1 process), "
-          f"{t_two / t_jieba:.2f} (2 processes)")
-    print(f"ratio tokenize (1 process) / plain jieba with its dictionary already loaded: {t_one / t_jieba_loaded:.2f}")
-    print(f"rerun with nothing new: {t_warm / t_jieba:.2f} of plain jieba's time; after adding one page: "
-          f"{t_add / t_jieba:.2f}")
+        corpus = generated_articles(args.chars)
+        described = "generated: jieba's dictionary words in sentence templates, no sentence repeated"
+    bench_segmentation(corpus, described, [int(x) for x in args.scale.split(",")] if args.scale else [])
 
 
 if __name__ == "__main__":
