@@ -39,7 +39,7 @@ import pandas as pd
 
 from .decoding import read_csv_rows
 from .pages import _resolve
-from .terms import _fast_tokenizer
+from .terms import _fast_tokenizer, word_tags
 
 __all__ = ["FORMULATION_COLUMNS", "find_formulations", "formulation_summary", "expansion_table", "read_known_formulations",
            "reference_formulations", "known_formulations", "formulations_over_corpus",
@@ -126,9 +126,7 @@ def _in_dictionary(term: str) -> bool:
 def _count_units() -> frozenset:
     """Single characters jieba's tag table calls measure words or numerals/time units
     (个 天 次 口 户 家 名 位 年 月 日 岁 元 斤 …): a unit made of one of these counts things."""
-    import jieba.posseg
-
-    return frozenset(w for w, tag in jieba.posseg.dt.word_tag_tab.items() if len(w) == 1 and tag in ("q", "m"))
+    return frozenset(w for w, tag in word_tags().items() if len(w) == 1 and tag in ("q", "m"))
 
 
 _UNIT_PARTS = re.compile(rf"([{_NUM}]+)([^{_NUM}]+)")
@@ -234,9 +232,7 @@ def _to_word_end(text: str, term: str, start: int, boundaries) -> tuple[str, int
 
 
 def _word_tag(word: str) -> str:
-    import jieba.posseg
-
-    return jieba.posseg.dt.word_tag_tab.get(word, "")
+    return word_tags().get(word, "")
 
 
 @lru_cache(maxsize=65536)

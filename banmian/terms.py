@@ -149,6 +149,38 @@ def _fast_tokenizer():
     return rjieba.Jieba()
 
 
+@lru_cache(maxsize=1)
+def word_tags() -> dict[str, str]:
+    """jieba's part-of-speech tag of every word of its dictionary (the third column of its
+    dict.txt), kept in ``.cache`` as marshal data: importing jieba.posseg to get it parses
+    the dictionary text again, a second each time."""
+    import marshal
+
+    import jieba
+
+    source = Path(jieba.__file__).with_name("dict.txt")
+    stamp = f"{_jieba_version()}-{source.stat().st_size}"
+    cached = CACHE_DIR / f"jieba-tags-{stamp}.marshal"
+    try:
+        return marshal.loads(cached.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    tags = {}
+    with open(source, encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.split()
+            if len(parts) == 3:
+                tags[parts[0]] = parts[2]
+    try:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        temporary = cached.with_name(f".{cached.name}.{os.getpid()}")
+        temporary.write_bytes(marshal.dumps(tags))
+        os.replace(temporary, cached)
+    except OSError:
+        pass  # no cache folder to write to: parse again next time
+    return tags
+
+
 class _Segmenter:
     """jieba with the user dictionary and protected terms. The dictionary total is
     kept at jieba's own, so an added word changes only texts that contain it: that
@@ -156,7 +188,6 @@ class _Segmenter:
 
     def __init__(self, entries):
         import jieba
-        import jieba.posseg
 
         jieba.setLogLevel(60)
         jieba.dt.initialize()  # loaded once per process and copied: reading the dictionary again costs a second
@@ -169,12 +200,7 @@ class _Segmenter:
         for word, freq, tag in tuned:
             self.tokenizer.add_word(word, freq, tag)
             self.tokenizer.total = base_total
-        # jieba.posseg loads jieba's tag table when imported; share it instead of reading dict.txt again.
-        self.postokenizer = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
-        self.postokenizer.tokenizer = self.tokenizer
-        self.postokenizer.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)
-        self.postokenizer.makesure_userdict_loaded()
-        self.tags = self.postokenizer.word_tag_tab
+        self.tags = {**word_tags(), **self.tokenizer.user_word_tag_tab}
         self.fast = _fast_tokenizer()
         # No added word spans two blocks, so a block holds one exactly when a word starts in it.
         self.added = _WordFinder(word for word, _, _ in tuned)
@@ -189,6 +215,15 @@ class _Segmenter:
         for part in tk.cut(word, HMM=False):
             probability *= tk.FREQ.get(part, 1) / tk.total
         return max(int(probability * tk.total) + 1, tk.FREQ.get(word, 1)) * 10
+
+    @property
+    def postokenizer(self):
+        """jieba.posseg over this tokenizer (for jieba.analyse's TextRank)."""
+        import jieba.posseg
+
+        tokenizer = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+        tokenizer.tokenizer, tokenizer.word_tag_tab = self.tokenizer, dict(self.tags)
+        return tokenizer
 
     def _tag_unknown(self, word: str) -> str:
         """A word jieba's HMM found is not in the tag table: "eng" for Latin letters and digits,
@@ -307,8 +342,9 @@ class _WordFinder:
 
 @lru_cache(maxsize=1)
 def _jieba_version() -> str:
-    import jieba
-    return jieba.__version__
+    from importlib.metadata import version
+
+    return version("jieba")
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -359,8 +395,9 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
     HMM found that no dictionary holds, "eng" for Latin words), is_stopword, filtered_by
     (why it is left out of counts by default: "stopword list", "user stopword", "digits",
     "single character", or ""), and, when the articles have them, date and page_no (for
-    :mod:`trends <banmian.trends>`). Punctuation and white space are not rows. Tokens are
-    Arrow-backed strings and the repetitive columns (page_id, edition, pos, filtered_by,
+    :mod:`trends <banmian.trends>`). Punctuation and white space are not rows. Rows come date
+    by date (one cache file per date; undated articles in buckets by page), each date's
+    articles in the corpus's order. Tokens are Arrow-backed strings and the repetitive columns (page_id, edition, pos, filtered_by,
     date, page_no) categoricals: about 30 bytes a token in memory.
 
     Segmentation uses ``corpus/userdict.txt`` and keeps every numbered formulation
@@ -390,10 +427,6 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
         else _empty_token_table(articles, stopwords_extra)
     tokens = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(na_value=float("nan"))}.get,
                              ignore_metadata=True)
-    order = [i for _, rows in files for i in rows]
-    if order != sorted(order):  # files hold one date each: back to the order of the articles
-        tokens = tokens.iloc[np.lexsort((tokens["position"].to_numpy(), _article_index(tokens, articles)))] \
-            .reset_index(drop=True)
     tokens.attrs["segmented_articles"] = segmented  # how many texts were not in the cache
     return tokens
 
@@ -443,7 +476,7 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
     big = sum(len(plan[label][1]) for label in stale) >= 400 and len(stale) > 1
     workers = workers or (min(os.cpu_count() or 1, 4) if big else 1)
     with _TaskRunner(workers, engine, progress) as run:
-        ids = _article_ids(articles)
+        ids = _article_ids(articles) if stale else []
         found = run(_partition_terms, [([bodies[i] for i in plan[label][1]], [ids[i] for i in plan[label][1]],
                                         str(plan[label][0]), known) for label in stale], "finding formulations")
         per_article = {label: terms for label, (terms, _) in zip(stale, found)}
@@ -459,6 +492,7 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
                 before = {tuple(e) for e in json.loads(stored["entries"])}
                 changed = {e[0] for e in before.symmetric_difference(map(tuple, entries))}
                 if any(w in bodies[i] for i in rows for w in changed):
+                    ids = ids or _article_ids(articles)
                     stale.append(label)
                     new_terms[label] = stored["terms"]
                     per_article[label] = [row[4] for row in stored["articles"]]
