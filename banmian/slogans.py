@@ -512,10 +512,10 @@ def _known_pattern(terms: tuple):
 def _occurrences(text: str, known: dict):
     """Yield (term, start, end_with_quote, quoted, in_enumeration, source) for one text;
     a stretch of text already taken by one candidate is not a candidate again."""
-    taken: set[int] = set()
+    taken = bytearray(len(text) + 1)  # 1 where a candidate already took the character
 
     def take(start, length):
-        taken.update(range(start, start + length))
+        taken[start:start + length] = b"\x01" * length
 
     for m in _QUOTED.finditer(text):
         parts = m.group(1).split("、")
@@ -527,7 +527,7 @@ def _occurrences(text: str, known: dict):
                     known[part][1] if part in known else "pattern"
             offset += len(part) + 1
     def free(start, end):
-        return taken.isdisjoint(range(start, end))
+        return taken.find(1, start, end) < 0
 
     pattern = _known_pattern(tuple(sorted(known, key=len, reverse=True)))
     present = {m.group() for m in pattern.finditer(text)} if pattern else set()

@@ -517,8 +517,12 @@ def _partition_terms(texts: list[str], ids: list[list[str]], path: str, known: t
     previous = _previous_token_file(Path(path))
     held = {tuple(row[:4]): row[4] for row in previous[0]["articles"] if len(row) > 4} if previous else {}
     per_article = [held[tuple(i)] if tuple(i) in held else _text_terms(text) for i, text in zip(ids, texts)]
-    joined = "\n".join(texts)
-    return per_article, [t for t in known if t in joined]
+    return per_article, sorted(_finder(known).found("\n".join(texts)))
+
+
+@lru_cache(maxsize=4)
+def _finder(words: tuple) -> "_WordFinder":
+    return _WordFinder(words)
 
 
 def _build_token_files(jobs, entries, stopwords_extra, fingerprint) -> int:
@@ -694,7 +698,7 @@ def _write_token_file(path: Path, table, meta: dict) -> None:
         b"banmian_entries": meta["entries"].encode(),
         b"banmian_articles": json.dumps(meta["articles"], ensure_ascii=False).encode()})
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    pq.write_table(table, temporary, compression="zstd")
+    pq.write_table(table, temporary, compression="zstd", compression_level=1)
     os.replace(temporary, path)
 
 
@@ -717,9 +721,12 @@ def _segment_articles(articles, entries, stopwords_extra) -> pd.DataFrame:
 def _token_frame(articles: pd.DataFrame, segmented: list[list[str]], tag, stopwords_extra) -> pd.DataFrame:
     """The token table of ``articles`` from their words (``segmented``, one list per article);
     ``tag`` gives each distinct word its part of speech."""
+    import pyarrow as pa
+
     lengths = np.fromiter(map(len, segmented), dtype=np.int64, count=len(segmented))
-    codes, unique = pd.factorize(np.array(list(chain.from_iterable(segmented)), dtype=object))
-    unique = list(unique)
+    encoded = pa.array(list(chain.from_iterable(segmented)), pa.string()).dictionary_encode()
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    unique = encoded.dictionary.to_pylist()
     stopwords, extra = _published_stopwords(), _read_word_list(stopwords_extra)
     judged = _JUDGED.setdefault(frozenset(extra), {})  # token → (is punctuation, filter reason), once per process
     for t in unique:
@@ -745,7 +752,7 @@ def _token_frame(articles: pd.DataFrame, segmented: list[list[str]], tag, stopwo
     frame = pd.DataFrame({
         **columns,
         "position": (np.arange(len(codes)) - starts)[keep].astype(np.int32),
-        "token": pd.array(np.asarray(unique, dtype=object)[kept_codes], dtype="str"),
+        "token": pd.array(pa.array(unique, pa.string()).take(pa.array(kept_codes)), dtype="str"),
         "pos": pd.Categorical.from_codes(tag_codes[kept_codes], pd.Index(list(tags), dtype="str")),
         "filtered_by": pd.Categorical.from_codes(reason_codes[kept_codes], pd.Index(reasons, dtype="str")),
         "is_stopword": reason_codes[kept_codes] != reasons.index("") if "" in reasons

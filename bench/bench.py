@@ -354,10 +354,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--chars", type=int, default=10_000_000, help="size of the generated corpus")
     parser.add_argument("--scale", help="also a scaling run on Dask, sizes in millions of characters: 10,50,100")
-    parser.add_argument("--only", choices=["segmentation", "comparison", "trends"], help="run one part only")
+    parser.add_argument("--only", choices=["segmentation", "comparison", "trends", "scaling"], help="run one part only")
     parser.add_argument("--corpus", help="real pages for the trends part (a folder, page file or table)")
     parser.add_argument("--articles", type=int, default=20_000, help="trends part: at least this many articles")
     args = parser.parse_args(argv)
+    if args.only == "scaling":
+        bench_scaling([int(x) for x in (args.scale or "10,50,100").split(",")])
+        return
     if args.only == "trends" or (args.corpus and args.only is None):
         bench_trends(args.corpus, args.articles)
         if args.only == "trends":
