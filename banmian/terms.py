@@ -498,7 +498,8 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
                     per_article[label] = [row[4] for row in stored["articles"]]
         jobs = [(articles.iloc[plan[label][1]], str(plan[label][0]), new_terms[label],
                  [ids[i] + [terms] for i, terms in zip(plan[label][1], per_article[label])]) for label in stale]
-        chunks = max(1, min(len(jobs), 4 * run.workers if run.workers > 1 or engine == "dask" else 1))
+        # one pass over everything in one process; small groups of dates per task otherwise (memory stays small)
+        chunks = 1 if run.workers == 1 and engine != "dask" else max(1, min(len(jobs), max(4 * run.workers, len(jobs) // 4)))
         tasks = [(jobs[k::chunks], tuple(entries), stopwords_extra, fingerprint) for k in range(chunks)]
         segmented = sum(run(_build_token_files, [t for t in tasks if t[0]], "segmenting"))
     return [(plan[label][0], plan[label][1]) for label in groups], segmented
@@ -613,6 +614,10 @@ class _TaskRunner:
     """Runs the per-file tasks of :func:`tokenize`: here, in worker processes, or on Dask."""
 
     def __init__(self, workers: int, engine: str, progress: bool):
+        if engine == "dask":
+            from .scale import dask_client
+
+            workers = len(dask_client().scheduler_info()["workers"])
         self.workers, self.engine, self.progress, self.pool = workers, engine, progress, None
 
     def __enter__(self):
