@@ -551,11 +551,14 @@ def _find_in_text(text: str, known: dict[str, str], include_rejected: bool,
     for term, start, end, quoted, enumeration, source in _occurrences(text, known):
         verdict = _classify_term(term, quoted, enumeration)
         why = None
-        if verdict and not quoted and source == "pattern" and verdict[1] != "rejected":
+        if verdict and not quoted and source == "pattern":
             boundaries = _sentence_boundaries(text, start, end)
-            term, end = _to_word_end(text, term, start, boundaries)
-            verdict = _classify_term(term, quoted, enumeration) or verdict
-            why = _not_a_formulation(text, term, start, boundaries)
+            if verdict[1] != "rejected":
+                term, end = _to_word_end(text, term, start, boundaries)
+                verdict = _classify_term(term, quoted, enumeration) or verdict
+                why = _not_a_formulation(text, term, start, boundaries)
+            else:  # rejected for its shape; spelled out, it could come back: not across a word
+                why = _cuts_a_word(start, end, boundaries)
             if why:
                 verdict = (verdict[0], "rejected", why)
         if source != "pattern":

@@ -477,8 +477,9 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
     workers = workers or (min(os.cpu_count() or 1, 4) if big else 1)
     with _TaskRunner(workers, engine, progress) as run:
         ids = _article_ids(articles) if stale else []
-        found = run(_partition_terms, [([bodies[i] for i in plan[label][1]], [ids[i] for i in plan[label][1]],
-                                        str(plan[label][0]), known) for label in stale], "finding formulations")
+        found = run(_partition_terms, (([bodies[i] for i in plan[label][1]], [ids[i] for i in plan[label][1]],
+                                        str(plan[label][0]), known) for label in stale), len(stale),
+                    "finding formulations")
         per_article = {label: terms for label, (terms, _) in zip(stale, found)}
         new_terms = {label: sorted(set(chain.from_iterable(terms)) | set(present))
                      for label, (terms, present) in zip(stale, found)}
@@ -496,12 +497,18 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
                     stale.append(label)
                     new_terms[label] = stored["terms"]
                     per_article[label] = [row[4] for row in stored["articles"]]
-        jobs = [(articles.iloc[plan[label][1]], str(plan[label][0]), new_terms[label],
-                 [ids[i] + [terms] for i, terms in zip(plan[label][1], per_article[label])]) for label in stale]
-        # one pass over everything in one process; small groups of dates per task otherwise (memory stays small)
-        chunks = 1 if run.workers == 1 and engine != "dask" else max(1, min(len(jobs), max(4 * run.workers, len(jobs) // 4)))
-        tasks = [(jobs[k::chunks], tuple(entries), stopwords_extra, fingerprint) for k in range(chunks)]
-        segmented = sum(run(_build_token_files, [t for t in tasks if t[0]], "segmenting"))
+        # one pass over everything in one process; groups of about four dates per task otherwise
+        chunks = 1 if run.workers == 1 and engine != "dask" else max(1, min(len(stale), max(4 * run.workers,
+                                                                                             len(stale) // 4)))
+
+        def job(label):
+            rows = plan[label][1]
+            return (articles.iloc[rows], str(plan[label][0]), new_terms[label],
+                    [ids[i] + [terms] for i, terms in zip(rows, per_article[label])])
+
+        tasks = (([job(label) for label in stale[k::chunks]], tuple(entries), stopwords_extra, fingerprint)
+                 for k in range(chunks) if stale[k::chunks])
+        segmented = sum(run(_build_token_files, tasks, min(chunks, len(stale)), "segmenting"))
     return [(plan[label][0], plan[label][1]) for label in groups], segmented
 
 
@@ -627,23 +634,52 @@ class _TaskRunner:
         if self.pool is not None:
             self.pool.shutdown()
 
-    def __call__(self, func, tasks: list, desc: str) -> list:
+    def __call__(self, func, tasks, count: int, desc: str) -> list:
+        """``func(*task)`` for each task (an iterable made lazily: with processes or Dask, no
+        more than two tasks per worker are ever waiting, so memory holds a few tasks' data,
+        not the corpus twice); results in the order of the tasks."""
         from tqdm import tqdm
 
-        if not tasks:
-            return []
-        bar = dict(total=len(tasks), desc=desc, unit="file", disable=not self.progress or len(tasks) < 4)
+        bar = tqdm(total=count, desc=desc, unit="task", disable=not self.progress or count < 4)
+        tasks = iter(tasks)
+        if self.engine == "dask" or self.workers > 1 and count > 1:
+            submit = self._submitter(func)
+            pending, results, index = {}, {}, 0
+            for task in tasks:
+                pending[submit(task)] = index
+                index += 1
+                while len(pending) >= 2 * self.workers:
+                    self._collect(pending, results, bar)
+            while pending:
+                self._collect(pending, results, bar)
+            return [results[i] for i in range(index)]
+        results = []
+        for task in tasks:
+            results.append(func(*task))
+            bar.update()
+        return results
+
+    def _submitter(self, func):
         if self.engine == "dask":
             from .scale import dask_client
 
             client = dask_client()
-            futures = client.map(func, *zip(*tasks), pure=False)
-            return client.gather(futures)
-        if self.workers > 1 and len(tasks) > 1:
-            if self.pool is None:
-                self.pool = ProcessPoolExecutor(self.workers, initializer=_pool_init, initargs=(os.getpid(),))
-            return list(tqdm(self.pool.map(_call, [(func, task) for task in tasks]), **bar))
-        return [func(*task) for task in tqdm(tasks, **bar)]
+            return lambda task: client.submit(func, *task, pure=False)
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.workers, initializer=_pool_init, initargs=(os.getpid(),))
+        return lambda task: self.pool.submit(func, *task)
+
+    def _collect(self, pending: dict, results: dict, bar) -> None:
+        """Wait for the first of the pending tasks to finish and keep its result."""
+        if self.engine == "dask":
+            from distributed import wait
+            done = wait(list(pending), return_when="FIRST_COMPLETED").done
+        else:
+            from concurrent.futures import FIRST_COMPLETED, wait
+            done = wait(list(pending), return_when=FIRST_COMPLETED).done
+        for future in done:
+            results[pending.pop(future)] = future.result()
+            bar.update()
 
 
 def _pool_init(parent: int) -> None:
@@ -802,13 +838,11 @@ def term_frequencies(tokens: pd.DataFrame, by=None, include_stopwords: bool = Fa
     [['社区', 2, 5000.0], ['居民', 1, 2500.0]]
     """
     group = _group_columns(by)
-    if _is_dask(tokens):  # counted file by file on the workers, then added up
-        from .scale import map_files
+    if _is_dask(tokens):  # counted on the workers, file by file, combined in a tree
+        import dask
 
-        parts = map_files(tokens, _frequency_counts, group, include_stopwords)
-        sizes = pd.concat([p[0] for p in parts]).groupby(level=list(range(max(len(group), 1)))).sum()
-        counts = pd.concat([p[1] for p in parts]).groupby(level=list(range(len(group) + 1))).sum()
-        n_tokens = int(sizes.sum())
+        sizes, counts = dask.compute(*_frequency_counts(tokens, group, include_stopwords))
+        n_tokens = int(sizes.sum()) if group else int(sizes)
     else:
         sizes, counts = _frequency_counts(tokens, group, include_stopwords)
         n_tokens = len(tokens)
@@ -928,7 +962,10 @@ def _is_dask(frame) -> bool:
 
 def _frequency_counts(tokens: pd.DataFrame, group: list[str], include_stopwords: bool):
     """(tokens per group, count per group and token) of one token table."""
-    sizes = tokens.groupby(group).size() if group else pd.Series({(): len(tokens)})
+    if group:
+        sizes = tokens.groupby(group).size()
+    else:
+        sizes = tokens.shape[0] if _is_dask(tokens) else pd.Series({(): len(tokens)})
     kept = tokens if include_stopwords else tokens[~tokens["is_stopword"]]
     return sizes, kept.groupby(group + ["token"]).size()
 
@@ -955,13 +992,18 @@ def keyness(tokens: pd.DataFrame, target, reference=None, min_count: int = 2) ->
     sorted by G² among overused words first. Stopwords and filtered tokens are left out.
     """
     if _is_dask(tokens):
-        from .scale import map_files
-
         if isinstance(target, pd.Series) or isinstance(reference, pd.Series):
             raise ValueError("on a dask token table, give target and reference as column filters or article rows")
-        parts = map_files(tokens, _keyness_counts, target, reference)
-        a_counts, b_counts = (pd.concat([p[i] for p in parts]).groupby(level=0).sum() for i in (0, 1))
-        c, d = sum(p[2] for p in parts), sum(p[3] for p in parts)
+        import dask
+
+        target_mask = tokens.map_partitions(_mask, target, meta=("mask", bool))
+        reference_mask = ~target_mask if reference is None \
+            else tokens.map_partitions(_mask, reference, meta=("mask", bool)) & ~target_mask
+        kept = ~tokens["is_stopword"]
+        a_counts, b_counts, c, d = dask.compute(tokens["token"][target_mask & kept].value_counts(),
+                                                tokens["token"][reference_mask & kept].value_counts(),
+                                                target_mask.sum(), reference_mask.sum())
+        a_counts, b_counts, c, d = a_counts.sort_index(), b_counts.sort_index(), int(c), int(d)
     else:
         a_counts, b_counts, c, d = _keyness_counts(tokens, target, reference)
     if not c or not d:
