@@ -14,6 +14,7 @@ import unicodedata
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
+from collections import ChainMap
 from itertools import accumulate, chain
 from pathlib import Path
 
@@ -200,7 +201,7 @@ class _Segmenter:
         for word, freq, tag in tuned:
             self.tokenizer.add_word(word, freq, tag)
             self.tokenizer.total = base_total
-        self.tags = {**word_tags(), **self.tokenizer.user_word_tag_tab}
+        self.tags = ChainMap(dict(self.tokenizer.user_word_tag_tab), word_tags())  # jieba's table shared, not copied
         self.fast = _fast_tokenizer()
         # No added word spans two blocks, so a block holds one exactly when a word starts in it.
         self.added = _WordFinder(word for word, _, _ in tuned)
@@ -230,7 +231,7 @@ class _Segmenter:
         "x" (unknown) otherwise, as jieba-rs tags it. Tags come from jieba's dictionary, not from
         a second model (jieba.posseg's tagging HMM costs more than the segmentation itself)."""
         tag = "eng" if word.isascii() and word.isalnum() else "x"
-        self.tags[word] = tag
+        self.tags.maps[0][word] = tag
         return tag
 
     def words(self, text: str) -> list[str]:
@@ -461,13 +462,17 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
     groups = {label: list(rows) for label, rows in pd.Series(range(len(articles)), index=labels.to_numpy())
               .groupby(level=0, sort=False)}
     meta_columns = _ARTICLE_KEY + carried
-    records = articles[meta_columns].astype(str).to_numpy().tolist()
-    bodies = list(articles["body"])
+    body = articles["body"]
+    records = articles[meta_columns].astype(str).to_numpy()
+
+    def bodies_of(rows):  # texts fetched per date, so the corpus is not held twice
+        return body.iloc[rows].tolist()
+
     plan = {}
     for label, rows in groups.items():
         digest = hashlib.sha256(stamp.encode())
-        for i in rows:
-            digest.update(("\x01".join(records[i]) + "\x02" + bodies[i] + "\x03").encode("utf-8"))
+        for record, text in zip(records[rows].tolist(), bodies_of(rows)):
+            digest.update(("\x01".join(record) + "\x02" + text + "\x03").encode("utf-8"))
         path = out_dir / f"{label}-{digest.hexdigest()[:32]}.parquet"
         plan[label] = (path, rows, _stored_terms(path))
     entries = read_userdict(userdict) if userdict else []
@@ -477,7 +482,7 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
     workers = workers or (min(os.cpu_count() or 1, 4) if big else 1)
     with _TaskRunner(workers, engine, progress) as run:
         ids = _article_ids(articles) if stale else []
-        found = run(_partition_terms, (([bodies[i] for i in plan[label][1]], [ids[i] for i in plan[label][1]],
+        found = run(_partition_terms, ((bodies_of(plan[label][1]), [ids[i] for i in plan[label][1]],
                                         str(plan[label][0]), known) for label in stale), len(stale),
                     "finding formulations")
         per_article = {label: terms for label, (terms, _) in zip(stale, found)}
@@ -492,7 +497,7 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
             if stored is not None and stored["entries"] != fingerprint:
                 before = {tuple(e) for e in json.loads(stored["entries"])}
                 changed = {e[0] for e in before.symmetric_difference(map(tuple, entries))}
-                if any(w in bodies[i] for i in rows for w in changed):
+                if any(w in text for text in bodies_of(rows) for w in changed):
                     ids = ids or _article_ids(articles)
                     stale.append(label)
                     new_terms[label] = stored["terms"]
