@@ -1,14 +1,10 @@
 """Helpers for the kit's on-disk cache of Parquet files (see :func:`banmian.terms.tokenize`)."""
 from __future__ import annotations
 
-import os
-import time
-import uuid
 import warnings
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from .decoding import PageWarning
 from .pages import _display_path

@@ -23,6 +23,7 @@ import pandas as pd
 
 from .decoding import PageError, PageWarning, read_text_file
 from .pages import CACHE_DIR, _display_path, _resolve
+from .scale import is_dask
 from .store import cache_folder, widen_dictionaries
 
 __all__ = ["TOKEN_COLUMNS", "comparison_groups", "read_userdict", "protected_terms", "stopword_list", "tokenize", "compare_segmentation",
@@ -413,7 +414,6 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
     ``dask.dataframe`` over the token files instead (see :mod:`banmian.scale`).
     """
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     folder = cache_folder(Path(cache_dir) if cache_dir else CACHE_DIR)
     files, segmented = _token_files(articles, userdict, stopwords_extra, folder, workers, progress, engine)
@@ -451,7 +451,6 @@ def _partition_labels(articles: pd.DataFrame) -> pd.Series:
 def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, progress, engine="pandas"):
     """The token files of ``articles`` (built where missing or outdated): a list of (file, the
     positions of its articles in ``articles``), and how many texts had to be segmented."""
-    import pyarrow.parquet as pq
 
     carried = [c for c in _CARRIED if c in articles.columns]
     stamp = json.dumps([_code_version(), _jieba_version(), sorted(_read_word_list(stopwords_extra)) if stopwords_extra
@@ -543,7 +542,6 @@ def _build_token_files(jobs, entries, stopwords_extra, fingerprint) -> int:
     return how many texts had to be segmented. Articles that an earlier file of the same date
     (or bucket) holds with the same text, and whose text holds no dictionary entry that
     changed since, keep their rows from it; the rest are segmented together, in one pass."""
-    import pyarrow.parquet as pq
 
     kept, fresh = [], []
     for articles, path, _, ids in jobs:
@@ -689,11 +687,6 @@ class _TaskRunner:
 
 def _pool_init(parent: int) -> None:
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-
-
-def _call(job):
-    func, task = job
-    return func(*task)
 
 
 def _article_index(tokens: pd.DataFrame, articles: pd.DataFrame):
@@ -843,7 +836,7 @@ def term_frequencies(tokens: pd.DataFrame, by=None, include_stopwords: bool = Fa
     [['社区', 2, 5000.0], ['居民', 1, 2500.0]]
     """
     group = _group_columns(by)
-    if _is_dask(tokens):  # counted on the workers, file by file, combined in a tree
+    if is_dask(tokens):  # counted on the workers, file by file, combined in a tree
         import dask
 
         sizes, counts = dask.compute(*_frequency_counts(tokens, group, include_stopwords))
@@ -961,16 +954,12 @@ def _xlogx_ratio(observed, expected):
     return observed * math.log(observed / expected) if observed > 0 else 0.0
 
 
-def _is_dask(frame) -> bool:
-    return type(frame).__module__.startswith("dask")
-
-
 def _frequency_counts(tokens: pd.DataFrame, group: list[str], include_stopwords: bool):
     """(tokens per group, count per group and token) of one token table."""
     if group:
         sizes = tokens.groupby(group).size()
     else:
-        sizes = tokens.shape[0] if _is_dask(tokens) else pd.Series({(): len(tokens)})
+        sizes = tokens.shape[0] if is_dask(tokens) else pd.Series({(): len(tokens)})
     kept = tokens if include_stopwords else tokens[~tokens["is_stopword"]]
     return sizes, kept.groupby(group + ["token"]).size()
 
@@ -996,7 +985,7 @@ def keyness(tokens: pd.DataFrame, target, reference=None, min_count: int = 2) ->
     relative frequencies, zero counts taken as 0.5; 1 means twice as frequent),
     sorted by G² among overused words first. Stopwords and filtered tokens are left out.
     """
-    if _is_dask(tokens):
+    if is_dask(tokens):
         if isinstance(target, pd.Series) or isinstance(reference, pd.Series):
             raise ValueError("on a dask token table, give target and reference as column filters or article rows")
         import dask

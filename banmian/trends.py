@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .sources import _dateline_day
+from .scale import is_dask
 from .terms import _xlogx_ratio
 
 __all__ = ["FREQUENCIES", "choose_freq", "date_report", "date_coverage", "term_trends", "plot_trends",
@@ -184,7 +185,7 @@ def _term_trends_by_file(tokens, terms: list[str], freq: str | None) -> pd.DataF
     if freq is None:
         freq = choose_freq(tokens["date"].astype(str).unique().compute().to_numpy(dtype=object))
     freq = _check_freq(freq)
-    parts = [p for p in map_files(tokens, _trend_counts, terms, freq)]
+    parts = map_files(tokens, _trend_counts, terms, freq)
     counted = pd.concat([p for p, _ in parts], ignore_index=True)
     undated = sum(u for _, u in parts)
     if counted.empty:
@@ -194,12 +195,12 @@ def _term_trends_by_file(tokens, terms: list[str], freq: str | None) -> pd.DataF
     sums = counted.groupby(["term", "period"], sort=False)[["count", "articles_with_term", "articles", "tokens"]].sum()
     periods = pd.PeriodIndex(sums.index.get_level_values("period").unique(), freq=freq)
     full = pd.period_range(periods.min(), periods.max(), freq=freq)
+    per_period = sums.groupby(level="period")[["articles", "tokens"]].max().reindex(full.astype(str), fill_value=0)
+    gap = per_period["articles"].to_numpy() == 0
     frames = []
     for term in terms:
         one = sums.xs(term, level="term").reindex(full.astype(str), fill_value=0) if term in sums.index.get_level_values(0) \
             else pd.DataFrame(0, index=full.astype(str), columns=sums.columns)
-        per_period = sums.groupby(level="period")[["articles", "tokens"]].max().reindex(full.astype(str), fill_value=0)
-        gap = per_period["articles"].to_numpy() == 0
         counts, with_term = one["count"].to_numpy(), one["articles_with_term"].to_numpy()
         with np.errstate(divide="ignore", invalid="ignore"):
             frame = pd.DataFrame({
@@ -237,7 +238,7 @@ def term_trends(tokens: pd.DataFrame, terms, freq: str | None = "M") -> pd.DataF
     left out (``attrs["undated_articles"]``).
     """
     terms = _terms_list(terms)
-    if type(tokens).__module__.startswith("dask"):
+    if is_dask(tokens):
         return _term_trends_by_file(tokens, terms, freq)
     line = _Timeline(tokens, freq, terms)
     n = len(line.range)

@@ -40,20 +40,6 @@ import pandas as pd  # noqa: E402
 import helpers  # noqa: E402
 
 
-def synthetic_articles(seed_articles: pd.DataFrame, chars: int, start_page: int = 0) -> pd.DataFrame:
-    paragraphs = [p for body in seed_articles.body for p in body.split("\n") if len(p) > 20]
-    rng = random.Random(start_page)
-    rows, total, page = [], 0, start_page
-    while total < chars:
-        for article_no in range(1, 8):
-            body = "\n".join(rng.sample(paragraphs, k=8))
-            rows.append({"page_id": f"bench-{page:05d}", "edition": "A", "article_no": article_no,
-                         "headline": f"第{page}版第{article_no}篇", "body": body})
-            total += len(body)
-        page += 1
-    return pd.DataFrame(rows)
-
-
 def timed(label, func, repeat=1):
     """Best of ``repeat`` runs: the machine's other work only ever adds time."""
     best = float("inf")
@@ -63,11 +49,6 @@ def timed(label, func, repeat=1):
         best = min(best, time.perf_counter() - start)
     print(f"  {label:<58} {best:8.3f} s" + (f"  (best of {repeat})" if repeat > 1 else ""))
     return result, best
-
-
-def fresh_cache_tokenize(corpus, workers):
-    with tempfile.TemporaryDirectory() as tmp:
-        return helpers.tokenize(corpus, cache_dir=Path(tmp), workers=workers, progress=False)
 
 
 def edited_copy(text: str, rng: random.Random, edits: int) -> str:
