@@ -23,3 +23,5 @@ from banmian.slogans import *  # noqa: F401,F403
 from banmian.sources import *  # noqa: F401,F403
 from banmian.terms import *  # noqa: F401,F403
 from banmian.trends import *  # noqa: F401,F403
+from banmian.witnesses import *  # noqa: F401,F403
+from banmian.reprints import *  # noqa: F401,F403

@@ -14,18 +14,19 @@ from functools import lru_cache
 
 import pandas as pd
 
-__all__ = ["align_editions", "compare_editions", "diff_html", "reconcile", "VARIANT_TYPES", "edition_overview",
+__all__ = ["PARTS", "part_text", "align_editions", "compare_editions", "diff_html", "reconcile", "VARIANT_TYPES", "edition_overview",
            "align_corpus", "compare_corpus", "diff_alignment_check"]
 
 VARIANT_TYPES = ["punctuation width", "punctuation", "paragraph break", "substitution", "insertion in a",
                  "insertion in b", "omitted block", "moved text"]
 ALIGNMENT_COLUMNS = ["page_id", "status", "headline_a", "headline_b", "article_no_a", "article_no_b", "chars_a",
                      "chars_b", "similarity", "coverage_a", "coverage_b", "reordered"]
-VARIANT_COLUMNS = ["page_id", "headline", "type", "text_a", "text_b", "context", "pos_a", "pos_b", "side", "hint",
+VARIANT_COLUMNS = ["page_id", "headline", "part", "type", "text_a", "text_b", "context", "pos_a", "pos_b", "side", "hint",
                    "hint_reason"]
 BLOCK_CHARS = 15      # an edit this long, with nothing opposite, is an omitted block
 MERGE_GAP = 1         # edits separated by at most this many equal characters are one variant
 MOVED_SIMILARITY = 0.8
+PARTS = ["headline", "kicker", "subtitle", "byline", "captions", "body"]  # every part of an article that is compared
 
 
 def _editions_present(articles: pd.DataFrame, *editions):
@@ -357,7 +358,10 @@ def compare_editions(articles: pd.DataFrame, a: str, b: str, show_width: bool = 
 
     Articles are paired by :func:`align_editions` and their clean bodies compared, so
     half- and full-width punctuation make no variant unless ``show_width=True``.
-    Columns: page_id, headline, type (``VARIANT_TYPES``: punctuation width, punctuation,
+    Every part of the article is compared (``PARTS``: headline, kicker, subtitle, byline,
+    captions, body); ``part`` says where each variant is ("caption" for photo captions,
+    "article" for an article one edition lacks). Offsets count from the start of that part
+    (captions joined one per line). Columns: page_id, headline, part, type (``VARIANT_TYPES``: punctuation width, punctuation,
     paragraph break, substitution, insertion in a / in b (the text that edition has and
     the other lacks), omitted block (a passage or section one edition lacks; ``side`` says
     which edition has it), moved text), text_a, text_b, context (a's text around it with
@@ -367,6 +371,17 @@ def compare_editions(articles: pd.DataFrame, a: str, b: str, show_width: bool = 
     frequencies (``corpus``, default ``articles``), and are only hints.
     """
     return _compare(articles, a, b, show_width, hints, "\n".join((articles if corpus is None else corpus)["body"]))
+
+
+_PART_NAMES = {"captions": "caption"}
+
+
+def part_text(article, part: str) -> str:
+    """The text of one part of an article (a row of :func:`load_articles`): captions one per line."""
+    value = article.get(part, "") if hasattr(article, "get") else getattr(article, part, "")
+    if isinstance(value, (list, tuple)):
+        return "\n".join(map(str, value))
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
 
 
 def _lone_article(pair, keyed: pd.DataFrame, a: str, b: str) -> tuple[str, str, str]:
@@ -386,28 +401,33 @@ def _compare(articles: pd.DataFrame, a: str, b: str, show_width: bool, hints: bo
         if pair.status != "in both":
             side, _, body = _lone_article(pair, keyed, a, b)
             rows.append({"page_id": pair.page_id, "headline": pair.headline_a or pair.headline_b,
-                         "type": "omitted block", "side": side, "text_a": body if side == "a" else "",
+                         "part": "article", "type": "omitted block", "side": side, "text_a": body if side == "a" else "",
                          "text_b": body if side == "b" else "", "pos_a": 0, "pos_b": 0,
                          "context": "the whole article"})
             continue
         art_a = keyed.loc[(pair.page_id, a, pair.article_no_a)]
         art_b = keyed.loc[(pair.page_id, b, pair.article_no_b)]
         sections = set(art_a["sections"]) | set(art_b["sections"])
-        found = _variants(art_a["body"], art_b["body"], sections)
-        if show_width:
-            found += _width_variants(art_a["raw_body"], art_b["raw_body"], art_a["body"], art_b["body"])
-        body_a, body_b = art_a["body"], art_b["body"]
-        for row in found:
-            hint, reason = ("", "")
-            if hints and row["type"] in ("substitution", "insertion in a", "insertion in b"):
-                reading_a = _with_neighbours(body_a, row["pos_a"], row["pos_a"] + len(row["text_a"]))
-                reading_b = _with_neighbours(body_b, row["pos_b"], row["pos_b"] + len(row["text_b"]))
-                hint, reason = _hint(row["text_a"], row["text_b"], reading_a, reading_b, corpus_text, a, b)
-            rows.append({"page_id": pair.page_id, "headline": pair.headline_a, **row, "hint": hint,
-                         "hint_reason": reason})
+        for part in PARTS:
+            text_a, text_b = part_text(art_a, part), part_text(art_b, part)
+            if text_a == text_b and not (show_width and part == "body"):
+                continue
+            found = _variants(text_a, text_b, sections if part == "body" else set())
+            if show_width and part == "body":
+                found += _width_variants(art_a["raw_body"], art_b["raw_body"], text_a, text_b)
+            for row in found:
+                hint, reason = ("", "")
+                if hints and row["type"] in ("substitution", "insertion in a", "insertion in b"):
+                    reading_a = _with_neighbours(text_a, row["pos_a"], row["pos_a"] + len(row["text_a"]))
+                    reading_b = _with_neighbours(text_b, row["pos_b"], row["pos_b"] + len(row["text_b"]))
+                    hint, reason = _hint(row["text_a"], row["text_b"], reading_a, reading_b, corpus_text, a, b)
+                rows.append({"page_id": pair.page_id, "headline": pair.headline_a, "part": _PART_NAMES.get(part, part),
+                             **row, "hint": hint, "hint_reason": reason})
     table = pd.DataFrame([{"side": "", **row} for row in rows], columns=VARIANT_COLUMNS)
     table.attrs.update(a=a, b=b)
-    return table.sort_values(["page_id", "headline", "pos_a", "pos_b"], ignore_index=True)
+    order = {name: k for k, name in enumerate(["article"] + [_PART_NAMES.get(p, p) for p in PARTS])}
+    return table.sort_values(["page_id", "headline", "part", "pos_a", "pos_b"], ignore_index=True,
+                             key=lambda c: c.map(order) if c.name == "part" else c)
 
 
 # --------------------------------------------------------------------------- views

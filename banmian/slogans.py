@@ -39,7 +39,7 @@ import pandas as pd
 
 from .decoding import read_csv_rows
 from .pages import _resolve
-from .terms import _fast_tokenizer, word_tags
+from .terms import _fast_tokenizer, _jieba, word_tags
 
 __all__ = ["FORMULATION_COLUMNS", "find_formulations", "formulation_summary", "expansion_table", "read_known_formulations",
            "reference_formulations", "known_formulations", "formulations_over_corpus",
@@ -111,22 +111,19 @@ def _announced(term: str) -> list[int]:
 
 @lru_cache(maxsize=1)
 def _jieba_words() -> dict:
-    import jieba
-
-    jieba.setLogLevel(60)
-    jieba.dt.initialize()  # jieba's own dictionary; the kit's user words live in other tokenizers
-    return jieba.dt.FREQ
+    return _jieba().dt.FREQ  # jieba's own dictionary; the kit's user words live in other tokenizers
 
 
 def _in_dictionary(term: str) -> bool:
-    return bool(_jieba_words().get(term))
+    return term in word_tags()  # the same words as jieba's dictionary, without loading its prefix table
 
 
 @lru_cache(maxsize=1)
 def _count_units() -> frozenset:
     """Single characters jieba's tag table calls measure words or numerals/time units
     (个 天 次 口 户 家 名 位 年 月 日 岁 元 斤 …): a unit made of one of these counts things."""
-    return frozenset(w for w, tag in word_tags().items() if len(w) == 1 and tag in ("q", "m"))
+    tags = word_tags()
+    return frozenset(c for c in map(chr, range(0x3400, 0xA000)) if tags.get(c) in ("q", "m"))
 
 
 _UNIT_PARTS = re.compile(rf"([{_NUM}]+)([^{_NUM}]+)")
@@ -239,13 +236,10 @@ def _word_tag(word: str) -> str:
 def _dictionary_words(text: str) -> tuple[str, ...]:
     """jieba's reading of ``text`` from its dictionary alone (no HMM guesses, which glue
     unknown runs into pseudo-words such as 这三剂 or 纠治四风)."""
-    import jieba
-
-    _jieba_words()
     fast = _fast_tokenizer()
     if fast is not None and not re.search(r"[A-Za-z0-9]", text):  # jieba-rs gives jieba's words on Han text
         return tuple(fast.cut(text, False))
-    return tuple(jieba.dt.cut(text, HMM=False))
+    return tuple(_jieba().dt.cut(text, HMM=False))
 
 
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")

@@ -151,36 +151,70 @@ def _fast_tokenizer():
     return rjieba.Jieba()
 
 
+def _cached_marshal(name: str, build):
+    """``build()``, kept in ``.cache`` as marshal data under ``name`` and read back whole next time."""
+    import marshal
+
+    cached = CACHE_DIR / name
+    try:
+        return marshal.loads(cached.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    value = build()
+    try:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        temporary = cached.with_name(f".{cached.name}.{os.getpid()}")
+        temporary.write_bytes(marshal.dumps(value))
+        os.replace(temporary, cached)
+    except OSError:
+        pass  # no cache folder to write to: build again next time
+    return value
+
+
+def _jieba_dict_file() -> Path:
+    from importlib.util import find_spec
+
+    return Path(find_spec("jieba").origin).with_name("dict.txt")
+
+
+def _jieba():
+    """jieba, with its own dictionary loaded. jieba reads its cached dictionary with
+    ``marshal.load`` on an open file, which costs a second; the same data read whole from the
+    kit's cache takes a quarter of that (reruns that add a day of pages feel it)."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    dt = jieba.dt
+    with dt.lock:
+        if not dt.initialized and dt.dictionary == jieba.DEFAULT_DICT:
+            def build():
+                dt.initialize()
+                return dt.FREQ, dt.total
+
+            stamp = f"{_jieba_version()}-{_jieba_dict_file().stat().st_size}"
+            dt.FREQ, dt.total = _cached_marshal(f"jieba-dictionary-{stamp}.marshal", build)
+            dt.initialized = True
+    dt.initialize()  # a no-op once loaded; jieba's own path for a dictionary the user set
+    return jieba
+
+
 @lru_cache(maxsize=1)
 def word_tags() -> dict[str, str]:
     """jieba's part-of-speech tag of every word of its dictionary (the third column of its
     dict.txt), kept in ``.cache`` as marshal data: importing jieba.posseg to get it parses
     the dictionary text again, a second each time."""
-    import marshal
+    source = _jieba_dict_file()
 
-    import jieba
+    def build():
+        tags = {}
+        with open(source, encoding="utf-8") as handle:
+            for line in handle:
+                parts = line.split()
+                if len(parts) == 3:
+                    tags[parts[0]] = parts[2]
+        return tags
 
-    source = Path(jieba.__file__).with_name("dict.txt")
-    stamp = f"{_jieba_version()}-{source.stat().st_size}"
-    cached = CACHE_DIR / f"jieba-tags-{stamp}.marshal"
-    try:
-        return marshal.loads(cached.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
-    tags = {}
-    with open(source, encoding="utf-8") as handle:
-        for line in handle:
-            parts = line.split()
-            if len(parts) == 3:
-                tags[parts[0]] = parts[2]
-    try:
-        CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        temporary = cached.with_name(f".{cached.name}.{os.getpid()}")
-        temporary.write_bytes(marshal.dumps(tags))
-        os.replace(temporary, cached)
-    except OSError:
-        pass  # no cache folder to write to: parse again next time
-    return tags
+    return _cached_marshal(f"jieba-tags-{_jieba_version()}-{source.stat().st_size}.marshal", build)
 
 
 class _Segmenter:
@@ -189,10 +223,7 @@ class _Segmenter:
     is what lets the cache invalidate exactly the texts an edit can affect."""
 
     def __init__(self, entries):
-        import jieba
-
-        jieba.setLogLevel(60)
-        jieba.dt.initialize()  # loaded once per process and copied: reading the dictionary again costs a second
+        jieba = _jieba()  # loaded once per process and copied: reading the dictionary again costs a second
         self.tokenizer = jieba.Tokenizer()
         self.tokenizer.FREQ, self.tokenizer.total = dict(jieba.dt.FREQ), jieba.dt.total
         self.tokenizer.initialized = True
@@ -423,13 +454,36 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
         return read_tokens(files)
     if engine != "pandas":
         raise ValueError(f"engine must be 'pandas' or 'dask', not {engine!r}")
-    table = _read_token_files([f for f, _ in files])
-    table = widen_dictionaries(table).unify_dictionaries() if table is not None \
-        else _empty_token_table(articles, stopwords_extra)
-    tokens = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(na_value=float("nan"))}.get,
-                             ignore_metadata=True)
+    try:
+        table = _read_run([f for f, _ in files])
+    except (pa.ArrowException, OSError):
+        for path in _unreadable([f for f, _ in files]):
+            warnings.warn(f"{_display_path(path)} was damaged; building it again", PageWarning, stacklevel=2)
+            _sidecar(path).unlink(missing_ok=True)
+        files, again = _token_files(articles, userdict, stopwords_extra, folder, workers, progress, engine)
+        segmented += again
+        table = _read_run([f for f, _ in files])
+    if table is None:
+        table = _empty_token_table(articles, stopwords_extra)
+    tokens = _sorted_categories(table.to_pandas(types_mapper={pa.string(): pd.StringDtype(na_value=float("nan"))}.get,
+                                                ignore_metadata=True))
     tokens.attrs["segmented_articles"] = segmented  # how many texts were not in the cache
     return tokens
+
+
+def _sorted_categories(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns with their categories in sorted order, so that tables grouped by them
+    come out in the same order whichever files (or compacted copies) the rows were read from."""
+    for column in frame.columns:
+        values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype) and not values.cat.categories.is_monotonic_increasing:
+            order = values.cat.categories.argsort()
+            new_code = np.empty(len(order), dtype=np.int32)
+            new_code[order] = np.arange(len(order), dtype=np.int32)
+            new_code = np.append(new_code, np.int32(-1))  # a missing value (code -1) stays missing
+            frame[column] = pd.Categorical.from_codes(new_code[values.cat.codes.to_numpy()],
+                                                      categories=values.cat.categories[order], validate=False)
+    return frame
 
 
 def _empty_token_table(articles, stopwords_extra):
@@ -441,11 +495,15 @@ def _empty_token_table(articles, stopwords_extra):
 def _partition_labels(articles: pd.DataFrame) -> pd.Series:
     """The token file each article goes to: its date, or for undated articles one of 256
     buckets by page (so that adding a page rewrites one file)."""
-    buckets = articles["page_id"].astype(str).map(lambda p: "undated-" + hashlib.sha1(p.encode()).hexdigest()[:2])
+    dated = pd.Series(False, index=articles.index)
+    labels = pd.Series("", index=articles.index, dtype=object)
     if "date" in articles.columns:
         dates = articles["date"].astype("string").fillna("")
-        return dates.where(dates.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False), buckets).astype(str)
-    return buckets
+        dated = dates.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
+        labels[dated] = dates[dated].astype(object)
+    pages = articles.loc[~dated, "page_id"].astype(str)
+    labels[~dated] = pages.map(lambda p: "undated-" + hashlib.sha1(p.encode()).hexdigest()[:2])
+    return labels.astype(str)
 
 
 def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, progress, engine="pandas"):
@@ -460,29 +518,36 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
     labels = _partition_labels(articles)
     groups = {label: list(rows) for label, rows in pd.Series(range(len(articles)), index=labels.to_numpy())
               .groupby(level=0, sort=False)}
-    meta_columns = _ARTICLE_KEY + carried
-    body = articles["body"]
-    records = articles[meta_columns].astype(str).to_numpy()
+    records = articles[_ARTICLE_KEY + carried].astype(str).to_numpy()
+    texts = _text_array(articles["body"])
 
     def bodies_of(rows):  # texts fetched per date, so the corpus is not held twice
-        return body.iloc[rows].tolist()
+        return texts.take(rows).to_pylist()
 
     plan = {}
     for label, rows in groups.items():
         digest = hashlib.sha256(stamp.encode())
-        for record, text in zip(records[rows].tolist(), bodies_of(rows)):
-            digest.update(("\x01".join(record) + "\x02" + text + "\x03").encode("utf-8"))
+        digest.update(json.dumps(records[rows].tolist(), ensure_ascii=False).encode())
+        _hash_texts(digest, texts.take(rows))
         path = out_dir / f"{label}-{digest.hexdigest()[:32]}.parquet"
         plan[label] = (path, rows, _stored_terms(path))
+    known_ids: dict = {}
+
+    def ids_of(label):  # [page_id, edition, article_no, a hash of the text] of each article of a file
+        if label not in known_ids:
+            rows = plan[label][1]
+            known_ids[label] = [key[:3] + [hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]]
+                                for key, text in zip(records[rows].tolist(), bodies_of(rows))]
+        return known_ids[label]
+
     entries = read_userdict(userdict) if userdict else []
     known = tuple(_known_terms("corpus/formulations.csv"))
     stale = [label for label, (_, _, stored) in plan.items() if stored is None]
     big = sum(len(plan[label][1]) for label in stale) >= 400 and len(stale) > 1
     workers = workers or (min(os.cpu_count() or 1, 4) if big else 1)
     with _TaskRunner(workers, engine, progress) as run:
-        ids = _article_ids(articles) if stale else []
-        found = run(_partition_terms, ((bodies_of(plan[label][1]), [ids[i] for i in plan[label][1]],
-                                        str(plan[label][0]), known) for label in stale), len(stale),
+        found = run(_partition_terms, ((bodies_of(plan[label][1]), ids_of(label), str(plan[label][0]), known)
+                                       for label in stale), len(stale),
                     "finding formulations")
         per_article = {label: terms for label, (terms, _) in zip(stale, found)}
         new_terms = {label: sorted(set(chain.from_iterable(terms)) | set(present))
@@ -497,7 +562,6 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
                 before = {tuple(e) for e in json.loads(stored["entries"])}
                 changed = {e[0] for e in before.symmetric_difference(map(tuple, entries))}
                 if any(w in text for text in bodies_of(rows) for w in changed):
-                    ids = ids or _article_ids(articles)
                     stale.append(label)
                     new_terms[label] = stored["terms"]
                     per_article[label] = [row[4] for row in stored["articles"]]
@@ -508,7 +572,7 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
         def job(label):
             rows = plan[label][1]
             return (articles.iloc[rows], str(plan[label][0]), new_terms[label],
-                    [ids[i] + [terms] for i, terms in zip(rows, per_article[label])])
+                    [i + [terms] for i, terms in zip(ids_of(label), per_article[label])])
 
         tasks = (([job(label) for label in stale[k::chunks]], tuple(entries), stopwords_extra, fingerprint)
                  for k in range(chunks) if stale[k::chunks])
@@ -516,10 +580,20 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
     return [(plan[label][0], plan[label][1]) for label in groups], segmented
 
 
-def _article_ids(articles: pd.DataFrame) -> list[list[str]]:
-    """[page_id, edition, article_no, a hash of the text] of each article."""
-    keys = articles[_ARTICLE_KEY].astype(str).to_numpy().tolist()
-    return [key + [hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]] for key, text in zip(keys, articles["body"])]
+def _text_array(texts: pd.Series):
+    """The texts as one Arrow array (no copy when they are Arrow-backed already)."""
+    import pyarrow as pa
+
+    array = pa.array(texts.to_numpy() if texts.dtype == object else texts)
+    return (array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array).cast(pa.large_string())
+
+
+def _hash_texts(digest, texts) -> None:
+    """Feed an Arrow string array to ``digest`` as its UTF-8 bytes and the offsets between texts
+    (no Python string is made: hashing a rerun's corpus costs what reading it costs)."""
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)[texts.offset:texts.offset + len(texts) + 1]
+    digest.update((offsets - offsets[0]).tobytes())
+    digest.update(memoryview(texts.buffers()[2])[offsets[0]:offsets[-1]])
 
 
 def _partition_terms(texts: list[str], ids: list[list[str]], path: str, known: tuple):
@@ -706,39 +780,144 @@ def _article_index(tokens: pd.DataFrame, articles: pd.DataFrame):
     return np.repeat(np.array(runs, dtype=np.int64), lengths)
 
 
-def _stored_terms(path: Path, quiet: bool = False) -> dict | None:
-    """The protected terms and dictionary entries a token file was made with, or None if the
-    file is missing or unreadable (it is then built again)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+def _sidecar(path: Path) -> Path:
+    return path.with_suffix(".json")
 
+
+def _stored_terms(path: Path, quiet: bool = False) -> dict | None:
+    """What a token file was made with (protected terms, dictionary entries, its articles),
+    from the small JSON file beside it, or None if the file is missing, unfinished or damaged
+    (it is then built again). Kept beside the Parquet file, not in it, so that a rerun reads
+    no Parquet footer twice."""
     try:
-        meta = pq.read_schema(path).metadata or {}
-        return {"terms": json.loads(meta[b"banmian_terms"]), "entries": meta[b"banmian_entries"].decode(),
-                "articles": json.loads(meta[b"banmian_articles"])}
+        meta = json.loads(_sidecar(path).read_bytes())
+        if path.stat().st_size != meta["bytes"]:
+            raise ValueError(f"{meta['bytes']:,} bytes written, {path.stat().st_size:,} found")
+        if "entries_file" in meta:
+            meta["entries"] = _shared_text(path.with_name(meta["entries_file"]))
+        return meta
     except FileNotFoundError:
+        return None  # not built yet, or its writer has not finished
+    except (OSError, KeyError, TypeError, ValueError) as err:
+        if not quiet:
+            warnings.warn(f"{_display_path(path)} was damaged ({err}); building it again", PageWarning, stacklevel=4)
         return None
-    except (pa.ArrowException, OSError, KeyError, ValueError) as err:
-        if quiet:
-            return None
-        warnings.warn(f"{_display_path(path)} was damaged ({err}); building it again", PageWarning, stacklevel=4)
-        return None
+
+
+@lru_cache(maxsize=8)
+def _shared_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")  # named by its content: never changes
 
 
 def _write_token_file(path: Path, table, meta: dict) -> None:
-    """Write one token file (an Arrow table) under a temporary name, then rename it: a reader
-    never sees half a file, and two runs writing the same file write the same content."""
+    """Write one token file (an Arrow table) and then its JSON sidecar, each under a temporary
+    name and renamed: a reader never sees half a file (a file without its sidecar counts as not
+    built), and two runs writing the same file write the same content."""
     import uuid
 
     import pyarrow.parquet as pq
 
-    table = table.replace_schema_metadata({
-        b"banmian_terms": json.dumps(meta["terms"], ensure_ascii=False).encode(),
-        b"banmian_entries": meta["entries"].encode(),
-        b"banmian_articles": json.dumps(meta["articles"], ensure_ascii=False).encode()})
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    if "entries" in meta:  # the same for every file of a run: kept once, named by its content
+        meta = dict(meta)
+        entries = meta.pop("entries")
+        meta["entries_file"] = f"entries-{hashlib.sha256(entries.encode()).hexdigest()[:32]}.json"
+        if not path.with_name(meta["entries_file"]).exists():
+            temporary.write_text(entries, encoding="utf-8")
+            os.replace(temporary, path.with_name(meta["entries_file"]))
     pq.write_table(table, temporary, compression="zstd", compression_level=1)
+    size = temporary.stat().st_size
     os.replace(temporary, path)
+    sidecar = _sidecar(temporary)
+    sidecar.write_text(json.dumps({"bytes": size, **meta}, ensure_ascii=False), encoding="utf-8")
+    os.replace(sidecar, _sidecar(path))
+
+
+def _unreadable(paths: list[Path]) -> list[Path]:
+    """The token files Parquet cannot read (damaged after they were written)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    bad = []
+    for path in paths:
+        try:
+            pq.read_table(path)
+        except (pa.ArrowException, OSError):
+            bad.append(path)
+    return bad
+
+
+_COMPACT_AT = 32  # files read one by one in a run before the run copies them all into one
+
+
+def _read_run(paths: list[Path]):
+    """The token files of a run as one Arrow table, in their order. Opening hundreds of small
+    files costs more than reading their rows, so a run that had to read many one by one copies
+    them into one compacted file (``compacted-<hash>.parquet``, the files it holds listed in its
+    sidecar); later runs read the largest compacted file whose files they all need, and the few
+    files added since. Files per date stay the unit of change: a compacted file is only a faster
+    way to read them, and it is never needed (a missing or damaged one is read around)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if not paths:
+        return None
+    folder, wanted = paths[0].parent, {p.name for p in paths}
+    parts = {}
+    for compacted, members in _compacted_files(folder):
+        if len(members) > len(parts) and members.keys() <= wanted:
+            try:
+                table = _read_token_files([compacted])
+            except (pa.ArrowException, OSError):
+                continue
+            parts = {name: table.slice(start, rows) for name, (start, rows) in members.items()}
+    rest = [p for p in paths if p.name not in parts]
+    if rest:
+        table, start = _read_token_files(rest), 0
+        for path in rest:
+            rows = pq.read_metadata(path).num_rows
+            parts[path.name], start = table.slice(start, rows), start + rows
+    table = widen_dictionaries(pa.concat_tables([parts[p.name] for p in paths])).unify_dictionaries()
+    if len(rest) >= _COMPACT_AT:  # written while the caller goes on (the table is immutable)
+        writer = threading.Thread(target=_write_compacted, name="banmian-compact",
+                                  args=(folder, paths, [parts[p.name].num_rows for p in paths], table))
+        writer.start()
+        _COMPACTING.append(writer)
+    return table
+
+
+_COMPACTING: list = []  # threads writing compacted files
+
+
+def _compacted_written() -> None:
+    """Wait until the compacted files being written are on disk."""
+    while _COMPACTING:
+        _COMPACTING.pop().join()
+
+
+def _compacted_files(folder: Path) -> list[tuple[Path, dict]]:
+    """(compacted file, {file it holds: (first row, rows)}) of the complete compacted files."""
+    found = []
+    for sidecar in folder.glob("compacted-*.json"):
+        path = sidecar.with_suffix(".parquet")
+        meta = _stored_terms(path, quiet=True)
+        if meta is not None:
+            found.append((path, {name: (start, rows) for name, start, rows in meta["members"]}))
+    return found
+
+
+def _write_compacted(folder: Path, paths: list[Path], rows: list[int], table) -> None:
+    """One file holding the rows of ``paths``; older compacted files go (keeping the last two)."""
+    names = [p.name for p in paths]
+    path = folder / f"compacted-{hashlib.sha256(json.dumps(names).encode()).hexdigest()[:32]}.parquet"
+    starts = np.concatenate([[0], np.cumsum(rows)[:-1]]).tolist()
+    try:
+        _write_token_file(path, table, {"members": [list(m) for m in zip(names, starts, rows)]})
+        for old in sorted((p for p, _ in _compacted_files(folder) if p != path), key=_mtime)[:-1]:
+            _sidecar(old).unlink(missing_ok=True)
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only or full cache folder: read file by file next time too
 
 
 def _read_token_files(paths: list[Path]):

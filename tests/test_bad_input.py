@@ -220,6 +220,20 @@ def test_a_damaged_cache_is_set_aside_and_rebuilt(seed_articles, tmp_path):
     assert helpers.tokenize(seed_articles.head(2), cache_dir=cache, progress=False).attrs["segmented_articles"] == 0
 
 
+def test_a_cache_file_damaged_inside_or_left_unfinished_is_rebuilt(seed_articles, tmp_path):
+    cache = tmp_path / "cache"
+    two_pages = seed_articles.head(2).assign(page_id=["page-1", "page-2"])  # two files
+    first = helpers.tokenize(two_pages, cache_dir=cache, progress=False)
+    damaged, unfinished = sorted((cache / "tokens").glob("*.parquet"))
+    data = bytearray(damaged.read_bytes())
+    data[4:len(data) - 100] = b"\x07" * (len(data) - 104)  # same size, pages garbled
+    damaged.write_bytes(bytes(data))
+    unfinished.with_suffix(".json").unlink()  # as if its writer had been killed before the sidecar
+    with pytest.warns(helpers.PageWarning, match=r"\.parquet was damaged"):
+        tokens = helpers.tokenize(two_pages, cache_dir=cache, progress=False)
+    assert tokens.attrs["segmented_articles"] == 2 and tokens.equals(first)
+
+
 def test_a_deleted_cache_is_rebuilt(seed_articles, tmp_path):
     cache = tmp_path / "cache"
     first = helpers.tokenize(seed_articles.head(2), cache_dir=cache, progress=False)

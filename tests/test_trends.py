@@ -182,3 +182,34 @@ def test_formulations_over_the_corpus(articles, expected):
         assert table.loc[term, "articles"] == len(rows)
         assert (table.loc[term, "first_date"], table.loc[term, "last_date"]) == (dated.date.min(), dated.date.max())
         assert table.loc[term, "articles_named_only"] == len(rows) and table.loc[term, "expansions"] == ""
+
+
+def test_many_day_files_are_read_through_a_compacted_copy_that_is_never_needed(tmp_path, monkeypatch):
+    from banmian import terms
+
+    monkeypatch.setattr(terms, "_COMPACT_AT", 2)
+    corpus, cache = tmp_path / "pages", tmp_path / "cache"
+    shutil.copytree(DATED / "pages", corpus)
+    first = helpers.tokenize(quiet(helpers.load_articles, corpus), cache_dir=cache, progress=False)
+    terms._compacted_written()
+    compacted = list((cache / "tokens").glob("compacted-*.parquet"))
+    assert len(compacted) == 1
+
+    read = []
+    real_read = terms._read_token_files
+    monkeypatch.setattr(terms, "_read_token_files", lambda paths: read.append(paths) or real_read(paths))
+    again = helpers.tokenize(quiet(helpers.load_articles, corpus), cache_dir=cache, progress=False)
+    assert read == [compacted] and again.equals(first)
+
+    (corpus / "2025-07-07-p1.txt").write_text("## 七月新闻\n\n本报讯　“三前”工作法已在全市推广。\n", encoding="utf-8")
+    articles = quiet(helpers.load_articles, corpus)
+    read.clear()
+    more = helpers.tokenize(articles, cache_dir=cache, progress=False)
+    assert read[0] == compacted and len(read[1]) == 1  # the compacted copy and the new day
+    fresh = helpers.tokenize(articles, cache_dir=tmp_path / "fresh", progress=False)
+    pd.testing.assert_frame_equal(more, fresh)
+
+    compacted[0].write_bytes(compacted[0].read_bytes()[:50])  # a damaged copy is read around
+    pd.testing.assert_frame_equal(helpers.tokenize(articles, cache_dir=cache, progress=False), fresh)
+    (cache / "tokens" / "compacted-x.json").write_text("{not json")
+    pd.testing.assert_frame_equal(helpers.tokenize(articles, cache_dir=cache, progress=False), fresh)

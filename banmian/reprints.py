@@ -1,0 +1,152 @@
+"""Reprints: articles that share most of their text across pages, dates and papers (a wire
+story in a national daily, a provincial daily and an evening news transcript; an abridged
+version keeping part of it).
+
+Each article (headline and body, punctuation and spaces left out) is cut into overlapping
+runs of characters ("shingles"); a MinHash of the shingles goes into datasketch's LSH index,
+which returns the articles likely to share many of them without comparing every pair. Each
+candidate pair is then checked on the shingles themselves: similarity (Jaccard) and the share
+of each article found in the other, so that an abridged version (one keeps 40 % of the
+other) counts by its own share, which is near 1.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["find_reprints", "reprint_witnesses"]
+
+REPRINT_COLUMNS = ["group", "row_a", "row_b", "page_id_a", "edition_a", "article_no_a", "headline_a", "page_id_b",
+                   "edition_b", "article_no_b", "headline_b", "chars_a", "chars_b", "similarity", "share_a", "share_b",
+                   "longer"]
+_NOT_TEXT = re.compile(r"[^\w]|_", re.UNICODE)
+
+
+def _shingles(text: str, size: int) -> np.ndarray:
+    """The distinct runs of ``size`` characters of ``text`` (punctuation and spaces left out),
+    each as a 32-bit hash, sorted."""
+    codes = np.frombuffer(_NOT_TEXT.sub("", text).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(codes) < size:
+        return np.array([], dtype=np.uint64)
+    hashes = np.zeros(len(codes) - size + 1, dtype=np.uint64)
+    for k in range(size):  # polynomial hash of each run, wrapping at 2**64
+        hashes = hashes * np.uint64(1_000_003) + codes[k:len(codes) - size + 1 + k]
+    hashes ^= hashes >> np.uint64(29)
+    return np.unique(hashes & np.uint64(0xFFFFFFFF))
+
+
+def _identity(value):
+    return value
+
+
+def find_reprints(articles: pd.DataFrame, min_share: float = 0.5, min_similarity: float = 0.3,
+                  min_chars: int = 80, shingle: int = 5, num_perm: int = 128, same_page: bool = False) -> pd.DataFrame:
+    """Pairs of articles that share most of their text, wherever they are in the corpus.
+
+    A pair is kept when at least ``min_share`` of one article's text (counted in runs of
+    ``shingle`` characters, punctuation and spaces left out) is found in the other. Candidates
+    come from MinHash LSH (datasketch) tuned to Jaccard similarity ``min_similarity``: pairs
+    less similar than that are rarely proposed, so an abridged version is found when it keeps
+    at least about a third of the longer text. Articles shorter than ``min_chars`` characters
+    (briefs, captions) are left out; so are pairs on the same page (its editions are compared
+    by :func:`compare_editions`) unless ``same_page=True``.
+
+    Columns: group (articles linked by pairs share a group number), row_a, row_b (index labels
+    in ``articles``), page_id, edition, article_no, headline of each, chars_a, chars_b,
+    similarity (Jaccard of the two shingle sets), share_a (share of a's text found in b),
+    share_b, longer ("a", "b" or "same"). Extra columns the articles have (paper, date) are
+    added for each side. Sorted by group, then similarity.
+    """
+    from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+    for column in ("page_id", "edition", "article_no", "body"):
+        if column not in articles.columns:
+            raise ValueError(f"articles have no {column!r} column (load them with load_articles)")
+    if not 0 < min_share <= 1 or not 0 < min_similarity <= 1:
+        raise ValueError("min_share and min_similarity must be between 0 and 1")
+    headlines = articles["headline"].fillna("").astype(str) if "headline" in articles.columns else ""
+    texts = (headlines + "\n" + articles["body"].fillna("").astype(str)).tolist()
+    pages = list(zip(articles["page_id"].astype(str), articles["edition"].astype(str)))
+    # a missed reprint costs more than a candidate checked and dropped: weigh false negatives 9:1
+    lsh = MinHashLSH(threshold=min_similarity, num_perm=num_perm, weights=(0.1, 0.9))
+    shingles: dict[int, np.ndarray] = {}
+    signatures = {}
+    for i, text in enumerate(texts):
+        if len(text) < min_chars:
+            continue
+        values = _shingles(text, shingle)
+        if len(values) == 0:
+            continue
+        minhash = MinHash(num_perm=num_perm, seed=1, hashfunc=_identity)
+        minhash.update_batch(values)
+        signatures[i] = LeanMinHash(minhash)
+        lsh.insert(i, signatures[i], check_duplication=False)
+        shingles[i] = values
+    rows = []
+    for i, signature in signatures.items():
+        for j in lsh.query(signature):
+            if j <= i or (not same_page and pages[i][0] == pages[j][0]):
+                continue
+            a, b = shingles[i], shingles[j]
+            shared = len(np.intersect1d(a, b, assume_unique=True))
+            share_a, share_b = shared / len(a), shared / len(b)
+            if max(share_a, share_b) < min_share:
+                continue
+            rows.append({"a": i, "b": j, "similarity": shared / (len(a) + len(b) - shared), "share_a": share_a,
+                         "share_b": share_b})
+    return _pair_table(articles, rows)
+
+
+def _pair_table(articles: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
+    extra = [c for c in ("paper", "date") if c in articles.columns]
+    columns = REPRINT_COLUMNS + [f"{c}_{side}" for c in extra for side in ("a", "b")]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    pairs = pd.DataFrame(rows)
+    parent = {}
+
+    def root(x):
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    for a, b in zip(pairs["a"], pairs["b"]):
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    roots = pairs["a"].map(root)
+    pairs["group"] = roots.map({r: k for k, r in enumerate(sorted(set(roots)), start=1)})
+    chars = articles["body"].fillna("").astype(str).str.len().to_numpy()
+    for side in ("a", "b"):
+        at = pairs[side].to_numpy()
+        pairs[f"row_{side}"] = articles.index[at]
+        for column in ("page_id", "edition", "article_no", "headline", *extra):
+            values = articles[column] if column in articles.columns else pd.Series("", index=articles.index)
+            pairs[f"{column}_{side}"] = values.to_numpy()[at]
+        pairs[f"chars_{side}"] = chars[at]
+    pairs["longer"] = np.where(pairs["chars_a"] > pairs["chars_b"], "a",
+                               np.where(pairs["chars_a"] < pairs["chars_b"], "b", "same"))
+    pairs = pairs.sort_values(["group", "similarity"], ascending=[True, False], ignore_index=True)
+    return pairs[columns]
+
+
+def reprint_witnesses(articles: pd.DataFrame, pairs: pd.DataFrame, group: int) -> pd.DataFrame:
+    """The articles of one reprint group as editions of one page, ready for
+    :func:`compare_editions` or :func:`collate`: page_id ``reprint-<group>``, each article an
+    edition named after its paper (or page) and date where known."""
+    chosen = pairs[pairs["group"] == group]
+    if chosen.empty:
+        raise ValueError(f"no reprint group {group}: groups are {sorted(pairs['group'].unique())[:10]}")
+    rows = list(dict.fromkeys([*chosen["row_a"], *chosen["row_b"]]))
+    members = articles.loc[rows].copy()
+    names = []
+    for _, article in members.iterrows():
+        paper, date = article.get("paper"), article.get("date")
+        source = str(paper) if pd.notna(paper) and paper != "" else str(article["page_id"])
+        date = str(date) if pd.notna(date) else ""
+        name = f"{source} {date}".strip()
+        names.append(name if name not in names else f"{name} ({article['edition']}{article['article_no']})")
+    return members.assign(page_id=f"reprint-{group}", edition=names, article_no="1")
