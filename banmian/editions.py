@@ -396,6 +396,7 @@ def _compare(articles: pd.DataFrame, a: str, b: str, show_width: bool, hints: bo
              pairs: pd.DataFrame | None = None) -> pd.DataFrame:
     pairs = align_editions(articles, a, b) if pairs is None else pairs
     keyed = articles.set_index(["page_id", "edition", "article_no"])
+    present_parts = [part for part in PARTS if part in articles.columns]
     rows = []
     for pair in pairs.itertuples(index=False):
         if pair.status != "in both":
@@ -408,7 +409,7 @@ def _compare(articles: pd.DataFrame, a: str, b: str, show_width: bool, hints: bo
         art_a = keyed.loc[(pair.page_id, a, pair.article_no_a)]
         art_b = keyed.loc[(pair.page_id, b, pair.article_no_b)]
         sections = set(art_a["sections"]) | set(art_b["sections"])
-        for part in PARTS:
+        for part in present_parts:
             text_a, text_b = part_text(art_a, part), part_text(art_b, part)
             if text_a == text_b and not (show_width and part == "body"):
                 continue
@@ -476,7 +477,8 @@ def reconcile(articles: pd.DataFrame, a: str, b: str, base: str | None = None) -
             continue
         number = pair.article_no_a if base == a else pair.article_no_b
         body = keyed.loc[(pair.page_id, base, number), "body"]
-        mine = variants[(variants.page_id == pair.page_id) & (variants.headline == pair.headline_a)]
+        mine = variants[(variants.page_id == pair.page_id) & (variants.headline == pair.headline_a)
+                        & (variants.part == "body")]
         base_col, other_col = ("text_a", "text_b") if base == a else ("text_b", "text_a")
         pos_col = "pos_a" if base == a else "pos_b"
         base_side = "a" if base == a else "b"

@@ -565,9 +565,8 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
                     stale.append(label)
                     new_terms[label] = stored["terms"]
                     per_article[label] = [row[4] for row in stored["articles"]]
-        # one pass over everything in one process; groups of about four dates per task otherwise
-        chunks = 1 if run.workers == 1 and engine != "dask" else max(1, min(len(stale), max(4 * run.workers,
-                                                                                             len(stale) // 4)))
+        chunks = _task_count(run.workers, engine, len(stale),
+                             sum(_utf8_bytes(texts, plan[label][1]) for label in stale))
 
         def job(label):
             rows = plan[label][1]
@@ -578,6 +577,32 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
                  for k in range(chunks) if stale[k::chunks])
         segmented = sum(run(_build_token_files, tasks, min(chunks, len(stale)), "segmenting"))
     return [(plan[label][0], plan[label][1]) for label in groups], segmented
+
+
+_TASK_BYTES = 4_500_000  # about 1.5 M characters of text per task in worker processes
+
+
+def _task_count(workers: int, engine: str, files: int, text_bytes: int) -> int:
+    """How many tasks the files to build are dealt into: one pass over everything in one
+    process; with worker processes, a few tasks per worker (each task has a fixed cost: a frame
+    built, sorted and written) but none much over 1.5 M characters (memory); on Dask, groups
+    of about four dates, so that a worker holds little and a cluster has work to spread."""
+    if engine == "dask":
+        return max(1, min(files, max(4 * workers, files // 4)))
+    if workers == 1:
+        return 1
+    return max(1, min(files, max(4 * workers, -(-text_bytes // _TASK_BYTES))))
+
+
+def _offsets(texts) -> np.ndarray:
+    """Where each text of an Arrow large_string array starts and ends in its UTF-8 buffer."""
+    return np.frombuffer(texts.buffers()[1], dtype=np.int64)[texts.offset:texts.offset + len(texts) + 1]
+
+
+def _utf8_bytes(texts, rows) -> int:
+    offsets = _offsets(texts)
+    rows = np.asarray(rows)
+    return int((offsets[rows + 1] - offsets[rows]).sum()) if len(rows) else 0
 
 
 def _text_array(texts: pd.Series):
@@ -591,7 +616,7 @@ def _text_array(texts: pd.Series):
 def _hash_texts(digest, texts) -> None:
     """Feed an Arrow string array to ``digest`` as its UTF-8 bytes and the offsets between texts
     (no Python string is made: hashing a rerun's corpus costs what reading it costs)."""
-    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)[texts.offset:texts.offset + len(texts) + 1]
+    offsets = _offsets(texts)
     digest.update((offsets - offsets[0]).tobytes())
     digest.update(memoryview(texts.buffers()[2])[offsets[0]:offsets[-1]])
 
@@ -863,24 +888,31 @@ def _read_run(paths: list[Path]):
     if not paths:
         return None
     folder, wanted = paths[0].parent, {p.name for p in paths}
-    parts = {}
+    where: dict = {}  # file name → (table, first row, rows)
     for compacted, members in _compacted_files(folder):
-        if len(members) > len(parts) and members.keys() <= wanted:
+        if len(members) > len(where) and members.keys() <= wanted:
             try:
                 table = _read_token_files([compacted])
             except (pa.ArrowException, OSError):
                 continue
-            parts = {name: table.slice(start, rows) for name, (start, rows) in members.items()}
-    rest = [p for p in paths if p.name not in parts]
+            where = {name: (table, start, rows) for name, (start, rows) in members.items()}
+    rest = [p for p in paths if p.name not in where]
     if rest:
         table, start = _read_token_files(rest), 0
         for path in rest:
             rows = pq.read_metadata(path).num_rows
-            parts[path.name], start = table.slice(start, rows), start + rows
-    table = widen_dictionaries(pa.concat_tables([parts[p.name] for p in paths])).unify_dictionaries()
+            where[path.name], start = (table, start, rows), start + rows
+    runs: list[list] = []  # neighbouring files of one table read as one slice: fewer chunks to convert
+    for path in paths:
+        table, start, rows = where[path.name]
+        if runs and runs[-1][0] is table and runs[-1][1] + runs[-1][2] == start:
+            runs[-1][2] += rows
+        else:
+            runs.append([table, start, rows])
+    table = widen_dictionaries(pa.concat_tables([t.slice(start, rows) for t, start, rows in runs])).unify_dictionaries()
     if len(rest) >= _COMPACT_AT:  # written while the caller goes on (the table is immutable)
         writer = threading.Thread(target=_write_compacted, name="banmian-compact",
-                                  args=(folder, paths, [parts[p.name].num_rows for p in paths], table))
+                                  args=(folder, paths, [where[p.name][2] for p in paths], table))
         writer.start()
         _COMPACTING.append(writer)
     return table

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .editions import PARTS, _PART_NAMES, _editions_present, align_editions, part_text
 
-__all__ = ["collate", "tei_apparatus", "tei_readings", "TEI_NS"]
+__all__ = ["collate", "tei_apparatus", "tei_readings", "export_tei", "TEI_NS"]
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -239,6 +239,16 @@ def tei_apparatus(collation: pd.DataFrame, title: str = "Collation") -> str:
                         rdg.text = _xml_text(reading) or None
     # not indented: white space between elements would become part of the readings
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(tei, encoding="unicode")
+
+
+def export_tei(collation: pd.DataFrame, name: str, title: str = "Collation") -> str:
+    """Write :func:`tei_apparatus` to ``output/tei/NAME.xml``; returns that path, relative to the project."""
+    from .charts import _output_file
+    from .pages import _display_path
+
+    target = _output_file("tei", name, ".xml")
+    target.write_text(tei_apparatus(collation, title), encoding="utf-8")
+    return _display_path(target)
 
 
 def _append_text(block, last, text: str) -> None:

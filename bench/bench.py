@@ -187,7 +187,7 @@ def generated_articles(chars: int, seed: int = 1, days: int = 365, start: str = 
 
 
 STEP = """
-import json, os, resource, sys, time, threading
+import json, os, sys, time, threading
 sys.path.insert(0, {root!r})
 import psutil
 import pandas as pd
@@ -200,7 +200,7 @@ def watch():
         except psutil.Error:
             continue
         peak[0] = max(peak[0], rss)
-        time.sleep(0.1)
+        time.sleep(0.02)
 threading.Thread(target=watch, daemon=True).start()
 articles = pd.read_parquet({corpus!r})
 step, cache = {step!r}, {cache!r}
@@ -233,7 +233,8 @@ else:
         out["bytes_per_token"] = float(tokens.memory_usage(deep=True).sum() / max(len(tokens), 1))
         out["segmented"] = tokens.attrs["segmented_articles"]
 out["seconds"] = time.perf_counter() - start
-out["peak_rss"] = max(peak[0], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+# not getrusage's ru_maxrss: Linux keeps it across exec, so it would start at the parent's peak
+out["peak_rss"] = max(peak[0], psutil.Process().memory_info().rss)
 print(json.dumps(out))
 """
 

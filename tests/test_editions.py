@@ -121,6 +121,29 @@ def test_diff_html_escapes_page_text():
     assert "<del" in view and "<ins" in view
 
 
+def test_captions_and_every_other_part_are_compared(variants):
+    captions = variants[variants.part == "caption"]
+    assert len(captions) == 2
+    lone = captions[captions.type == "omitted block"].iloc[0]
+    assert lone.side == "a" and lone.text_a.startswith("图为葫芦岛社区工作人员") and lone.text_b == ""
+    word = captions[captions.type != "omitted block"].iloc[0]
+    assert (word.text_a, word.text_b, word.headline) == ("政协委员", "市政协委员", "“文艺轻骑兵”服务到基层")
+    assert set(variants.part) == {"body", "caption"}  # headlines, kickers, subtitles, bylines agree on the seeds
+
+
+def test_other_parts_of_an_article_get_their_part(seed_articles):
+    changed = seed_articles.copy()
+    b = changed.edition == "B"
+    changed.loc[b, "headline"] = changed.loc[b, "headline"].str.replace("焕新生", "换新生")
+    changed.loc[b, "byline"] = changed.loc[b, "byline"].str.replace("曹欣怡", "曹欣宜")
+    found = helpers.compare_editions(changed, "A", "B")
+    parts = found[found.part.isin(["headline", "byline"])]
+    assert ("headline", "社区如何焕新生", "社区如何换新生") in set(zip(parts.part, parts.text_a, parts.text_b))
+    assert (parts.part == "byline").sum() == (seed_articles[~b].byline.str.contains("曹欣怡")).sum()
+    # only body variants go into the reconciled text
+    assert "换新生" not in "\n".join(helpers.reconcile(changed, "A", "B").text)
+
+
 def test_reconciled_text_fills_gaps_and_marks_variants(seed_articles):
     text = "\n".join(helpers.reconcile(seed_articles, "A", "B").text)
     assert "〔补 B：单位“搭手”包联聚力展新颜" in text

@@ -236,3 +236,14 @@ def test_word_finder_finds_overlapping_and_nested_words():
     assert finder.found("落实三会一课制度，五多社区ABCD") == {"三会", "三会一课", "一课", "五多", "五多社区", "多社",
                                                           "ABC", "CD"}
     assert finder.found("没有任何一个") == set() and _WordFinder([]).found("三会") == set()
+
+
+def test_work_is_dealt_into_few_tasks_per_worker_none_too_big():
+    from banmian.terms import _TASK_BYTES, _task_count
+
+    assert _task_count(1, "pandas", 365, 30_000_000) == 1             # one pass in one process
+    assert _task_count(2, "pandas", 365, 30_000_000) == 8             # a few tasks per worker
+    many = _task_count(2, "pandas", 3650, 300_000_000)
+    assert 300_000_000 / many <= _TASK_BYTES and many < 3650           # none much over 1.5 M characters
+    assert _task_count(4, "pandas", 3, 30_000_000) == 3                # never more tasks than files
+    assert _task_count(2, "dask", 365, 30_000_000) == 91              # about four dates a task on Dask
