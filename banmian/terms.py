@@ -447,7 +447,7 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
     import pyarrow as pa
 
     folder = cache_folder(Path(cache_dir) if cache_dir else CACHE_DIR)
-    files, segmented = _token_files(articles, userdict, stopwords_extra, folder, workers, progress, engine)
+    files, segmented, compacted = _token_files(articles, userdict, stopwords_extra, folder, workers, progress, engine)
     if engine == "dask":
         from .scale import read_tokens
 
@@ -455,12 +455,12 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
     if engine != "pandas":
         raise ValueError(f"engine must be 'pandas' or 'dask', not {engine!r}")
     try:
-        table = _read_run([f for f, _ in files])
+        table = _read_run([f for f, _ in files], compacted)
     except (pa.ArrowException, OSError):
         for path in _unreadable([f for f, _ in files]):
             warnings.warn(f"{_display_path(path)} was damaged; building it again", PageWarning, stacklevel=2)
             _sidecar(path).unlink(missing_ok=True)
-        files, again = _token_files(articles, userdict, stopwords_extra, folder, workers, progress, engine)
+        files, again, _ = _token_files(articles, userdict, stopwords_extra, folder, workers, progress, engine)
         segmented += again
         table = _read_run([f for f, _ in files])
     if table is None:
@@ -515,20 +515,31 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
                         else [], carried])
     out_dir = folder / "tokens"
     out_dir.mkdir(parents=True, exist_ok=True)
+    compacted = None
+    if engine == "pandas":
+        # Start reading the last run's compacted copy now: Arrow reads without holding the GIL, so
+        # this overlaps with hashing the texts and segmenting new ones (checked against the files
+        # this run needs before it is used).
+        from concurrent.futures import ThreadPoolExecutor
+
+        reader = ThreadPoolExecutor(1)
+        compacted = reader.submit(_compacted_rows, out_dir, None)
+        reader.shutdown(wait=False)  # the thread ends when the read is done
     labels = _partition_labels(articles)
     groups = {label: list(rows) for label, rows in pd.Series(range(len(articles)), index=labels.to_numpy())
               .groupby(level=0, sort=False)}
     records = articles[_ARTICLE_KEY + carried].astype(str).to_numpy()
-    texts = _text_array(articles["body"])
+    texts_of = _texts_by_rows(articles["body"])
+    chars = articles["body"].str.len().fillna(0).to_numpy()
 
     def bodies_of(rows):  # texts fetched per date, so the corpus is not held twice
-        return texts.take(rows).to_pylist()
+        return texts_of(rows).to_pylist()
 
     plan = {}
     for label, rows in groups.items():
         digest = hashlib.sha256(stamp.encode())
         digest.update(json.dumps(records[rows].tolist(), ensure_ascii=False).encode())
-        _hash_texts(digest, texts.take(rows))
+        _hash_texts(digest, texts_of(rows))
         path = out_dir / f"{label}-{digest.hexdigest()[:32]}.parquet"
         plan[label] = (path, rows, _stored_terms(path))
     known_ids: dict = {}
@@ -566,7 +577,7 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
                     new_terms[label] = stored["terms"]
                     per_article[label] = [row[4] for row in stored["articles"]]
         chunks = _task_count(run.workers, engine, len(stale),
-                             sum(_utf8_bytes(texts, plan[label][1]) for label in stale))
+                             int(sum(chars[plan[label][1]].sum() for label in stale)))
 
         def job(label):
             rows = plan[label][1]
@@ -576,13 +587,13 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
         tasks = (([job(label) for label in stale[k::chunks]], tuple(entries), stopwords_extra, fingerprint)
                  for k in range(chunks) if stale[k::chunks])
         segmented = sum(run(_build_token_files, tasks, min(chunks, len(stale)), "segmenting"))
-    return [(plan[label][0], plan[label][1]) for label in groups], segmented
+    return [(plan[label][0], plan[label][1]) for label in groups], segmented, compacted
 
 
-_TASK_BYTES = 4_500_000  # about 1.5 M characters of text per task in worker processes
+_TASK_CHARS = 1_500_000  # characters of text per task in worker processes, at most (memory)
 
 
-def _task_count(workers: int, engine: str, files: int, text_bytes: int) -> int:
+def _task_count(workers: int, engine: str, files: int, chars: int) -> int:
     """How many tasks the files to build are dealt into: one pass over everything in one
     process; with worker processes, a few tasks per worker (each task has a fixed cost: a frame
     built, sorted and written) but none much over 1.5 M characters (memory); on Dask, groups
@@ -591,26 +602,40 @@ def _task_count(workers: int, engine: str, files: int, text_bytes: int) -> int:
         return max(1, min(files, max(4 * workers, files // 4)))
     if workers == 1:
         return 1
-    return max(1, min(files, max(4 * workers, -(-text_bytes // _TASK_BYTES))))
+    return max(1, min(files, max(4 * workers, -(-chars // _TASK_CHARS))))
+
+
+def _texts_by_rows(texts: pd.Series):
+    """A function giving the texts at some positions as one Arrow large_string array. Arrow-backed
+    texts are taken from their own buffers, chunk by chunk (Arrow's take on a chunked array
+    would first copy the whole corpus into one chunk); Python strings are converted a few at a
+    time."""
+    import pyarrow as pa
+
+    if texts.dtype == object:
+        return lambda rows: pa.array(texts.iloc[rows].tolist(), type=pa.large_string())
+    array = pa.array(texts)
+    chunks = [c.cast(pa.large_string()) for c in array.chunks] if isinstance(array, pa.ChunkedArray) \
+        else [array.cast(pa.large_string())]
+    starts = np.cumsum([0] + [len(c) for c in chunks])
+
+    def texts_of(rows):
+        rows = np.asarray(rows, dtype=np.int64)
+        if len(chunks) == 1:
+            return chunks[0].take(rows)
+        which = np.searchsorted(starts, rows, side="right") - 1
+        order = np.argsort(which, kind="stable")
+        pieces = [chunks[k].take(rows[order][which[order] == k] - starts[k]) for k in np.unique(which)]
+        inverse = np.empty_like(order)
+        inverse[order] = np.arange(len(order))
+        return pa.concat_arrays(pieces).take(inverse) if pieces else chunks[0].slice(0, 0)
+
+    return texts_of
 
 
 def _offsets(texts) -> np.ndarray:
     """Where each text of an Arrow large_string array starts and ends in its UTF-8 buffer."""
     return np.frombuffer(texts.buffers()[1], dtype=np.int64)[texts.offset:texts.offset + len(texts) + 1]
-
-
-def _utf8_bytes(texts, rows) -> int:
-    offsets = _offsets(texts)
-    rows = np.asarray(rows)
-    return int((offsets[rows + 1] - offsets[rows]).sum()) if len(rows) else 0
-
-
-def _text_array(texts: pd.Series):
-    """The texts as one Arrow array (no copy when they are Arrow-backed already)."""
-    import pyarrow as pa
-
-    array = pa.array(texts.to_numpy() if texts.dtype == object else texts)
-    return (array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array).cast(pa.large_string())
 
 
 def _hash_texts(digest, texts) -> None:
@@ -875,27 +900,41 @@ def _unreadable(paths: list[Path]) -> list[Path]:
 _COMPACT_AT = 32  # files read one by one in a run before the run copies them all into one
 
 
-def _read_run(paths: list[Path]):
+def _compacted_rows(folder: Path, wanted: set | None) -> dict:
+    """{file name: (table, first row, rows)} from the largest readable compacted file whose
+    files are all ``wanted`` (any files when None), or {}."""
+    import pyarrow as pa
+
+    candidates = [(path, members) for path, members in _compacted_files(folder)
+                  if wanted is None or members.keys() <= wanted]
+    for compacted, members in sorted(candidates, key=lambda c: (-len(c[1]), -_mtime(c[0]))):
+        try:
+            table = _read_token_files([compacted])
+        except (pa.ArrowException, OSError):
+            continue
+        return {name: (table, start, rows) for name, (start, rows) in members.items()}
+    return {}
+
+
+def _read_run(paths: list[Path], compacted=None):
     """The token files of a run as one Arrow table, in their order. Opening hundreds of small
     files costs more than reading their rows, so a run that had to read many one by one copies
     them into one compacted file (``compacted-<hash>.parquet``, the files it holds listed in its
     sidecar); later runs read the largest compacted file whose files they all need, and the few
     files added since. Files per date stay the unit of change: a compacted file is only a faster
-    way to read them, and it is never needed (a missing or damaged one is read around)."""
+    way to read them, and it is never needed (a missing or damaged one is read around).
+    ``compacted``: a future of :func:`_compacted_rows`, when the caller started reading early
+    (used if it holds only files of this run)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     if not paths:
         return None
     folder, wanted = paths[0].parent, {p.name for p in paths}
-    where: dict = {}  # file name → (table, first row, rows)
-    for compacted, members in _compacted_files(folder):
-        if len(members) > len(where) and members.keys() <= wanted:
-            try:
-                table = _read_token_files([compacted])
-            except (pa.ArrowException, OSError):
-                continue
-            where = {name: (table, start, rows) for name, (start, rows) in members.items()}
+    where = compacted.result() if compacted is not None else {}
+    if not where.keys() <= wanted:
+        where = _compacted_rows(folder, wanted)
+    where = dict(where)
     rest = [p for p in paths if p.name not in where]
     if rest:
         table, start = _read_token_files(rest), 0

@@ -239,11 +239,11 @@ def test_word_finder_finds_overlapping_and_nested_words():
 
 
 def test_work_is_dealt_into_few_tasks_per_worker_none_too_big():
-    from banmian.terms import _TASK_BYTES, _task_count
+    from banmian.terms import _TASK_CHARS, _task_count
 
-    assert _task_count(1, "pandas", 365, 30_000_000) == 1             # one pass in one process
-    assert _task_count(2, "pandas", 365, 30_000_000) == 8             # a few tasks per worker
-    many = _task_count(2, "pandas", 3650, 300_000_000)
-    assert 300_000_000 / many <= _TASK_BYTES and many < 3650           # none much over 1.5 M characters
-    assert _task_count(4, "pandas", 3, 30_000_000) == 3                # never more tasks than files
-    assert _task_count(2, "dask", 365, 30_000_000) == 91              # about four dates a task on Dask
+    assert _task_count(1, "pandas", 365, 10_000_000) == 1             # one pass in one process
+    assert _task_count(2, "pandas", 365, 10_000_000) == 8             # a few tasks per worker
+    many = _task_count(2, "pandas", 3650, 100_000_000)
+    assert 100_000_000 / many <= _TASK_CHARS and many < 3650           # none over 1.5 M characters
+    assert _task_count(4, "pandas", 3, 10_000_000) == 3                # never more tasks than files
+    assert _task_count(2, "dask", 365, 10_000_000) == 91              # about four dates a task on Dask
