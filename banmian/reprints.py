@@ -29,12 +29,12 @@ def _shingles(text: str, size: int) -> np.ndarray:
     each as a 32-bit hash, sorted."""
     codes = np.frombuffer(_NOT_TEXT.sub("", text).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     if len(codes) < size:
-        return np.array([], dtype=np.uint64)
+        return np.array([], dtype=np.uint32)
     hashes = np.zeros(len(codes) - size + 1, dtype=np.uint64)
     for k in range(size):  # polynomial hash of each run, wrapping at 2**64
         hashes = hashes * np.uint64(1_000_003) + codes[k:len(codes) - size + 1 + k]
     hashes ^= hashes >> np.uint64(29)
-    return np.unique(hashes & np.uint64(0xFFFFFFFF))
+    return np.unique((hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32))  # 4 bytes a shingle kept
 
 
 def _identity(value):
