@@ -378,10 +378,10 @@ _PART_NAMES = {"captions": "caption"}
 
 def part_text(article, part: str) -> str:
     """The text of one part of an article (a row of :func:`load_articles`): captions one per line."""
-    value = article.get(part, "") if hasattr(article, "get") else getattr(article, part, "")
-    if isinstance(value, (list, tuple)):
+    value = article.get(part, "")
+    if pd.api.types.is_list_like(value):  # captions: a list (or an array, from a Parquet table)
         return "\n".join(map(str, value))
-    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    return "" if pd.isna(value) else str(value)
 
 
 def _lone_article(pair, keyed: pd.DataFrame, a: str, b: str) -> tuple[str, str, str]:

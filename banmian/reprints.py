@@ -105,11 +105,10 @@ def _pair_table(articles: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame(columns=columns)
     pairs = pd.DataFrame(rows)
-    parent = {}
+    parent: dict = {}  # union-find over the articles of the pairs: a group is a connected set
 
     def root(x):
         while parent.get(x, x) != x:
-            parent[x] = parent.get(parent[x], parent[x])
             x = parent[x]
         return x
 

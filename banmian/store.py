@@ -9,9 +9,6 @@ import pyarrow as pa
 from .decoding import PageWarning
 from .pages import _display_path
 
-_INDEXES: dict = {}  # part file → (size, mtime, its keys), so a rerun reads each part's keys once
-
-
 def cache_folder(folder: Path) -> Path:
     """``folder``, or a temporary folder (with a warning) when a file is in the way."""
     folder = Path(folder)

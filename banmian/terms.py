@@ -31,8 +31,8 @@ __all__ = ["TOKEN_COLUMNS", "comparison_groups", "read_userdict", "protected_ter
 
 TOKEN_COLUMNS = ["page_id", "edition", "article_no", "position", "token", "pos", "is_stopword", "filtered_by"]
 _ARTICLE_KEY = ["page_id", "edition", "article_no"]
-_CARRIED = ["date", "page_no"]
-_CATEGORICAL = ["page_id", "edition", "pos", "filtered_by", "date", "page_no"]  # few distinct values: codes in memory  # article metadata every token row carries, for trends and front-page views
+_CARRIED = ["date", "page_no"]  # article metadata every token row carries, for trends and front-page views
+_CATEGORICAL = ["page_id", "edition", "pos", "filtered_by", "date", "page_no"]  # few distinct values: codes in memory
 _NUMERAL = "一二三四五六七八九十两双百千万"
 # A quoted short term with a number in it: “五多” “三前” “两新” “三会一课” “千万工程” “六个活动”.
 _QUOTED_NUMBERED = re.compile(rf"[“‘「]([\u4e00-\u9fff0-9]*[{_NUMERAL}0-9][\u4e00-\u9fff0-9]*)[”’」]")
@@ -434,15 +434,15 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
     date, page_no) categoricals: about 30 bytes a token in memory.
 
     Segmentation uses ``corpus/userdict.txt`` and keeps every numbered formulation
-    whole (:func:`protected_terms`). Everything is cached as Parquet under ``.cache``
-    (``cache_dir`` to put it elsewhere): the segmentation of each text, keyed by the text and
-    the dictionary entries that occur in it, and the token table itself, one file per date
-    (undated articles together), keyed by the articles' content. A rerun with nothing new
-    reads the token files back; new or changed pages cost only their own segmentation, and
-    a dictionary edit re-segments only the texts that contain the edited words.
-    ``workers`` > 1 segments in that many processes (the default is one when rjieba is
-    installed, which is then faster, else up to four). ``engine="dask"`` returns a
-    ``dask.dataframe`` over the token files instead (see :mod:`banmian.scale`).
+    whole (:func:`protected_terms`). The token table is cached as Parquet under ``.cache``
+    (``cache_dir`` to put it elsewhere), one file per date (undated articles in buckets by
+    page), keyed by the articles' content, with a JSON file beside each saying what it was made
+    with. A rerun with nothing new reads the files back (through a compacted copy when there
+    are many); new or changed pages cost only their own segmentation, and a dictionary edit
+    re-segments only the texts that contain the edited words. ``workers`` > 1 segments in that
+    many processes (by default up to four when there are 400 or more articles to segment, else
+    one). ``engine="dask"`` returns a ``dask.dataframe`` over the token files instead (see
+    :mod:`banmian.scale`).
     """
     import pyarrow as pa
 
@@ -508,7 +508,8 @@ def _partition_labels(articles: pd.DataFrame) -> pd.Series:
 
 def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, progress, engine="pandas"):
     """The token files of ``articles`` (built where missing or outdated): a list of (file, the
-    positions of its articles in ``articles``), and how many texts had to be segmented."""
+    positions of its articles in ``articles``), how many texts had to be segmented, and a
+    future of the last compacted copy's rows (read meanwhile; None on Dask) for :func:`_read_run`."""
 
     carried = [c for c in _CARRIED if c in articles.columns]
     stamp = json.dumps([_code_version(), _jieba_version(), sorted(_read_word_list(stopwords_extra)) if stopwords_extra
@@ -934,7 +935,6 @@ def _read_run(paths: list[Path], compacted=None):
     where = compacted.result() if compacted is not None else {}
     if not where.keys() <= wanted:
         where = _compacted_rows(folder, wanted)
-    where = dict(where)
     rest = [p for p in paths if p.name not in where]
     if rest:
         table, start = _read_token_files(rest), 0

@@ -36,15 +36,14 @@ def collate(articles: pd.DataFrame, editions: list[str] | None = None) -> pd.Dat
     "A B | C"; witnesses lacking the article are left out). Joining a witness's column over
     the segments of a part gives back its text.
     """
-    known = sorted(articles["edition"].astype(str).unique())
-    editions = [str(e) for e in (editions if editions is not None else known)]
+    editions = [str(e) for e in (editions if editions is not None else sorted(articles["edition"].astype(str).unique()))]
     if len(editions) < 2:
         raise ValueError(f"collate needs at least two editions, got {editions}")
     if len(set(editions)) != len(editions):
         raise ValueError(f"editions are named twice: {editions}")
-    _editions_present(articles.assign(edition=articles["edition"].astype(str)), *editions)
     articles = articles.assign(edition=articles["edition"].astype(str), article_no=articles["article_no"].astype(str),
                                chars=articles["body"].astype(str).str.len())
+    _editions_present(articles, *editions)
     rows = []
     for page_id, page in articles[articles["edition"].isin(editions)].groupby("page_id", sort=True):
         for number, group in enumerate(_matched_articles(page, editions), start=1):
