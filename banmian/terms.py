@@ -26,7 +26,7 @@ from .pages import CACHE_DIR, _display_path, _resolve
 from .scale import is_dask
 from .store import cache_folder, widen_dictionaries
 
-__all__ = ["TOKEN_COLUMNS", "comparison_groups", "read_userdict", "protected_terms", "stopword_list", "tokenize", "compare_segmentation",
+__all__ = ["TOKEN_COLUMNS", "dictionary_cut", "word_tags", "comparison_groups", "read_userdict", "protected_terms", "stopword_list", "tokenize", "compare_segmentation",
            "term_frequencies", "keywords", "compare_keywords", "keyness", "collocations", "kwic"]
 
 TOKEN_COLUMNS = ["page_id", "edition", "article_no", "position", "token", "pos", "is_stopword", "filtered_by"]
@@ -196,6 +196,17 @@ def _jieba():
             dt.initialized = True
     dt.initialize()  # a no-op once loaded; jieba's own path for a dictionary the user set
     return jieba
+
+
+@lru_cache(maxsize=65536)
+def dictionary_cut(text: str) -> tuple[str, ...]:
+    """jieba's reading of ``text`` from its own dictionary alone (no HMM guesses, which glue
+    unknown runs into pseudo-words such as 这三剂 or 纠治四风); jieba-rs where it gives
+    jieba's words (Han text)."""
+    fast = _fast_tokenizer()
+    if fast is not None and not re.search(r"[A-Za-z0-9]", text):
+        return tuple(fast.cut(text, False))
+    return tuple(_jieba().dt.cut(text, HMM=False))
 
 
 @lru_cache(maxsize=1)

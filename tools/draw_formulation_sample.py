@@ -1,0 +1,125 @@
+"""Draw the real-text formulation sample (stand-off) before any rule or model is fitted.
+
+    python tools/draw_formulation_sample.py --repos DIR --out SCRATCH
+
+For each month of the plan below, every candidate the generous finder
+(:func:`banmian.formulation_candidates.candidate_terms`) proposes in headlines and bodies is
+collected; a month's population is its distinct terms, each with one occurrence drawn at
+random as its context. Terms are drawn at random within three strata, so that the rare
+formulations are not drowned by counts, and every row carries the weight (stratum size /
+drawn) that turns the sample back into the month's population:
+
+- ``rules``: the kit's former rules (before this sample) called the occurrence a formulation
+  or borderline;
+- ``shapes``: the former finder proposed it and rejected it;
+- ``new``: only the generous finder proposes it.
+
+Writes ``SCRATCH/sample.tsv`` (with sentences, for the readers: never committed) and
+``tests/formulations_real/sample.tsv`` (stand-off: addresses and terms, no sentences).
+Also draws the whole articles to read end to end (``articles.tsv``).
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import realtext  # noqa: E402
+from banmian.formulation_candidates import candidate_terms  # noqa: E402
+from banmian import slogans  # noqa: E402
+
+PLAN = [  # (source, month, split, drawn per stratum: rules, shapes, new)
+    ("rmrb", "2026-05", "dev", (110, 90, 140)),
+    ("rmrb", "2026-07", "dev", (110, 90, 140)),
+    ("rmrb", "2026-08", "dev", (110, 90, 140)),
+    ("qqnews", "2023-03", "dev", (110, 90, 140)),
+    ("qqnews", "2023-10", "dev", (110, 90, 140)),
+    ("rmrb", "2026-06", "test", (170, 150, 200)),
+]
+ARTICLES = [("rmrb", "2026-05", "dev", 10), ("rmrb", "2026-07", "dev", 10), ("qqnews", "2023-03", "dev", 10),
+            ("qqnews", "2023-10", "dev", 10), ("rmrb", "2026-06", "test", 20)]
+STANDOFF = ROOT / "tests" / "formulations_real"
+
+
+def old_verdicts(text: str) -> dict[tuple[int, str], str]:
+    """The former rules' label of each candidate they proposed: (start, term) → label."""
+    known = slogans.known_formulations(None)
+    known_map = {t: (e, o) for t, e, o in zip(known["term"], known["expansion"], known["origin"])}
+    return {(r["start"], r["term"]): r["label"] for r in slogans._find_in_text(text, known_map, True)}
+
+
+def month_population(source: str, month: str, rng: random.Random) -> pd.DataFrame:
+    articles = realtext.month_articles(source, month)
+    seen: dict[str, list] = {}
+    for art in articles.itertuples(index=False):
+        for field in ("headline", "body"):
+            text = getattr(art, field)
+            verdicts = old_verdicts(text)
+            for term, start, end, quoted in candidate_terms(text):
+                old = verdicts.get((start, term))
+                stratum = "rules" if old in ("formulation", "borderline") else "shapes" if old else "new"
+                seen.setdefault(term, []).append((art.path, art.item, field, start, end, quoted, stratum,
+                                                  text[max(0, start - 40):end + 40].replace("\n", " ")))
+    rows = []
+    for term, occurrences in seen.items():
+        path, item, field, start, end, quoted, stratum, context = rng.choice(occurrences)
+        rows.append({"source": source, "month": month, "repo": realtext.SOURCES[source]["repo"],
+                     "commit": realtext.SOURCES[source]["commit"], "path": path, "item": item, "field": field,
+                     "start": start, "end": end, "term": term, "quoted": quoted, "stratum": stratum,
+                     "occurrences": len(occurrences), "context": context})
+    return pd.DataFrame(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repos", help="folder of fetched repositories (<owner>+<name>/repo)")
+    parser.add_argument("--out", required=True, help="scratch folder for the readers' sheets (outside the repository)")
+    args = parser.parse_args()
+    if args.repos:
+        import os
+        os.environ["BANMIAN_REPOS"] = args.repos
+    rng = random.Random(20261129)
+    drawn, strata_sizes = [], []
+    for source, month, split, sizes in PLAN:
+        population = month_population(source, month, rng)
+        for stratum, n in zip(("rules", "shapes", "new"), sizes):
+            members = population[population["stratum"] == stratum].sort_values("term")
+            take = members.sample(n=min(n, len(members)), random_state=rng.randrange(2**31))
+            weight = len(members) / max(len(take), 1)
+            drawn.append(take.assign(split=split, weight=round(weight, 4)))
+            strata_sizes.append({"source": source, "month": month, "split": split, "stratum": stratum,
+                                 "population": len(members), "drawn": len(take)})
+        print(source, month, split, len(population), "distinct candidate terms", flush=True)
+    sample = pd.concat(drawn, ignore_index=True)
+    sample = sample.sample(frac=1, random_state=7).reset_index(drop=True)  # readers see no stratum order
+    sample.insert(0, "id", [f"c{i:04d}" for i in range(1, len(sample) + 1)])
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    sample.to_csv(out / "sample.tsv", sep="\t", index=False)
+    STANDOFF.mkdir(parents=True, exist_ok=True)
+    sample.drop(columns=["context"]).to_csv(STANDOFF / "sample.tsv", sep="\t", index=False)
+    pd.DataFrame(strata_sizes).to_csv(STANDOFF / "strata.tsv", sep="\t", index=False)
+
+    picks = []
+    for source, month, split, n in ARTICLES:
+        articles = realtext.month_articles(source, month)
+        eligible = articles[(articles["body"].str.len().between(400, 2500))]
+        take = eligible.sample(n=n, random_state=rng.randrange(2**31))
+        picks.append(take.assign(split=split, month=month))
+    chosen = pd.concat(picks, ignore_index=True)
+    chosen.insert(0, "article_id", [f"a{i:03d}" for i in range(1, len(chosen) + 1)])
+    chosen.to_csv(out / "articles.tsv", sep="\t", index=False)
+    chosen[["article_id", "split", "source", "month", "repo", "commit", "path", "item"]].to_csv(
+        STANDOFF / "articles.tsv", sep="\t", index=False)
+    print(len(sample), "candidates drawn;", len(chosen), "articles drawn")
+
+
+if __name__ == "__main__":
+    main()
