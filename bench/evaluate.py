@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 import helpers  # noqa: E402
 from banmian.pages import _display_path  # noqa: E402
 import banmian.slogans  # noqa: E402
+import banmian.formulation_evaluation  # noqa: E402
 
 DEVSET = ROOT / "tests" / "devset"
 
@@ -250,12 +251,12 @@ def evaluate_formulation_rules() -> None:
     the seed page's formulations with their expansions."""
     print("\nFormulations: held-out evaluation set (tests/formulations, written before the rules were revised)")
     for title, reference in (("with the reference list", True), ("rules alone (no reference list)", False)):
-        evaluation = banmian.slogans.evaluate_formulations(reference=reference)
+        evaluation = banmian.formulation_evaluation.evaluate_formulations(reference=reference)
         print(f"\n{title}")
-        print(banmian.slogans.formulation_scores(evaluation).to_string(index=False))
+        print(banmian.formulation_evaluation.formulation_scores(evaluation).to_string(index=False))
         if reference:
             print("\nby class (sentences)")
-            print(banmian.slogans.formulation_scores(evaluation[evaluation.part == "sentences"], by="class")
+            print(banmian.formulation_evaluation.formulation_scores(evaluation[evaluation.part == "sentences"], by="class")
                   .to_string(index=False))
             errors = evaluation[evaluation.outcome.isin(["FP", "FN"])]
             print(f"\n{len(errors)} errors:")
