@@ -1,0 +1,84 @@
+"""Gather the readers' label sheets into the committed stand-off files.
+
+    python tools/collect_labels.py --repos DIR --sheets SCRATCH
+
+Reads SCRATCH/out*.tsv (labels of the drawn candidates, by id), SCRATCH/agreement_out.tsv (the
+second, independent reading of 200 of them) and SCRATCH/articles_out*.tsv (every formulation
+of the 60 whole articles), checks them against ``tests/formulations_real/sample.tsv`` and
+``articles.tsv``, and writes ``labels.tsv``, ``agreement.tsv`` and ``article_terms.tsv`` there:
+terms, labels, classes, reasons and offsets, never the sentences. An article term is placed at
+its first occurrence (headline, then body) in the article as ``bench/realtext.py`` rebuilds it.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import realtext  # noqa: E402
+
+STANDOFF = ROOT / "tests" / "formulations_real"
+LABELS = ("formulation", "borderline", "not")
+
+
+def read_sheet(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, quoting=3)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repos")
+    parser.add_argument("--sheets", required=True)
+    args = parser.parse_args()
+    if args.repos:
+        os.environ["BANMIAN_REPOS"] = args.repos
+    sheets = Path(args.sheets)
+    sample = read_sheet(STANDOFF / "sample.tsv")
+    labels = pd.concat([read_sheet(p) for p in sorted(sheets.glob("out[0-9]*.tsv"))], ignore_index=True)
+    labels = labels.drop_duplicates("id", keep="last")
+    labels["label"] = labels["label"].str.strip()
+    bad = labels[~labels["label"].isin(LABELS)]
+    if len(bad):
+        raise SystemExit(f"labels other than {LABELS}: {bad.head().to_dict('records')}")
+    missing = sorted(set(sample["id"]) - set(labels["id"]))
+    print(f"{len(labels)} candidate labels; {len(missing)} drawn candidates without a label")
+    labels = labels[labels["id"].isin(set(sample["id"]))].sort_values("id")
+    labels[["id", "label", "class", "reason"]].to_csv(STANDOFF / "labels.tsv", sep="\t", index=False)
+
+    second = sheets / "agreement_out.tsv"
+    if second.exists():
+        agreement = read_sheet(second)
+        agreement[["id", "label", "class", "reason"]].to_csv(STANDOFF / "agreement.tsv", sep="\t", index=False)
+        print(f"{len(agreement)} second readings")
+
+    chosen = read_sheet(STANDOFF / "articles.tsv")
+    found = pd.concat([read_sheet(p) for p in sorted(sheets.glob("articles_out*.tsv"))], ignore_index=True)
+    rows = []
+    for art in chosen.itertuples(index=False):
+        article = realtext.article_at(art.source, art.path, int(art.item))
+        for term in found.loc[found["article_id"] == art.article_id].itertuples(index=False):
+            if term.label == "none":
+                rows.append({"article_id": art.article_id, "field": "", "start": "", "term": "", "label": "none",
+                             "class": "", "reason": ""})
+                continue
+            field = "headline" if term.term in article["headline"] else "body"
+            start = article[field].find(term.term)
+            if start < 0:
+                print(f"  {art.article_id}: {term.term} is not in the article; left out")
+                continue
+            rows.append({"article_id": art.article_id, "field": field, "start": start, "term": term.term,
+                         "label": term.label, "class": term._3, "reason": term.reason})
+    table = pd.DataFrame(rows)
+    table.to_csv(STANDOFF / "article_terms.tsv", sep="\t", index=False)
+    print(f"{(table['label'] == 'formulation').sum()} formulations and {(table['label'] == 'borderline').sum()} "
+          f"borderline terms in {table['article_id'].nunique()} articles")
+
+
+if __name__ == "__main__":
+    main()
