@@ -20,6 +20,8 @@ from banmian.decoding import *  # noqa: F401,F403
 from banmian.editions import *  # noqa: F401,F403
 from banmian.pages import *  # noqa: F401,F403
 from banmian.slogans import *  # noqa: F401,F403
+from banmian.formulations import *  # noqa: F401,F403
+from banmian.formulation_model import *  # noqa: F401,F403
 from banmian.formulation_evaluation import *  # noqa: F401,F403
 from banmian.sources import *  # noqa: F401,F403
 from banmian.terms import *  # noqa: F401,F403

@@ -2,7 +2,8 @@
 
 The finder is generous on purpose. It proposes, for each number in a text:
 
-- the quoted phrase that holds it, wherever the number stands in it (“一键呼叫”, “最多跑一次”);
+- the quoted phrase that holds it, wherever the number stands in it (“一键呼叫”, “最多跑一次”),
+  unless the quotation is speech (it holds sentence punctuation);
 - unquoted, the spans that start at the number (or one or two characters before it, when a
   word holds both: 新三样, 跑一次) and end at each word boundary of jieba's dictionary reading
   up to six characters (两个维护, 五水共治, 四下基层, 两免一补), longer while numbers follow
@@ -39,6 +40,11 @@ _ARABIC = re.compile(rf"[{_DIGITS}]+")
 _MEASURE = "个项条大种点类支批张件篇道根座所"
 _NO_PREFIX = set("的了在和与及是为对把被从向等也都又就才而且或并即使让给将于由以其之这那每各某该本此")
 _FUNCTION_TAGS = ("d", "c", "p", "r", "u", "y", "e", "o", "f")
+_SPEECH = re.compile(r"[，。！？；,!?;…]")  # a quotation of speech, not a term
+_ONE_HAN = re.compile(f"[{_HAN}]")
+_HAN_OR_DIGITS = re.compile(f"[{_HAN}{_DIGITS}]+")
+_NOT_NUMBER = re.compile(rf"[^{NUMERAL_CHARS}{_DIGITS}.．%]")
+_ARABIC_MEASURE = re.compile(rf"[{_DIGITS}]+[{_MEASURE}][{_HAN}]{{2}}")
 MAX_SPAN = 6        # characters of an unquoted span with one number
 MAX_MULTI_SPAN = 10  # with several numbers (一城两区三门户)
 
@@ -60,7 +66,7 @@ def candidate_terms(text: str) -> list[tuple[str, int, int, bool]]:
     for m in _QUOTED.finditer(text):
         offset = m.start(1)
         for part in m.group(1).split("、"):
-            if part and _HAS_NUMBER.search(part) and not _only_number(part):
+            if part and _HAS_NUMBER.search(part) and not _only_number(part) and not _SPEECH.search(part):
                 found[(offset, offset + len(part))] = True
             offset += len(part) + 1
         quoted_spans.append((m.start(), m.end()))
@@ -73,7 +79,7 @@ def candidate_terms(text: str) -> list[tuple[str, int, int, bool]]:
 
 
 def _only_number(term: str) -> bool:
-    return not re.search(rf"[^{NUMERAL_CHARS}{_DIGITS}.．%]", term)
+    return not _NOT_NUMBER.search(term)
 
 
 @lru_cache(maxsize=65536)
@@ -88,7 +94,7 @@ def _unquoted_spans(sentence: str) -> tuple[tuple[int, int], ...]:
     spans = set()
     for i, word in enumerate(words):
         at = _numeral_position(word)
-        if at < 0 or at > 2 or (at > 0 and not re.fullmatch(f"[{_HAN}]", word[at - 1])):
+        if at < 0 or at > 2 or (at > 0 and not _ONE_HAN.fullmatch(word[at - 1])):
             continue
         begin = starts[i] + at
         if begin > 0 and sentence[begin - 1] == "第":
@@ -97,7 +103,7 @@ def _unquoted_spans(sentence: str) -> tuple[tuple[int, int], ...]:
             continue  # 一起, 一直, 一定: adverbs and conjunctions that begin with a numeral
         arabic = bool(_ARABIC.match(word, at))
         firsts = [starts[i] + at] if at == 0 else [starts[i], starts[i] + at]
-        if at == 0 and i > 0 and len(words[i - 1]) == 1 and re.fullmatch(f"[{_HAN}]", words[i - 1]) \
+        if at == 0 and i > 0 and len(words[i - 1]) == 1 and _ONE_HAN.fullmatch(words[i - 1]) \
                 and words[i - 1] not in _NO_PREFIX and words[i - 1] not in NUMERAL_CHARS:
             firsts.append(starts[i - 1])  # 新三样, 跑一次
         for first in firsts:
@@ -123,7 +129,7 @@ def _span_ends(sentence, words, starts, i, first, arabic):
         tag = tags.get(words[j], "x")
         if end - first > limit or since_number > 2 or (j > i and tag[:1] in _FUNCTION_TAGS):
             break
-        if not re.fullmatch(f"[{_HAN}{_DIGITS}]+", sentence[first:end]):
+        if not _HAN_OR_DIGITS.fullmatch(sentence, first, end):
             break
         if not _only_number(sentence[first:end]) and tag[:1] != "f":
             ends.append(end)
@@ -134,6 +140,6 @@ def _span_ends(sentence, words, starts, i, first, arabic):
             longer.append(m.end())
     if arabic:  # Arabic numbers name things only before a programme word or as 3个转变
         named = [e for e in longer]
-        named += [e for e in ends if re.fullmatch(rf"[{_DIGITS}]+[{_MEASURE}][{_HAN}]{{2}}", sentence[first:e])]
+        named += [e for e in ends if _ARABIC_MEASURE.fullmatch(sentence, first, e)]
         return named
     return ends + longer

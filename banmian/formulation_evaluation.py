@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .slogans import find_formulations
+from .formulations import find_formulations
 
 __all__ = ["evaluate_formulations", "formulation_scores", "evaluation_set", "formulation_examples"]
 

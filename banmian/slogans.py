@@ -32,16 +32,18 @@ Precision and recall on the held-out set: :func:`evaluate_formulations` (``make 
 from __future__ import annotations
 
 import re
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from .decoding import read_csv_rows
+from .decoding import PageWarning, read_csv_rows
 from .pages import _resolve
-from .terms import _fast_tokenizer, _jieba, word_tags
+from .terms import _jieba, dictionary_cut, word_tags
 
-__all__ = ["FORMULATION_COLUMNS", "find_formulations", "formulation_summary", "expansion_table", "read_known_formulations",
+__all__ = ["FORMULATION_COLUMNS", "rule_formulations", "rule_findings", "nearby_expansion", "announced_numbers",
+           "formulation_summary", "expansion_table", "read_known_formulations",
            "reference_formulations", "known_formulations", "formulations_over_corpus",
            "parallel_slogans", "quoted_phrases", "chinese_number"]
 
@@ -94,8 +96,9 @@ def chinese_number(text: str) -> int:
     return total + current
 
 
-def _announced(term: str) -> list[int]:
-    """The numbers a term announces: 一城两区三门户 → [1, 2, 3]; 千万工程 → [1000, 10000]."""
+@lru_cache(maxsize=65536)
+def _announced(term: str) -> tuple[int, ...]:
+    """The numbers a term announces: 一城两区三门户 → (1, 2, 3); 千万工程 → (1000, 10000)."""
     values = []
     for group in re.findall(rf"[{_NUM}]+|\d+", term):
         if len(group) > 1 and all(ch in _UNIT for ch in group):  # 千万: a thousand and ten thousand
@@ -104,7 +107,7 @@ def _announced(term: str) -> list[int]:
             values.append(chinese_number(group))
     if term.startswith("双") and not values:
         values = [2]
-    return values
+    return tuple(values)
 
 
 @lru_cache(maxsize=1)
@@ -230,14 +233,9 @@ def _word_tag(word: str) -> str:
     return word_tags().get(word, "")
 
 
-@lru_cache(maxsize=65536)
 def _dictionary_words(text: str) -> tuple[str, ...]:
-    """jieba's reading of ``text`` from its dictionary alone (no HMM guesses, which glue
-    unknown runs into pseudo-words such as 这三剂 or 纠治四风)."""
-    fast = _fast_tokenizer()
-    if fast is not None and not re.search(r"[A-Za-z0-9]", text):  # jieba-rs gives jieba's words on Han text
-        return tuple(fast.cut(text, False))
-    return tuple(_jieba().dt.cut(text, HMM=False))
+    """jieba's reading of ``text`` from its dictionary alone (see :func:`dictionary_cut`)."""
+    return dictionary_cut(text)
 
 
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
@@ -262,14 +260,25 @@ def _sentence_boundaries(text: str, start: int = 0, end: int | None = None):
     return words, cuts
 
 
+KNOWN_COLUMNS = ["term", "expansion", "note", "label"]
+
+
 def read_known_formulations(path="corpus/formulations.csv") -> pd.DataFrame:
-    """The user's list of formulations: columns term, expansion ("、"-separated), note."""
+    """The user's list of formulations: columns term, expansion ("、"-separated), note and
+    label: "formulation" (the default when the column or the cell is empty) or "not" (a term
+    the kit must never report, e.g. a meal such as 四菜一汤 on your pages)."""
     path = _resolve(path)
     if not path.exists():
-        return pd.DataFrame(columns=["term", "expansion", "note"])
-    rows = [{c: row.get(c, "") for c in ("term", "expansion", "note")}
-            for row in read_csv_rows(path, ["term"], "formulation list (term,expansion,note)")]
-    return pd.DataFrame([r for r in rows if r["term"]], columns=["term", "expansion", "note"])
+        return pd.DataFrame(columns=KNOWN_COLUMNS)
+    rows = [{c: (row.get(c) or "").strip() for c in KNOWN_COLUMNS}
+            for row in read_csv_rows(path, ["term"], "formulation list (term,expansion,note,label)")]
+    for row in rows:
+        row["label"] = row["label"].lower() or "formulation"
+        if row["label"] not in ("formulation", "not"):
+            warnings.warn(f"{path.name}: label {row['label']!r} of {row['term']} is neither "
+                          "'formulation' nor 'not'; read as 'formulation'", PageWarning, stacklevel=2)
+            row["label"] = "formulation"
+    return pd.DataFrame([r for r in rows if r["term"]], columns=KNOWN_COLUMNS)
 
 
 REFERENCE_LIST = Path(__file__).with_name("reference_formulations.csv")
@@ -285,11 +294,13 @@ def reference_formulations() -> pd.DataFrame:
 
 def known_formulations(path="corpus/formulations.csv", reference: bool = True) -> pd.DataFrame:
     """The reference list and the user's ``formulations.csv`` together (the user's expansion
-    wins for a term in both): columns term, expansion, origin ("reference list" or the file)."""
+    wins for a term in both): columns term, expansion, origin ("reference list" or the file).
+    Terms the user labelled ``not`` are left out here (:func:`find_formulations` rejects them)."""
     listed = reference_formulations() if reference else reference_formulations().iloc[:0]
     reference = listed[["term", "expansion"]].assign(origin="reference list")
-    user = read_known_formulations(path)[["term", "expansion"]].assign(origin="formulations.csv") if path \
-        else pd.DataFrame(columns=["term", "expansion", "origin"])
+    user = read_known_formulations(path) if path else None
+    user = user.loc[user["label"] == "formulation", ["term", "expansion"]].assign(origin="formulations.csv") \
+        if path else pd.DataFrame(columns=["term", "expansion", "origin"])
     both = pd.concat([reference, user], ignore_index=True)
     return both.drop_duplicates("term", keep="last").reset_index(drop=True)
 
@@ -578,7 +589,7 @@ def _find_in_text(text: str, known: dict[str, str], include_rejected: bool,
             continue
         if not items and term in known and known[term][0]:
             items, where = _split_items(known[term][0]), f"from the {known[term][1]}"
-        rows.append({"term": term, "family": family, "label": label, "reason": reason,
+        rows.append({"term": term, "quoted": quoted, "family": family, "label": label, "reason": reason,
                      "number": "+".join(map(str, numbers)), "number_total": total, "start": start,
                      "context": text[max(0, start - 20):end + 20].replace("\n", " "),
                      "expansion": items, "expansion_count": len(items), "expansion_where": where,
@@ -586,9 +597,42 @@ def _find_in_text(text: str, known: dict[str, str], include_rejected: bool,
     return rows
 
 
-def find_formulations(articles: pd.DataFrame, known="corpus/formulations.csv",
+def rule_findings(text: str, known: dict, include_rejected: bool = True) -> list[dict]:
+    """The rules' findings in one text (``known`` maps a term to (expansion, origin)): what
+    :func:`rule_formulations` reports for it, as a list of dicts with start offsets."""
+    return _find_in_text(text, known, include_rejected)
+
+
+_OPENS_ITEMS = frozenset("（(：:—")
+
+
+def nearby_expansion(text: str, term: str, start: int, end: int, quoted: bool) -> tuple[list[str], str]:
+    """The items that spell a term out next to it (after it in parentheses, after a dash or a
+    colon, or an enumeration before it with as many items as it announces) and where."""
+    items, where = _expansion_after(text, end) if _OPENS_ITEMS.intersection(text[end:end + 10]) else ([], "")
+    if not items:
+        numbers = _announced(term)
+        total = sum(numbers) if numbers and sum(numbers) <= 20 else None
+        lead = start - (1 if quoted else 0)
+        if total is None and not text[max(0, lead - 4):lead].rstrip("“‘").endswith("——"):
+            return items, where  # without a count only a dash before the term can lead to its items
+        before = text[max(0, lead - 200):lead]
+        clauses = "".join(re.split(r"[。；！？\n，,]", before)[-2:])  # what _expansion_before can read items from
+        if "、" in clauses or before.rstrip("“‘").endswith("——") or (total == 2 and re.search("[和与及]", clauses)):
+            items, where = _expansion_before(text, lead, total)
+    return items, where
+
+
+def announced_numbers(term: str) -> tuple[int, ...]:
+    """The numbers a term announces: 一城两区三门户 → (1, 2, 3); 千万工程 → (1000, 10000)."""
+    return _announced(term)
+
+
+def rule_formulations(articles: pd.DataFrame, known="corpus/formulations.csv",
                       include_rejected: bool = False, reference: bool = True, engine: str = "pandas") -> pd.DataFrame:
-    """Numbered formulations in every article body: one row per occurrence.
+    """The former hand rules alone (written from sentences written for the project), kept to
+    compare with the learned :func:`banmian.formulations.find_formulations` and as its features.
+    One row per occurrence.
 
     Columns: page_id, edition, article_no, headline, field ("headline" or "body"), term,
     family, label ("formulation"
@@ -603,7 +647,7 @@ def find_formulations(articles: pd.DataFrame, known="corpus/formulations.csv",
 
     >>> a = pd.DataFrame({"page_id": ["p"], "edition": ["A"], "article_no": [1], "headline": ["h"],
     ...     "body": ["形成了‘五勤’（脑勤、眼勤、嘴勤、手勤、腿勤）工作机制"]})
-    >>> find_formulations(a, known=None)[["term", "number", "expansion"]].values.tolist()
+    >>> rule_formulations(a, known=None)[["term", "number", "expansion"]].values.tolist()
     [['五勤', '5', ['脑勤', '眼勤', '嘴勤', '手勤', '腿勤']]]
     """
     if engine == "dask":
@@ -611,7 +655,7 @@ def find_formulations(articles: pd.DataFrame, known="corpus/formulations.csv",
 
         client = dask_client()
         parts = split_articles(articles, 4 * len(client.scheduler_info()["workers"]))
-        futures = client.map(find_formulations, parts, known=known, include_rejected=include_rejected,
+        futures = client.map(rule_formulations, parts, known=known, include_rejected=include_rejected,
                              reference=reference, pure=False)
         results = client.gather(futures)
         found = pd.concat([r for r in results if len(r)] or results[:1], ignore_index=True)

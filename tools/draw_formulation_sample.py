@@ -77,15 +77,67 @@ def month_population(source: str, month: str, rng: random.Random) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
+def draw_check(source: str, month: str, sizes, out: Path, rng: random.Random) -> None:
+    """An independent check sample (``check.tsv``) from a source no rule or model was fitted on."""
+    population = month_population(source, month, rng)
+    drawn = []
+    for stratum, n in zip(("rules", "shapes", "new"), sizes):
+        members = population[population["stratum"] == stratum].sort_values("term")
+        take = members.sample(n=min(n, len(members)), random_state=rng.randrange(2**31))
+        drawn.append(take.assign(split="check", weight=round(len(members) / max(len(take), 1), 4)))
+    sample = pd.concat(drawn, ignore_index=True).sample(frac=1, random_state=7).reset_index(drop=True)
+    sample.insert(0, "id", [f"x{i:04d}" for i in range(1, len(sample) + 1)])
+    sample.to_csv(out / "check.tsv", sep="\t", index=False)
+    sample.drop(columns=["context"]).to_csv(STANDOFF / "check_sample.tsv", sep="\t", index=False)
+    print(len(sample), "check candidates drawn from", source, month)
+
+
+def draw_enrichment(n: int, out: Path, rng: random.Random) -> None:
+    """Training-only candidates from the development months that only the generous finder
+    proposes (stratum ``new``) and that the current model scores highest: the rare
+    formulations of that stratum are too few in a random draw to learn from. They carry no
+    weight and never enter an estimate."""
+    from banmian.formulations import candidate_table, score_candidates
+
+    drawn = pd.read_csv(STANDOFF / "sample.tsv", sep="\t", dtype=str, keep_default_na=False)
+    seen = set(zip(drawn["month"], drawn["term"]))
+    rows = []
+    for source, month, split, _ in PLAN:
+        if split != "dev":
+            continue
+        population = month_population(source, month, rng)
+        new = population[(population["stratum"] == "new") & ~population.apply(
+            lambda r: (month, r["term"]) in seen, axis=1)]
+        articles = realtext.month_articles(source, month)
+        scored = score_candidates(candidate_table(articles, known=None), known=None, include_rejected=True)
+        best = scored.groupby("term")["score"].max()
+        rows.append(new.assign(score=new["term"].map(best).fillna(0.0)))
+    pool = pd.concat(rows, ignore_index=True).sort_values(["score", "term"], ascending=[False, True])
+    take = pool.head(n).drop(columns="score").assign(split="train-only", weight=0.0)
+    take = take.sample(frac=1, random_state=7).reset_index(drop=True)
+    take.insert(0, "id", [f"e{i:04d}" for i in range(1, len(take) + 1)])
+    take.to_csv(out / "enrichment.tsv", sep="\t", index=False)
+    take.drop(columns=["context"]).to_csv(STANDOFF / "enrichment_sample.tsv", sep="\t", index=False)
+    print(len(take), "training-only candidates drawn")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repos", help="folder of fetched repositories (<owner>+<name>/repo)")
     parser.add_argument("--out", required=True, help="scratch folder for the readers' sheets (outside the repository)")
+    parser.add_argument("--check", metavar="SOURCE:MONTH", help="draw the independent check sample instead")
+    parser.add_argument("--enrich", type=int, metavar="N", help="draw N training-only candidates instead")
     args = parser.parse_args()
     if args.repos:
         import os
         os.environ["BANMIAN_REPOS"] = args.repos
     rng = random.Random(20261129)
+    out = Path(args.out)
+    if args.check:
+        source, month = args.check.split(":")
+        return draw_check(source, month, (100, 100, 120), out, rng)
+    if args.enrich:
+        return draw_enrichment(args.enrich, out, rng)
     drawn, strata_sizes = [], []
     for source, month, split, sizes in PLAN:
         population = month_population(source, month, rng)

@@ -1,0 +1,167 @@
+"""The learned scorer of formulation candidates: features, the shipped model, scores.
+
+Each candidate (a term in its text, see :mod:`banmian.formulation_candidates`) is described by
+weak signals, none decisive alone: the term's parts and their parts of speech in jieba's
+dictionary, dictionary and idiom membership, quotation, the two characters on each side
+(落实 / 推进 / 坚持 … before; 工作 / 的 after), the head character (碑, 馆, 村, 论坛 …), an
+expansion spelled out nearby, the former rules' verdict and reason, the reference list, and
+how many articles, pages and dates of the corpus the term recurs in.
+
+The model is a logistic regression (scikit-learn) trained by ``bench/train_formulations.py``
+(``make train``) on the committed real-text labels (``tests/formulations_real``); its
+weights ship as JSON (``formulation_model.json``) with the thresholds and the figures it was
+trained to, so scoring needs only this module: the score is the logistic of the sum of the
+weights of a candidate's features.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .formulation_candidates import NUMERAL_CHARS, PROGRAMME_WORDS
+from .terms import dictionary_cut, word_tags
+
+__all__ = ["MODEL_FILE", "candidate_features", "load_model", "score_features", "THRESHOLDS"]
+
+MODEL_FILE = Path(__file__).with_name("formulation_model.json")
+THRESHOLDS = {"formulation": 0.5, "borderline": 0.3}  # used only when no model file is shipped
+_NUM = re.compile(rf"[{NUMERAL_CHARS}0-9０-９]+")
+_NAME_HEADS = set("碑馆楼村镇乡路街园院厂站港桥寺山河湖岛区县市省州湾峰塔台宫殿庙观亭阁坊巷号队团社店")
+_POLICY_BEFORE = ("落实", "推进", "坚持", "开展", "实施", "践行", "深化", "做到", "增强", "树立", "强化", "贯彻",
+                  "围绕", "聚焦", "抓好", "推动", "实行", "建立", "健全", "完善", "推行", "深入", "学习", "提出",
+                  "坚定", "弘扬", "统筹", "突出", "牢记", "把握", "打好", "守牢", "筑牢", "持续")
+_REGISTER = re.compile("坚持|落实|推进|实施|工作|党|政策|制度|机制|改革|建设|发展|治理|部署|要求|全面|深化|推动|加强|"
+                       "干部|群众|服务|基层|体系|战略|高质量|现代化")
+_PROGRAMME_END = re.compile("(?:" + "|".join(PROGRAMME_WORDS) + ")$")
+
+
+def _bucket(n: float, edges=(1, 2, 4, 10, 30)) -> str:
+    for edge in edges:
+        if n <= edge:
+            return f"<={edge}"
+    return f">{edges[-1]}"
+
+
+@lru_cache(maxsize=200_000)
+def _term_features(term: str) -> tuple[str, ...]:
+    """Features of the term alone (cached: a corpus repeats its terms)."""
+    tags = word_tags()
+    feats = [f"len={min(len(term), 9)}"]
+    groups = _NUM.findall(term)
+    first = _NUM.search(term)
+    feats += [f"numbers={min(len(groups), 3)}", f"num_at={min(first.start(), 2) if first else -1}"]
+    if first:
+        numeral = first.group()
+        feats.append(f"numeral={numeral if len(numeral) == 1 else 'long'}")
+        after = term[first.end():first.end() + 1]
+        if after:
+            feats.append(f"after_num={after}")
+    if re.search(r"[0-9０-９]", term):
+        feats.append("arabic")
+    if groups and len(groups) >= 2 and len(set(groups)) < len(groups):
+        feats.append("repeated_number")
+    tag = tags.get(term)
+    if tag:
+        feats += ["dictionary_word", f"tag={tag}"]
+        if tag in ("i", "l"):
+            feats.append("idiom")
+    words = dictionary_cut(term)
+    feats.append(f"words={min(len(words), 4)}")
+    for w in words:
+        feats.append(f"part={w}")
+        feats.append(f"part_tag={tags.get(w, 'x')}")
+    feats += [f"first_tag={tags.get(words[0], 'x')}", f"last_tag={tags.get(words[-1], 'x')}",
+              f"head={term[-1]}", f"head2={term[-2:]}"]
+    if len(words) > 1 and all(_NUM.fullmatch(w[:1]) or w in NUMERAL_CHARS for w in words[::2]):
+        feats.append("alternating")
+    if term[-1] in _NAME_HEADS:
+        feats.append("name_head")
+    if _PROGRAMME_END.search(term):
+        feats.append("programme_word")
+    return tuple(feats)
+
+
+def candidate_features(frame: pd.DataFrame) -> list[list[str]]:
+    """The features of every candidate row. ``frame`` has columns term, quoted, field, before
+    (two characters before the term), after (two after), rule_label, rule_reason, source,
+    expansion_count, count_matches, articles, dates, pages, quoted_share, family, context (the
+    term with 20 characters on each side: its register, political or not) and register (of the
+    whole article, :func:`political_register`) and expansion_where."""
+    rows = []
+    columns = [frame[c].tolist() for c in ("term", "quoted", "field", "before", "after", "rule_label", "rule_reason",
+                                           "source", "expansion_count", "count_matches", "articles", "dates",
+                                           "pages", "quoted_share", "family", "context", "register",
+                                           "expansion_where")]
+    for (term, quoted, field, before, after, rule_label, rule_reason, source, expansion_count, count_matches,
+         articles, dates, pages, quoted_share, family, context, register, where) in zip(*columns):
+        feats = list(_term_features(term))
+        level = "low" if register < 0.5 else "mid" if register < 1.5 else "high"
+        feats += [f"register={min(len(_REGISTER.findall(context)), 3)}", f"article_register={level}",
+                  f"article_register={level}&quoted={bool(quoted)}", f"article_register={level}&rule={rule_label}"]
+        feats += [f"rule={rule_label}", f"why={_reason_key(rule_reason)}", f"source={source}", f"family={family}",
+                  f"rule={rule_label}&quoted={bool(quoted)}", f"rule={rule_label}&articles={_bucket(articles)}",
+                  f"articles={_bucket(articles)}", f"dates={_bucket(dates)}", f"pages={_bucket(pages)}",
+                  f"quoted_share={round(quoted_share * 4) / 4}"]
+        if quoted:
+            feats.append("quoted")
+        if field == "headline":
+            feats.append("in_headline")
+        if expansion_count and not where.startswith("from the"):  # spelled out on the page, not by a list
+            feats.append("expanded")
+            if count_matches:
+                feats.append("expansion_matches")
+        before1, after1 = before[-1:] or "^", after[:1] or "$"
+        feats += [f"before={before1}", f"after={after1}", f"before2={before}", f"after2={after}"]
+        if before in _POLICY_BEFORE:
+            feats.append("policy_verb_before")
+        if after1 in "“”‘’「」\"（(":
+            feats.append("after_quote_or_paren")
+        if after1 in "，。；、：！？,;:.!?$":
+            feats.append("after_punctuation")
+        if before1 in "，。；、：！？,;:.!?^":
+            feats.append("before_punctuation")
+        rows.append(feats)
+    return rows
+
+
+def political_register(text: str) -> float:
+    """Words of policy and governance (坚持, 落实, 改革, 党, 基层 …) per 100 characters of a text."""
+    return 100 * len(_REGISTER.findall(text)) / max(len(text), 1)
+
+
+def _reason_key(reason: str) -> str:
+    """The kind of a rule's reason, without the words it quotes ("cuts the word 三通道 …" → "cuts the word")."""
+    if not reason:
+        return "none"
+    return re.split(r"[^\x00-\x7f]", reason, maxsplit=1)[0].strip(" (:")[:48] or "other"
+
+
+@lru_cache(maxsize=4)
+def _read_model(path: str, stamp: float) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def load_model(path=None) -> dict | None:
+    """The shipped model (weights, intercept, thresholds, figures), or None when there is none."""
+    path = Path(path) if path else MODEL_FILE
+    if not path.exists():
+        return None
+    return _read_model(str(path), path.stat().st_mtime)
+
+
+def score_features(features: list[list[str]], model: dict) -> np.ndarray:
+    """The model's probability that each candidate is a formulation."""
+    weights, intercept = model["weights"], model["intercept"]
+    logits = np.fromiter((intercept + sum(weights.get(f, 0.0) for f in feats) for feats in features),
+                         dtype=float, count=len(features))
+    return 1.0 / (1.0 + np.exp(-logits))
+
+
+def logistic(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))

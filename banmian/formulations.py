@@ -1,0 +1,270 @@
+"""Numbered formulations (数字式提法: “五多” “三前” “三会一课” “两个维护” …) found in a corpus:
+every candidate term, scored by a model learned from real pages.
+
+1. Candidates: every short term a number could belong to (:mod:`banmian.formulation_candidates`),
+   plus the terms of the reference list and of your ``corpus/formulations.csv``.
+2. Certain filters: ordinals and sequence words (十九届四中, 二是), dates and names read digit by
+   digit (七一, 九一八), approximate counts (两三), reduplication (一张一张), spans that cut a word
+   of their sentence (三通 in 三通道) or whose numeral belongs to another word (十分) are rejected
+   outright.
+3. A score for everything else: the probability that the term is a formulation, from a logistic
+   regression trained on candidates read and labelled on real pages (People's Daily and a news
+   site, 2023 and 2026; see ``tests/formulations_real``). Its features are weak signals (the
+   term's parts and parts of speech, quotation, the words around it, a spelled-out expansion,
+   recurrence across the corpus, the former hand rules' verdict …, see
+   :mod:`banmian.formulation_model`).
+4. ``label`` from thresholds you can change: "formulation" at ``score >= thresholds["formulation"]``,
+   "borderline" from ``thresholds["borderline"]``, else "rejected". Of overlapping terms the likelier
+   one is kept (五水共治, not 五水).
+5. The lists decide where they speak: a term of the reference list found where it cuts no word
+   is a formulation (as 79 of 81 such candidates on the development pages were), and so is a term
+   quoted in one enumeration with it that shares its first character (“双报到、双服务”); a term of your
+   ``corpus/formulations.csv`` with label "not" is always rejected, with label "formulation"
+   (the default) always kept.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from .formulation_candidates import candidate_terms
+from .formulation_model import THRESHOLDS, candidate_features, load_model, political_register, score_features
+from .slogans import (FORMULATION_COLUMNS, announced_numbers, known_formulations, nearby_expansion,
+                      read_known_formulations, rule_findings)
+
+__all__ = ["find_formulations", "candidate_table", "prepare_candidates", "score_candidates", "uncertain_findings", "FINDING_COLUMNS"]
+
+FINDING_COLUMNS = FORMULATION_COLUMNS + ["score"]
+_CERTAIN = ("an ordinal", "a reduplication", "a date or a name read digit by digit", "an approximate count",
+            "cuts the word", "cuts a word", "its numeral", "its 百/千/万 belongs")  # 45 of 45 on the development pages: not
+_MEASURE = "个项条大剂种点类支批张件篇道重根口袋把碗只位名座所间台辆块"
+_KEY = ["page_id", "edition", "article_no"]
+
+
+def candidate_table(articles: pd.DataFrame, known="corpus/formulations.csv", reference: bool = True) -> pd.DataFrame:
+    """Every candidate occurrence of the corpus with what the features need: page_id, edition,
+    article_no, headline, field, term, start, end, quoted, before / after (two characters),
+    the former rules' family, label and reason (rule_label "none" where they proposed
+    nothing), source, expansion and its count, register (political words per 100 characters of
+    the article), context; plus date when the articles have one."""
+    known_table = known_formulations(known, reference)
+    known_map = {t: (e, o) for t, e, o in zip(known_table["term"], known_table["expansion"], known_table["origin"])}
+    dated = "date" in articles.columns
+    rows = []
+    for art in articles.itertuples(index=False):
+        headline = getattr(art, "headline", "") or ""
+        date = getattr(art, "date", None) if dated else None
+        register = political_register(art.body or "")
+        for field, text in (("headline", headline), ("body", art.body or "")):
+            if not text:
+                continue
+            rules = {(r["start"], r["term"]): r for r in rule_findings(text, known_map)}
+            spans = {(start, term): quoted for term, start, end, quoted in candidate_terms(text)}
+            for key, rule in rules.items():
+                spans.setdefault(key, rule["quoted"])
+            for (start, term), quoted in spans.items():
+                end = start + len(term)
+                rule = rules.get((start, term))
+                if rule:
+                    items, where = rule["expansion"], rule["expansion_where"]
+                else:
+                    items, where = nearby_expansion(text, term, start, end, quoted)
+                lead = start - (1 if quoted else 0)
+                quote_at = max(text.rfind(q, 0, start + 1) for q in "“‘「『\"") if quoted else -1
+                rows.append((art.page_id, art.edition, art.article_no, headline, date, field, term, start, end,
+                             bool(quoted), quote_at, text[max(0, lead - 2):lead], text[end + (1 if quoted else 0):][:2],
+                             rule["family"] if rule else "", rule["label"] if rule else "none",
+                             rule["reason"] if rule else "", rule["source"] if rule else "pattern",
+                             items, len(items), where, register,
+                             text[max(0, start - 20):end + 20].replace("\n", " ")))
+    columns = _KEY + ["headline", "date", "field", "term", "start", "end", "quoted", "quote_at", "before", "after",
+                      "family",
+                      "rule_label", "rule_reason", "source", "expansion", "expansion_count", "expansion_where",
+                      "register", "context"]
+    table = pd.DataFrame(rows, columns=columns)
+    if not dated:
+        table = table.drop(columns="date")
+    return table
+
+
+def _recurrence(table: pd.DataFrame) -> pd.DataFrame:
+    """How many articles, pages and dates each term recurs in, and how often it is quoted."""
+    article = table["page_id"].astype(str) + "\x00" + table["edition"].astype(str) + "\x00" \
+        + table["article_no"].astype(str)
+    grouped = table.assign(_article=article).groupby("term", sort=False)
+    stats = pd.DataFrame({"articles": grouped["_article"].nunique(), "pages": grouped["page_id"].nunique(),
+                          "quoted_share": grouped["quoted"].mean()})
+    stats["dates"] = grouped["date"].nunique() if "date" in table.columns else 0
+    return stats
+
+
+def prepare_candidates(table: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`candidate_table` with what scoring needs beside it: recurrence across the corpus
+    (articles, pages, dates, quoted_share), number, number_total and count_matches."""
+    table = table.join(_recurrence(table), on="term")
+    numbers = [announced_numbers(t) for t in table["term"]]
+    totals = [sum(n) if n else None for n in numbers]
+    table["number"] = ["+".join(map(str, n)) for n in numbers]
+    table["number_total"] = totals
+    table["count_matches"] = [(c == t) if c and t is not None and t <= 20 else None
+                              for c, t in zip(table["expansion_count"], totals)]
+    return table
+
+
+def score_candidates(table: pd.DataFrame, known="corpus/formulations.csv", model=None, thresholds=None,
+                     include_rejected: bool = False) -> pd.DataFrame:
+    """Score a :func:`candidate_table` and label it (see the module docstring)."""
+    model = model or load_model()
+    thresholds = {**(model["thresholds"] if model else THRESHOLDS), **(thresholds or {})}
+    if table.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    table = prepare_candidates(table)
+    features = candidate_features(table)
+    if model:
+        scores = score_features(features, model)
+    else:  # no model shipped: the former rules' verdicts stand in
+        scores = table["rule_label"].map({"formulation": 0.9, "borderline": 0.4}).fillna(0.05).to_numpy()
+    certain = table["rule_reason"].str.startswith(_CERTAIN) | (table["family"] == "ordinal")
+    scores = np.where(certain, 0.0, scores)
+    label = np.select([scores >= thresholds["formulation"], scores >= thresholds["borderline"]],
+                      ["formulation", "borderline"], "rejected").astype(object)
+    reason = [f"score {s:.2f}" + (f"; rules: {r}" if r else "") for s, r in zip(scores, table["rule_reason"])]
+    reason = np.array(reason, dtype=object)
+    reason[certain.to_numpy()] = table.loc[certain, "rule_reason"].to_numpy()
+    user = read_known_formulations(known) if known else pd.DataFrame(columns=["term", "label"])
+    user_label = dict(zip(user["term"], user["label"]))
+    listed = ((table["source"] == "reference list") & (table["rule_label"] == "formulation")).to_numpy()
+    label[listed], scores[listed] = "formulation", 1.0  # 79 of 81 such candidates of the development months are
+    reason[listed] = "in the reference list"            # formulations (the other two: 三公 of 三公九卿, 四大板块)
+    told = table["term"].map(user_label)
+    said_not, said_yes = (told == "not").to_numpy(), ((told == "formulation") & (table["rule_label"] != "rejected")).to_numpy()
+    label[said_not], scores[said_not] = "rejected", 0.0
+    reason[said_not] = "labelled not in formulations.csv"
+    label[said_yes], scores[said_yes] = "formulation", 1.0
+    reason[said_yes] = "in formulations.csv"
+    table["label"], table["score"], table["reason"] = label, np.round(scores, 4), reason
+    table["family"] = [f or _family(t) for f, t in zip(table["family"], table["term"])]
+    table = _listed_siblings(table)
+    table = _resolve_overlaps(table)
+    if not include_rejected:
+        table = table[table["label"] != "rejected"]
+    order = table["field"].map({"headline": 0, "body": 1})
+    table = table.assign(_order=order).sort_values(_KEY + ["_order", "start", "term"]).drop(columns="_order")
+    return table[FINDING_COLUMNS].reset_index(drop=True)
+
+
+def _family(term: str) -> str:
+    groups = re.findall(r"[零〇一二两三四五六七八九十百千万双]+|[0-9０-９]+", term)
+    if len(groups) >= 2:
+        return "multi-number formula"
+    if re.search(r"(?:工程|行动|计划|机制|制度|活动|热线|战略)$", term):
+        return "named project"
+    if term.startswith("双"):
+        return "双-formula"
+    if re.match(rf"[零〇一二两三四五六七八九十百千万]+[{_MEASURE}]", term):
+        return "number + measure word + noun"
+    return "number + character"
+
+
+def _listed_siblings(table: pd.DataFrame) -> pd.DataFrame:
+    """A term quoted in one enumeration with a formulation the lists name, and sharing its first
+    character, is a formulation too (“双报到、双服务”, “四个意识、四个自信”)."""
+    listed = table["reason"].isin(["in the reference list", "in formulations.csv"]) & table["quoted"]
+    if not listed.any():
+        return table
+    anchors = {(k, f, q, t[0]): t for k, f, q, t in zip(zip(*(table.loc[listed, c] for c in _KEY)),
+                                                          table.loc[listed, "field"], table.loc[listed, "quote_at"],
+                                                          table.loc[listed, "term"])}
+    keys = zip(zip(*(table[c] for c in _KEY)), table["field"], table["quote_at"], table["term"].str[0])
+    sibling = [anchors.get(k) if quoted and label != "formulation" else None
+               for k, quoted, label in zip(keys, table["quoted"], table["label"])]
+    hit = np.array([s is not None for s in sibling])
+    if hit.any():
+        table = table.copy()
+        table.loc[hit, "label"] = "formulation"
+        table.loc[hit, "reason"] = [f"enumerated with the listed {s}; score {x:.2f}"
+                                    for s, x in zip(np.array(sibling, dtype=object)[hit], table.loc[hit, "score"])]
+    return table
+
+
+def _resolve_overlaps(table: pd.DataFrame) -> pd.DataFrame:
+    """Of overlapping kept terms in one text, keep the likelier (then the longer) one; the
+    others are rejected with the reason."""
+    kept = table[table["label"] != "rejected"]
+    if kept.empty:
+        return table
+    rank = kept.assign(_rank=kept["label"].map({"formulation": 0, "borderline": 1}), _len=kept["term"].str.len())
+    rank = rank.sort_values(_KEY + ["field", "_rank", "score", "_len"], ascending=[True] * 4 + [True, False, False])
+    taken: dict[tuple, list] = {}
+    losers = {}
+    for index, key, field, start, end, term in zip(rank.index, zip(*(rank[k] for k in _KEY)), rank["field"],
+                                                   rank["start"], rank["end"], rank["term"]):
+        spans = taken.setdefault((key, field), [])
+        winner = next((t for s, e, t in spans if s < end and start < e), None)
+        if winner:
+            losers[index] = winner
+        else:
+            spans.append((start, end, term))
+    if losers:
+        index = list(losers)
+        table = table.copy()
+        table.loc[index, "label"] = "rejected"
+        table.loc[index, "reason"] = [f"overlaps the likelier {w}" for w in losers.values()]
+    return table
+
+
+def find_formulations(articles: pd.DataFrame, known="corpus/formulations.csv", include_rejected: bool = False,
+                      reference: bool = True, engine: str = "pandas", thresholds: dict | None = None,
+                      model: dict | None = None) -> pd.DataFrame:
+    """Numbered formulations in every headline and body: one row per occurrence.
+
+    Columns: page_id, edition, article_no, headline, field ("headline" or "body"), term,
+    family, label ("formulation" or "borderline"; "rejected" too with ``include_rejected``),
+    reason (the score, the former rules' word on it, or the filter or label that decided),
+    number (the values it announces: "5", "1+2+3"), number_total, start (offset in the field),
+    context, expansion (items spelled out next to it), expansion_count, expansion_where,
+    count_matches, source ("pattern", "reference list" or "formulations.csv") and score (the
+    model's probability that it is a formulation; 1 or 0 where your label decided).
+
+    ``thresholds={"formulation": 0.7}`` asks for more certainty (fewer, surer findings);
+    ``known=None`` leaves out your formulations.csv; ``reference=False`` the kit's reference list.
+    ``engine="dask"`` finds the candidates on Dask workers (see :mod:`banmian.scale`); the
+    scores need the whole corpus and are computed here.
+
+    >>> a = pd.DataFrame({"page_id": ["p"], "edition": ["A"], "article_no": [1], "headline": ["h"],
+    ...     "body": ["形成了‘五勤’（脑勤、眼勤、嘴勤、手勤、腿勤）工作机制"]})
+    >>> find_formulations(a, known=None)[["term", "label", "expansion"]].values.tolist()
+    [['五勤', 'formulation', ['脑勤', '眼勤', '嘴勤', '手勤', '腿勤']]]
+    """
+    if engine == "dask":
+        from .scale import dask_client, split_articles
+
+        client = dask_client()
+        parts = split_articles(articles, 4 * len(client.scheduler_info()["workers"]))
+        tables = client.gather(client.map(candidate_table, parts, known=known, reference=reference, pure=False))
+        table = pd.concat(tables, ignore_index=True)
+    else:
+        table = candidate_table(articles, known, reference)
+    return score_candidates(table, known, model, thresholds, include_rejected)
+
+
+def uncertain_findings(found: pd.DataFrame, n: int = 20) -> pd.DataFrame:
+    """The ``n`` distinct terms whose score is nearest the formulation threshold: the ones worth
+    labelling in ``corpus/formulations.csv`` (label formulation or not). Needs a frame from
+    ``find_formulations(..., include_rejected=True)``; one row per term with its best context."""
+    model = load_model()
+    threshold = (model["thresholds"] if model else THRESHOLDS)["formulation"]
+    open_rows = found[~found["reason"].isin(["in formulations.csv", "labelled not in formulations.csv",
+                                             "in the reference list"])
+                      & (found["score"] > 0)]
+    if open_rows.empty:
+        return pd.DataFrame(columns=["term", "score", "label", "occurrences", "context"])
+    distance = (open_rows["score"] - threshold).abs()
+    ranked = open_rows.assign(_distance=distance).sort_values(["_distance", "term"])
+    counts = found.groupby("term").size()
+    first = ranked.drop_duplicates("term").head(n)
+    return pd.DataFrame({"term": first["term"], "score": first["score"], "label": first["label"],
+                         "occurrences": first["term"].map(counts).to_numpy(),
+                         "context": first["context"]}).reset_index(drop=True)

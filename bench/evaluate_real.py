@@ -1,0 +1,184 @@
+"""Formulations on real pages: precision and recall of the kit on text no rule or model was fitted on.
+
+    python bench/evaluate_real.py [--repos DIR] [--year]    # make evaluate-real REPOS=DIR
+
+Reads the stand-off labels of ``tests/formulations_real`` and rebuilds their text from the
+fetched repositories (see ``bench/realtext.py``). Prints, for ``label == "formulation"``
+(borderline terms left out of both measures), with 95 % intervals:
+
+1. the **test split** (People's Daily, 2026-06): the kit as shipped, the former hand rules, and
+   the kit without its reference list; by stratum and by class;
+2. training on some months and testing on another (each development month held out in turn,
+   and trained on People's Daily only, tested on the news site);
+3. the **whole articles**: the candidate finder's recall of every formulation a reader listed,
+   and the kit's recall and precision on those articles;
+4. the **independent check** (CCTV evening-news transcripts, a source kept out of development);
+5. the written set (``tests/formulations``), kept as a regression check;
+6. time: ``find_formulations`` on one month (and on a year of the news site with ``--year``).
+
+Estimates are for a month's distinct candidate terms (stratified sample, weights in
+``sample.tsv``); intervals by stratified bootstrap. Per-stratum rates use Wilson intervals.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import time
+
+import numpy as np
+import pandas as pd
+
+import realtext
+from formulation_study import (STANDOFF, fit, labelled_sample, predictions_for, read, rule_predictions,
+                               training_rows, weighted_scores)
+from banmian.formulation_evaluation import evaluate_formulations, formulation_scores
+from banmian.formulation_model import load_model
+from banmian.formulations import candidate_table, find_formulations
+
+
+def wilson(k: int, n: int) -> str:
+    if n == 0:
+        return "–"
+    z, p = 1.96, k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return f"{p:.3f} [{max(0, centre - half):.3f}, {min(1, centre + half):.3f}]"
+
+
+def line(name: str, figures: dict) -> str:
+    return (f"{name:<44} precision {figures['precision']:.3f} [{figures['precision_low']:.3f}, "
+            f"{figures['precision_high']:.3f}]   recall {figures['recall']:.3f} [{figures['recall_low']:.3f}, "
+            f"{figures['recall_high']:.3f}]   (drawn: {figures['tp']} TP, {figures['fp']} FP, {figures['fn']} FN)")
+
+
+def by_stratum(rows: pd.DataFrame) -> pd.DataFrame:
+    out = []
+    for stratum, g in rows[rows["label"] != "borderline"].groupby("stratum", sort=False):
+        said, gold = g["predicted"] == "formulation", g["label"] == "formulation"
+        out.append({"stratum": stratum, "drawn": len(g), "formulations": int(gold.sum()),
+                    "precision": wilson(int((said & gold).sum()), int(said.sum())),
+                    "recall": wilson(int((said & gold).sum()), int(gold.sum()))})
+    return pd.DataFrame(out)
+
+
+def by_class(rows: pd.DataFrame) -> pd.DataFrame:
+    rows = rows[rows["label"] != "borderline"]
+    out = []
+    for cls, g in rows.groupby("class"):
+        said, gold = g["predicted"] == "formulation", g["label"] == "formulation"
+        out.append({"class": cls, "label": g["label"].iloc[0], "drawn": len(g),
+                    "found (recall)" if gold.all() else "taken for formulations":
+                        wilson(int(said.sum()), len(g))})
+    table = pd.DataFrame(out).fillna("")
+    return table.sort_values(["label", "drawn"], ascending=[True, False]).reset_index(drop=True)
+
+
+def article_figures(split: str | None) -> dict:
+    chosen = read("articles.tsv")
+    if split:
+        chosen = chosen[chosen["split"] == split]
+    listed = read("article_terms.tsv")
+    model = load_model()
+    proposed = found = total = kept = wrong = 0
+    missed = []
+    for art in chosen.itertuples(index=False):
+        article = realtext.article_at(art.source, art.path, int(art.item))
+        frame = pd.DataFrame([{"page_id": art.article_id, "edition": "-", "article_no": 1,
+                               "headline": article["headline"], "body": article["body"]}])
+        candidates = set(candidate_table(frame, known=None)["term"])
+        kit = find_formulations(frame, known=None, model=model)
+        said = set(kit.loc[kit["label"] == "formulation", "term"])
+        terms = listed[listed["article_id"] == art.article_id]
+        gold = set(terms.loc[terms["label"] == "formulation", "term"])
+        borderline = set(terms.loc[terms["label"] == "borderline", "term"])
+        total += len(gold)
+        proposed += len(gold & candidates)
+        found += len(gold & said)
+        missed += [f"{art.article_id}:{t}" for t in gold - said]
+        kept += len(said - borderline)
+        wrong += len(said - gold - borderline)
+    return {"articles": len(chosen), "formulations": total, "proposed": proposed, "found": found,
+            "kit_findings": kept, "kit_wrong": wrong, "missed": missed}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repos", help="folder of fetched repositories (<owner>+<name>/repo)")
+    parser.add_argument("--year", action="store_true", help="also time find_formulations on a year of the news site")
+    args = parser.parse_args()
+    if args.repos:
+        os.environ["BANMIAN_REPOS"] = args.repos
+    pd.set_option("display.width", 200)
+    model = load_model()
+    thresholds = model["thresholds"]
+    sample = labelled_sample()
+    test = sample[sample["split"] == "test"]
+    print(f"# Formulations on real pages (label == formulation; borderline left out)\n\nmodel: logistic regression, "
+          f"{len(model['weights'])} weights, thresholds {thresholds}\n")
+
+    print("## 1. Test split: People's Daily 2026-06 (no rule, threshold or model fitted on it)\n")
+    kit = predictions_for(test, model, thresholds)
+    print(line("the kit (learned scorer + lists)", weighted_scores(kit)))
+    print(line("the former hand rules", weighted_scores(rule_predictions(test))))
+    print(line("the kit without the reference list", weighted_scores(predictions_for(test, model, thresholds,
+                                                                                     reference=False))))
+    print("\nby stratum (unweighted rates in the drawn candidates, Wilson 95 % intervals):")
+    print(by_stratum(kit).to_string(index=False))
+    print("\nby class (the reader's class):")
+    print(by_class(kit).to_string(index=False))
+    errors = kit[(kit["label"] != "borderline") & ((kit["label"] == "formulation") != (kit["predicted"] == "formulation"))]
+    print("\nerrors on the test split (term, reader's label and class, kit's score):")
+    for row in errors.sort_values(["label", "score"]).itertuples(index=False):
+        print(f"  {'missed' if row.label == 'formulation' else 'taken '} {row.term:<12} {row._asdict()['class']:<12} "
+              f"score {row.score:.2f}  ({row.stratum}; reader: {row.reason})")
+
+    print("\n## 2. Training on some months, testing on another\n")
+    dev = sample[sample["split"] == "dev"]
+    extra = labelled_sample("enrichment")
+    rows = training_rows(pd.concat([dev, extra], ignore_index=True))
+    rows = rows[rows["features"].notna()]
+    c = model.get("c", 1.0)
+    for month in sorted(dev["month"].unique()):
+        held = fit(rows[rows["month"] != month], c)
+        print(line(f"held out {month}", weighted_scores(predictions_for(dev[dev["month"] == month], held, thresholds))))
+    rmrb_only = fit(rows[rows["source"] == "rmrb"], c)
+    print(line("trained on People's Daily, tested on qqnews", weighted_scores(
+        predictions_for(dev[dev["source"] == "qqnews"], rmrb_only, thresholds))))
+
+    print("\n## 3. Whole articles read end to end\n")
+    for split in ("test", None):
+        f = article_figures(split)
+        name = "test split" if split else "all"
+        print(f"{name}: {f['articles']} articles, {f['formulations']} formulations listed; candidate finder recall "
+              f"{wilson(f['proposed'], f['formulations'])}; kit recall {wilson(f['found'], f['formulations'])}, "
+              f"precision {wilson(f['kit_findings'] - f['kit_wrong'], f['kit_findings'])}")
+        if f["missed"]:
+            print("  missed by the kit:", ", ".join(f["missed"]))
+
+    print("\n## 4. Independent check: CCTV evening news, 2024-03 (a source kept out of development)\n")
+    check = labelled_sample("check")
+    print(line("the kit", weighted_scores(predictions_for(check, model, thresholds))))
+    print(line("the former hand rules", weighted_scores(rule_predictions(check))))
+
+    print("\n## 5. The written set (tests/formulations): a regression check, an upper bound\n")
+    print(formulation_scores(evaluate_formulations()).to_string(index=False))
+
+    print("\n## 6. Time\n")
+    articles = realtext.month_articles("rmrb", "2026-06")
+    started = time.perf_counter()
+    found = find_formulations(articles, known=None)
+    print(f"find_formulations on one month of People's Daily ({len(articles):,} articles, "
+          f"{articles['body'].str.len().sum():,} characters): {time.perf_counter() - started:.1f} s, "
+          f"{(found['label'] == 'formulation').sum():,} formulation occurrences")
+    if args.year:
+        year = pd.concat([realtext.month_articles("qqnews", f"2023-{m:02d}") for m in range(1, 13)], ignore_index=True)
+        year = year.assign(article_no=range(1, len(year) + 1))
+        started = time.perf_counter()
+        find_formulations(year, known=None)
+        print(f"find_formulations on a year of the news site ({len(year):,} articles, "
+              f"{year['body'].str.len().sum():,} characters): {time.perf_counter() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
