@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all setup notebooks test lab bench evaluate clean
+.PHONY: all setup notebooks test lab bench evaluate evaluate-real train clean
 
 all: notebooks
 
@@ -32,6 +32,16 @@ bench: $(STAMP)
 # Headline recovery and extra articles per layout on tests/devset; CRAWL=folder adds a real crawl
 evaluate: $(STAMP)
 	$(BIN)/python bench/evaluate.py $(if $(CRAWL),--crawl $(CRAWL))
+
+# Formulations on real pages (stand-off labels in tests/formulations_real): REPOS = the folder of the
+# fetched repositories, each as <owner>+<name>/repo (see tests/formulations_real/README.md)
+REPOS ?= $(BANMIAN_REPOS)
+evaluate-real: $(STAMP)
+	$(BIN)/python bench/evaluate_real.py $(if $(REPOS),--repos $(REPOS)) $(if $(YEAR),--year)
+
+# Retrain the formulation scorer from the development labels; writes banmian/formulation_model.json
+train: $(STAMP)
+	$(BIN)/python bench/train_formulations.py $(if $(REPOS),--repos $(REPOS))
 
 clean:
 	rm -rf output .cache .pytest_cache

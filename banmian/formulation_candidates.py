@@ -32,6 +32,8 @@ PROGRAMME_WORDS = ("工程", "行动", "计划", "机制", "制度", "活动", "
                    "清单", "攻坚战", "攻坚", "专项行动", "行动计划", "服务", "政策", "理念", "原则", "要求",
                    "任务", "举措", "目标", "平台", "项目", "改革", "建设", "示范", "整治", "联动")
 _PROGRAMME = re.compile("|".join(sorted(PROGRAMME_WORDS, key=len, reverse=True)))
+_PROGRAMME_END = re.compile("(?:" + "|".join(PROGRAMME_WORDS) + ")$")
+_STOP_ADVERBS = set("就都也又才还再便即仍已曾均皆正在将要会能可只很最更太不没未别")
 _HAN = "\u4e00-\u9fff"
 _QUOTED = re.compile(r"[“‘「『\"]([^“”‘’「」『』\"\n]{1,16})[”’」』\"]")
 _HAS_NUMBER = re.compile(rf"[{NUMERAL_CHARS}{_DIGITS}]")
@@ -114,32 +116,40 @@ def _unquoted_spans(sentence: str) -> tuple[tuple[int, int], ...]:
 
 def _span_ends(sentence, words, starts, i, first, arabic):
     """Ends of the spans that begin at ``first`` (in word ``i`` or the word before): at each
-    word boundary, over at most two words after the last number, never over a function word
-    (的, 就, 从 …) or onto a word of place (中, 上)."""
+    word boundary, and inside a longer word after a prefix that is itself a word (四下基层 in
+    四下 + 基层工作), over at most three words after the last number, never over a function word
+    (的, 就, 从 …; one-character adverbs such as 共 in 五水共治 are allowed) or onto a word of
+    place (中, 上)."""
     tags = word_tags()
     ends = []
     numbers, since_number = 0, 0
+    digits = len(_ARABIC.match(sentence, first).group()) - 1 if arabic and _ARABIC.match(sentence, first) else 0
     for j in range(i, len(words)):
-        end = starts[j] + len(words[j])
-        if _HAS_NUMBER.search(words[j]):
+        word = words[j]
+        end = starts[j] + len(word)
+        if _HAS_NUMBER.search(word):
             numbers, since_number = numbers + 1, 0
         else:
             since_number += 1
-        limit = MAX_MULTI_SPAN if numbers > 1 else MAX_SPAN
-        tag = tags.get(words[j], "x")
-        if end - first > limit or since_number > 2 or (j > i and tag[:1] in _FUNCTION_TAGS):
+        limit = (MAX_MULTI_SPAN if numbers > 1 else MAX_SPAN) + digits  # an Arabic number counts as one character
+        tag = tags.get(word, "x")
+        function = tag[:1] in _FUNCTION_TAGS and not (len(word) == 1 and tag == "d" and word not in _STOP_ADVERBS)
+        if j > i and len(word) >= 3 and since_number and not function:
+            ends += [starts[j] + k for k in range(2, len(word)) if word[:k] in tags
+                     and starts[j] + k - first <= limit]  # a word inside the word: 基层 in 基层工作
+        if end - first > limit or since_number > 3 or (j > i and function):
             break
         if not _HAN_OR_DIGITS.fullmatch(sentence, first, end):
             break
-        if not _only_number(sentence[first:end]) and tag[:1] != "f":
+        if not _only_number(sentence[first:end]) and tag[:1] != "f" and not (len(word) == 1 and function):
             ends.append(end)
     longer = []
     for end in ends:  # carried on to a programme word: 五个一 + 工程, 三年行动 + 计划
         m = _PROGRAMME.match(sentence, end)
         if m and m.end() - first <= MAX_MULTI_SPAN + 2:
             longer.append(m.end())
-    if arabic:  # Arabic numbers name things only before a programme word or as 3个转变
-        named = [e for e in longer]
+    if arabic:  # Arabic numbers name things only before or with a programme word, or as 3个转变
+        named = [e for e in longer] + [e for e in ends if _PROGRAMME_END.search(sentence[first:e])]
         named += [e for e in ends if _ARABIC_MEASURE.fullmatch(sentence, first, e)]
-        return named
+        return sorted(set(named))
     return ends + longer

@@ -34,7 +34,8 @@ from .formulation_model import THRESHOLDS, candidate_features, load_model, polit
 from .slogans import (FORMULATION_COLUMNS, announced_numbers, known_formulations, nearby_expansion,
                       read_known_formulations, rule_findings)
 
-__all__ = ["find_formulations", "candidate_table", "prepare_candidates", "score_candidates", "uncertain_findings", "FINDING_COLUMNS"]
+__all__ = ["find_formulations", "candidate_table", "prepare_candidates", "score_candidates", "uncertain_findings",
+           "teaching_report", "FINDING_COLUMNS"]
 
 FINDING_COLUMNS = FORMULATION_COLUMNS + ["score"]
 _CERTAIN = ("an ordinal", "a reduplication", "a date or a name read digit by digit", "an approximate count",
@@ -140,11 +141,13 @@ def score_candidates(table: pd.DataFrame, known="corpus/formulations.csv", model
     reason[listed] = "in the reference list"            # formulations (the other two: 三公 of 三公九卿, 四大板块)
     told = table["term"].map(user_label)
     said_not, said_yes = (told == "not").to_numpy(), ((told == "formulation") & (table["rule_label"] != "rejected")).to_numpy()
+    before = label.copy()
     label[said_not], scores[said_not] = "rejected", 0.0
     reason[said_not] = "labelled not in formulations.csv"
     label[said_yes], scores[said_yes] = "formulation", 1.0
     reason[said_yes] = "in formulations.csv"
     table["label"], table["score"], table["reason"] = label, np.round(scores, 4), reason
+    taught = _teaching(table, told, before, user)
     table["family"] = [f or _family(t) for f, t in zip(table["family"], table["term"])]
     table = _listed_siblings(table)
     table = _resolve_overlaps(table)
@@ -152,7 +155,33 @@ def score_candidates(table: pd.DataFrame, known="corpus/formulations.csv", model
         table = table[table["label"] != "rejected"]
     order = table["field"].map({"headline": 0, "body": 1})
     table = table.assign(_order=order).sort_values(_KEY + ["_order", "start", "term"]).drop(columns="_order")
-    return table[FINDING_COLUMNS].reset_index(drop=True)
+    found = table[FINDING_COLUMNS].reset_index(drop=True)
+    found.attrs["taught"] = taught
+    return found
+
+
+def _teaching(table: pd.DataFrame, told: pd.Series, before: np.ndarray, user: pd.DataFrame) -> pd.DataFrame:
+    """What your formulations.csv changed: one row per labelled term found in the corpus with your
+    label, the label the kit would have given, and how many occurrences changed."""
+    columns = ["term", "your_label", "kit_label", "occurrences", "changed"]
+    used = told.notna().to_numpy()
+    if not used.any():
+        return pd.DataFrame(columns=columns)
+    rows = pd.DataFrame({"term": table.loc[used, "term"], "your_label": told[used], "kit_label": before[used],
+                         "now": table.loc[used, "label"]})
+    rows["changed"] = rows["kit_label"] != rows["now"]
+    summary = rows.groupby(["term", "your_label"], sort=True).agg(
+        kit_label=("kit_label", lambda s: s.mode().iloc[0]), occurrences=("term", "size"), changed=("changed", "sum"))
+    return summary.reset_index()[columns]
+
+
+def teaching_report(found: pd.DataFrame) -> pd.DataFrame:
+    """The labels of your ``corpus/formulations.csv`` that a :func:`find_formulations` run used: term,
+    your_label, kit_label (the label the score gave; a term you list is found as a known term,
+    which the score takes into account), occurrences and changed (occurrences whose label your
+    line changed). Empty when the file labels nothing found."""
+    return found.attrs.get("taught", pd.DataFrame(columns=["term", "your_label", "kit_label", "occurrences",
+                                                           "changed"]))
 
 
 def _family(term: str) -> str:

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 import realtext
-from formulation_study import (STANDOFF, fit, labelled_sample, predictions_for, read, rule_predictions,
+from formulation_study import (fit, labelled_sample, predictions_for, read, rule_predictions, test_sample,
                                training_rows, weighted_scores)
 from banmian.formulation_evaluation import evaluate_formulations, formulation_scores
 from banmian.formulation_model import load_model
@@ -113,7 +113,7 @@ def main() -> None:
     model = load_model()
     thresholds = model["thresholds"]
     sample = labelled_sample()
-    test = sample[sample["split"] == "test"]
+    test = test_sample()
     print(f"# Formulations on real pages (label == formulation; borderline left out)\n\nmodel: logistic regression, "
           f"{len(model['weights'])} weights, thresholds {thresholds}\n")
 
@@ -121,6 +121,8 @@ def main() -> None:
     kit = predictions_for(test, model, thresholds)
     print(line("the kit (learned scorer + lists)", weighted_scores(kit)))
     print(line("the former hand rules", weighted_scores(rule_predictions(test))))
+    print(line("the kit, first draw only (before the supplement)", weighted_scores(
+        predictions_for(labelled_sample().query("split == 'test'"), model, thresholds))))
     print(line("the kit without the reference list", weighted_scores(predictions_for(test, model, thresholds,
                                                                                      reference=False))))
     print("\nby stratum (unweighted rates in the drawn candidates, Wilson 95 % intervals):")

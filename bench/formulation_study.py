@@ -40,12 +40,30 @@ def labelled_sample(kind: str = "sample") -> pd.DataFrame:
     "enrichment" (training only) or "check" (the independent check)."""
     drawn, labels = {"sample": ("sample.tsv", "labels.tsv"), "enrichment": ("enrichment_sample.tsv",
                                                                             "enrichment_labels.tsv"),
-                     "check": ("check_sample.tsv", "check_labels.tsv")}[kind]
+                     "check": ("check_sample.tsv", "check_labels.tsv"),
+                     "supplement": ("supplement_sample.tsv", "supplement_labels.tsv")}[kind]
     sample = read(drawn).merge(read(labels), on="id", how="inner")
     sample["start"] = sample["start"].astype(int)
     sample["weight"] = sample["weight"].astype(float)
     sample["page_id"] = sample["path"] + "#" + sample["item"]
     return sample
+
+
+def test_sample() -> pd.DataFrame:
+    """The test split: the first draw and the supplementary draw of its ``new`` stratum, that
+    stratum split in two by the shipped model's score (``new-high`` / ``new-low``, see
+    ``tools/draw_formulation_sample.py --supplement``), each term weighted by its sub-stratum's
+    population over all its drawn terms."""
+    first = labelled_sample()
+    first = first[first["split"] == "test"]
+    sub = dict(zip(read("test_substrata.tsv")["id"], read("test_substrata.tsv")["substratum"]))
+    first = first.assign(stratum=[sub.get(i, s) if s == "new" else s for i, s in zip(first["id"], first["stratum"])])
+    rows = pd.concat([first, labelled_sample("supplement")], ignore_index=True)
+    sizes = read("supplement_strata.tsv")
+    population = dict(zip(sizes["stratum"], sizes["population"].astype(int)))
+    drawn = rows["stratum"].value_counts()
+    rows["weight"] = [population[s] / drawn[s] if s in population else w for s, w in zip(rows["stratum"], rows["weight"])]
+    return rows
 
 
 @lru_cache(maxsize=32)

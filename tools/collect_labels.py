@@ -52,7 +52,8 @@ def main() -> None:
     labels[["id", "label", "class", "reason"]].to_csv(STANDOFF / "labels.tsv", sep="\t", index=False)
 
     for prefix, drawn_file, out_file in (("out_enrich", "enrichment_sample.tsv", "enrichment_labels.tsv"),
-                                         ("out_check", "check_sample.tsv", "check_labels.tsv")):
+                                         ("out_check", "check_sample.tsv", "check_labels.tsv"),
+                                         ("out_supp", "supplement_sample.tsv", "supplement_labels.tsv")):
         files = sorted(sheets.glob(f"{prefix}*.tsv"))
         if files:
             extra = pd.concat([read_sheet(p) for p in files], ignore_index=True)

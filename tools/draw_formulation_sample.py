@@ -121,12 +121,51 @@ def draw_enrichment(n: int, out: Path, rng: random.Random) -> None:
     print(len(take), "training-only candidates drawn")
 
 
+def draw_supplement(sizes, out: Path, rng: random.Random) -> None:
+    """More test candidates from the stratum only the generous finder proposes, drawn after the
+    method was fixed, in two sub-strata by the shipped model's best score of the term in the
+    month (``new-high`` at 0.05 or more, ``new-low`` below): that stratum holds 95 % of the
+    month's distinct terms but few formulations, so 200 random terms left its share of the
+    estimates to one or two items. The test sample's own ``new`` terms are put in the same
+    sub-strata (``test_substrata.tsv``); weights are recomputed over both draws."""
+    from banmian.formulations import candidate_table, score_candidates
+
+    source, month = next((s, m) for s, m, split, _ in PLAN if split == "test")
+    population = month_population(source, month, rng)
+    scored = score_candidates(candidate_table(realtext.month_articles(source, month), known=None), known=None,
+                              include_rejected=True)
+    best = scored.groupby("term")["score"].max()
+    new = population[population["stratum"] == "new"].copy()
+    new["stratum"] = ["new-high" if best.get(t, 0.0) >= 0.05 else "new-low" for t in new["term"]]
+    drawn = pd.read_csv(STANDOFF / "sample.tsv", sep="\t", dtype=str, keep_default_na=False)
+    original = drawn[(drawn["split"] == "test") & (drawn["stratum"] == "new")]
+    sub = dict(zip(new["term"], new["stratum"]))
+    pd.DataFrame({"id": original["id"], "substratum": original["term"].map(sub).fillna("new-low")}).to_csv(
+        STANDOFF / "test_substrata.tsv", sep="\t", index=False)
+    taken = set(original["term"])
+    picks, sizes_rows = [], []
+    for stratum, n in zip(("new-high", "new-low"), sizes):
+        members = new[(new["stratum"] == stratum) & ~new["term"].isin(taken)].sort_values("term")
+        picks.append(members.sample(n=min(n, len(members)), random_state=rng.randrange(2**31)))
+        sizes_rows.append({"source": source, "month": month, "stratum": stratum,
+                           "population": int((new["stratum"] == stratum).sum())})
+    take = pd.concat(picks, ignore_index=True).assign(split="test", weight=0.0)
+    take = take.sample(frac=1, random_state=7).reset_index(drop=True)
+    take.insert(0, "id", [f"s{i:04d}" for i in range(1, len(take) + 1)])
+    take.to_csv(out / "supplement.tsv", sep="\t", index=False)
+    take.drop(columns=["context"]).to_csv(STANDOFF / "supplement_sample.tsv", sep="\t", index=False)
+    pd.DataFrame(sizes_rows).to_csv(STANDOFF / "supplement_strata.tsv", sep="\t", index=False)
+    print(len(take), "supplementary test candidates drawn;", sizes_rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repos", help="folder of fetched repositories (<owner>+<name>/repo)")
     parser.add_argument("--out", required=True, help="scratch folder for the readers' sheets (outside the repository)")
     parser.add_argument("--check", metavar="SOURCE:MONTH", help="draw the independent check sample instead")
     parser.add_argument("--enrich", type=int, metavar="N", help="draw N training-only candidates instead")
+    parser.add_argument("--supplement", action="store_true",
+                        help="draw the supplementary test candidates (after the method is fixed) instead")
     args = parser.parse_args()
     if args.repos:
         import os
@@ -138,6 +177,8 @@ def main() -> None:
         return draw_check(source, month, (100, 100, 120), out, rng)
     if args.enrich:
         return draw_enrichment(args.enrich, out, rng)
+    if args.supplement:
+        return draw_supplement((300, 200), out, rng)
     drawn, strata_sizes = [], []
     for source, month, split, sizes in PLAN:
         population = month_population(source, month, rng)

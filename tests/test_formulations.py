@@ -1,0 +1,141 @@
+"""The learned formulation finder: candidates, scores, thresholds, your labels, the shipped model."""
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import helpers
+from banmian.formulation_candidates import candidate_terms
+
+ROOT = Path(__file__).resolve().parent.parent
+STANDOFF = ROOT / "tests" / "formulations_real"
+
+
+def article_frame(*bodies):
+    return pd.DataFrame({"page_id": "t", "edition": "A", "article_no": range(1, len(bodies) + 1),
+                         "headline": "", "body": list(bodies)})
+
+
+@pytest.mark.parametrize("text, term", [
+    ("累计受理12345热线诉求近万件。", "12345热线"),        # Arabic digits + a programme word
+    ("以“新三样”为代表的产品走俏。", "新三样"),            # the number not first, quoted
+    ("外贸新三样持续走俏。", "新三样"),                    # … and unquoted
+    ("改革坚持最多跑一次。", "跑一次"),
+    ("深入推进五水共治。", "五水共治"),                    # number + noun programme
+    ("坚持四下基层工作制度。", "四下基层"),
+    ("落实两免一补政策。", "两免一补"),
+    ("开展文化科技卫生三下乡活动。", "三下乡"),
+    ("开展文化科技卫生三下乡活动。", "三下乡活动"),        # carried on to the programme word
+    ("实施三年行动计划。", "三年行动计划"),
+    ("推进“三去一降一补”。", "三去一降一补"),
+    ("增强“四个意识”。", "四个意识"),
+])
+def test_the_candidate_finder_sees_every_shape(text, term):
+    assert term in {t for t, *_ in candidate_terms(text)}
+
+
+@pytest.mark.parametrize("text, term", [("这是第三次会议。", "三次"), ("他一直在社区工作。", "一直"),
+                                        ("八仙桌就擦拭干净。", "八仙桌就擦拭")])
+def test_the_candidate_finder_leaves_out_ordinals_adverbs_and_function_words(text, term):
+    assert term not in {t for t, *_ in candidate_terms(text)}
+
+
+def test_a_quotation_of_speech_is_no_quoted_term():
+    quoted = [t for t, _, _, q in candidate_terms("他说：“我们一定要把这三件事办好，”") if q]
+    assert quoted == []
+
+
+def test_every_candidate_has_a_score_and_the_label_follows_the_thresholds(seed_articles):
+    found = helpers.find_formulations(seed_articles, include_rejected=True)
+    thresholds = helpers.load_model()["thresholds"]
+    assert found.score.between(0, 1).all()
+    decided_by_list = found.reason.isin(["in formulations.csv", "labelled not in formulations.csv",
+                                         "in the reference list"]) | found.reason.str.startswith(
+        ("enumerated with", "overlaps the likelier"))
+    free = found[~decided_by_list & (found.score > 0)]
+    assert (free.loc[free.score >= thresholds["formulation"], "label"] == "formulation").all()
+    assert (free.loc[free.score < thresholds["borderline"], "label"] == "rejected").all()
+
+
+def test_certain_filters_reject_ordinals_and_cut_words():
+    found = helpers.find_formulations(article_frame("党的十九届四中全会召开。二是开通三通道服务。"), known=None,
+                                      include_rejected=True)
+    ordinal = found[found.term.str.startswith("十九届")]
+    assert len(ordinal) and (ordinal.label == "rejected").all()
+    assert (ordinal.score == 0).any()
+    cut = found[(found.term == "三通")]
+    assert (cut.label == "rejected").all() and cut.reason.str.contains("cuts the word").all()
+
+
+def test_a_label_in_formulations_csv_changes_the_result_on_rerun(seed_articles, tmp_path):
+    first = helpers.find_formulations(seed_articles, known=None)
+    by_model = first[(first.label == "formulation") & first.reason.str.startswith("score")]
+    term = by_model.sort_values("score").term.iloc[0]          # a formulation only the model vouches for
+    rejected = helpers.find_formulations(seed_articles, known=None, include_rejected=True)
+    doubtful = rejected[(rejected.label == "rejected") & rejected.reason.str.fullmatch(r"score [0-9.]+")
+                        & rejected.term.str.len().ge(3)].sort_values("score").term.iloc[-1]
+    labels = tmp_path / "formulations.csv"
+    labels.write_text(f"term,expansion,note,label\n{term},,not on these pages,not\n{doubtful},,,formulation\n",
+                      encoding="utf-8")
+    rerun = helpers.find_formulations(seed_articles, known=labels)
+    assert term not in set(rerun.term)
+    assert doubtful in set(rerun.loc[rerun.label == "formulation", "term"])
+    taught = helpers.teaching_report(rerun).set_index("term")
+    assert taught.loc[term, "your_label"] == "not" and taught.loc[term, "kit_label"] == "formulation"
+    assert taught.loc[term, "changed"] == (first.term == term).sum()
+    assert taught.loc[doubtful, "your_label"] == "formulation"
+
+
+def test_a_label_other_than_formulation_or_not_is_named(tmp_path):
+    labels = tmp_path / "formulations.csv"
+    labels.write_text("term,expansion,note,label\n五多,,,maybe\n", encoding="utf-8")
+    with pytest.warns(helpers.PageWarning, match="label 'maybe' of 五多"):
+        read = helpers.read_known_formulations(labels)
+    assert read.label.tolist() == ["formulation"]
+
+
+def test_the_least_certain_findings_are_offered_for_labelling(seed_articles):
+    found = helpers.find_formulations(seed_articles, include_rejected=True)
+    offered = helpers.uncertain_findings(found, n=5)
+    threshold = helpers.load_model()["thresholds"]["formulation"]
+    assert len(offered) == 5 and offered.term.is_unique
+    distance = (offered.score - threshold).abs()
+    assert distance.is_monotonic_increasing
+    listed = set(found.loc[found.reason.isin(["in formulations.csv", "in the reference list"]), "term"])
+    assert not set(offered.term) & listed
+
+
+def test_the_shipped_model_says_how_it_was_trained():
+    model = helpers.load_model()
+    assert {"weights", "intercept", "thresholds", "development", "c"} <= set(model)
+    assert 0 < model["thresholds"]["borderline"] < model["thresholds"]["formulation"] < 1
+    assert model["development"]["candidates"] >= 1500 and len(model["development"]["months"]) >= 4
+    assert model["weights"]["source=reference list"] > 0 and model["weights"]["quoted"] > 0
+
+
+def test_scores_without_a_model_file_fall_back_to_the_former_rules(seed_articles, tmp_path):
+    table = helpers.candidate_table(seed_articles)
+    fallback = helpers.score_candidates(table, model={"weights": {}, "intercept": -10.0,
+                                                       "thresholds": {"formulation": 0.5, "borderline": 0.25}})
+    assert set(fallback.label) <= {"formulation"} and set(fallback.reason) <= {
+        "in formulations.csv", "in the reference list"} | set(fallback.reason[fallback.reason.str.startswith("enumerated")])
+
+
+def test_the_stand_off_labels_hold_no_source_text():
+    for path in STANDOFF.glob("*.tsv"):
+        table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, quoting=3)
+        assert not {"context", "sentence", "body", "headline", "text"} & set(table.columns), path.name
+        if "term" in table.columns:
+            assert table.term.str.len().max() <= 24, path.name
+
+
+def test_the_stand_off_sample_is_as_large_as_promised():
+    sample = pd.read_csv(STANDOFF / "sample.tsv", sep="\t", dtype=str)
+    labels = pd.read_csv(STANDOFF / "labels.tsv", sep="\t", dtype=str)
+    assert sample.term.nunique() >= 1500 and set(labels.id) == set(sample.id)
+    assert sample.loc[sample.split == "dev", "month"].nunique() >= 4 and sample.source.nunique() >= 2
+    assert sample.loc[sample.split == "test", "month"].nunique() == 1
+    test_month = sample.loc[sample.split == "test", "month"].iloc[0]
+    assert test_month not in set(sample.loc[sample.split == "dev", "month"])
+    articles = pd.read_csv(STANDOFF / "articles.tsv", sep="\t", dtype=str)
+    assert len(articles) >= 60
