@@ -61,7 +61,7 @@ def candidate_terms(text: str) -> list[tuple[str, int, int, bool]]:
     """Every candidate term of ``text``: (term, start, end, quoted), sorted by start then length.
 
     >>> [t for t, *_ in candidate_terms("坚持“两个维护”，推进五水共治")]
-    ['两个维护', '五水', '五水共治']
+    ['两个', '两个维护', '五水', '五水共', '五水共治']
     """
     found: dict[tuple[int, int], bool] = {}
     quoted_spans = []

@@ -24,12 +24,15 @@ every candidate term, scored by a model learned from real pages.
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 
 import numpy as np
 import pandas as pd
 
 from .formulation_candidates import candidate_terms
+from .terms import dictionary_cut, word_tags
 from .formulation_model import THRESHOLDS, candidate_features, load_model, political_register, score_features
 from .slogans import (FORMULATION_COLUMNS, announced_numbers, known_formulations, nearby_expansion,
                       read_known_formulations, rule_findings)
@@ -44,12 +47,27 @@ _MEASURE = "个项条大剂种点类支批张件篇道重根口袋把碗只位�
 _KEY = ["page_id", "edition", "article_no"]
 
 
-def candidate_table(articles: pd.DataFrame, known="corpus/formulations.csv", reference: bool = True) -> pd.DataFrame:
+def candidate_table(articles: pd.DataFrame, known="corpus/formulations.csv", reference: bool = True,
+                    workers: int | None = None) -> pd.DataFrame:
     """Every candidate occurrence of the corpus with what the features need: page_id, edition,
     article_no, headline, field, term, start, end, quoted, before / after (two characters),
     the former rules' family, label and reason (rule_label "none" where they proposed
     nothing), source, expansion and its count, register (political words per 100 characters of
-    the article), context; plus date when the articles have one."""
+    the article), context; plus date when the articles have one.
+
+    A corpus of more than a million characters is read in ``workers`` processes (default: one
+    per core), each a share of the articles; the table is the same."""
+    workers = workers or os.cpu_count() or 1
+    chars = int(articles["body"].str.len().sum()) if len(articles) else 0
+    if workers > 1 and chars > 1_000_000 and not multiprocessing.current_process().daemon \
+            and multiprocessing.get_start_method(allow_none=True) in (None, "fork"):
+        bounds = np.linspace(0, len(articles), workers + 1).astype(int)
+        parts = [articles.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+        dictionary_cut("两个维护"), word_tags(), known_formulations(known, reference)  # loaded once, shared by fork
+        context = multiprocessing.get_context("fork")
+        with context.Pool(len(parts)) as pool:
+            tables = pool.starmap(candidate_table, [(part, known, reference, 1) for part in parts])
+        return pd.concat(tables, ignore_index=True)
     known_table = known_formulations(known, reference)
     known_map = {t: (e, o) for t, e, o in zip(known_table["term"], known_table["expansion"], known_table["origin"])}
     dated = "date" in articles.columns
@@ -272,7 +290,8 @@ def find_formulations(articles: pd.DataFrame, known="corpus/formulations.csv", i
 
         client = dask_client()
         parts = split_articles(articles, 4 * len(client.scheduler_info()["workers"]))
-        tables = client.gather(client.map(candidate_table, parts, known=known, reference=reference, pure=False))
+        tables = client.gather(client.map(candidate_table, parts, known=known, reference=reference, workers=1,
+                                          pure=False))
         table = pd.concat(tables, ignore_index=True)
     else:
         table = candidate_table(articles, known, reference)
@@ -287,7 +306,7 @@ def uncertain_findings(found: pd.DataFrame, n: int = 20) -> pd.DataFrame:
     threshold = (model["thresholds"] if model else THRESHOLDS)["formulation"]
     open_rows = found[~found["reason"].isin(["in formulations.csv", "labelled not in formulations.csv",
                                              "in the reference list"])
-                      & (found["score"] > 0)]
+                      & ~found["reason"].str.startswith("enumerated with the listed") & (found["score"] > 0)]
     if open_rows.empty:
         return pd.DataFrame(columns=["term", "score", "label", "occurrences", "context"])
     distance = (open_rows["score"] - threshold).abs()

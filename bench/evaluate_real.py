@@ -131,9 +131,9 @@ def main() -> None:
     print(by_class(kit).to_string(index=False))
     errors = kit[(kit["label"] != "borderline") & ((kit["label"] == "formulation") != (kit["predicted"] == "formulation"))]
     print("\nerrors on the test split (term, reader's label and class, kit's score):")
-    for row in errors.sort_values(["label", "score"]).itertuples(index=False):
-        print(f"  {'missed' if row.label == 'formulation' else 'taken '} {row.term:<12} {row._asdict()['class']:<12} "
-              f"score {row.score:.2f}  ({row.stratum}; reader: {row.reason})")
+    for row in errors.sort_values(["label", "score"]).to_dict("records"):
+        print(f"  {'missed' if row['label'] == 'formulation' else 'taken '} {row['term']:<12} {row['class']:<12} "
+              f"score {row['score']:.2f}  ({row['stratum']}; reader: {row['reason_x']})")
 
     print("\n## 2. Training on some months, testing on another\n")
     dev = sample[sample["split"] == "dev"]
