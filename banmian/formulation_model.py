@@ -27,7 +27,8 @@ import pandas as pd
 from .formulation_candidates import NUMERAL_CHARS, PROGRAMME_WORDS
 from .terms import dictionary_cut, word_tags
 
-__all__ = ["MODEL_FILE", "candidate_features", "load_model", "score_features", "THRESHOLDS"]
+__all__ = ["MODEL_FILE", "candidate_features", "feature_columns", "load_model", "score_features", "score_frame",
+           "THRESHOLDS"]
 
 MODEL_FILE = Path(__file__).with_name("formulation_model.json")
 THRESHOLDS = {"formulation": 0.5, "borderline": 0.3}  # used only when no model file is shipped
@@ -87,47 +88,87 @@ def _term_features(term: str) -> tuple[str, ...]:
     return tuple(feats)
 
 
+_BUCKET_EDGES = (1, 2, 4, 10, 30)
+
+
+def _buckets(values: pd.Series) -> np.ndarray:
+    labels = [f"<={e}" for e in _BUCKET_EDGES] + [f">{_BUCKET_EDGES[-1]}"]
+    index = np.searchsorted(np.array(_BUCKET_EDGES), values.to_numpy(dtype=float), side="left")
+    return np.array(labels, dtype=object)[index]
+
+
+def _flag(mask, name: str) -> np.ndarray:
+    return np.where(np.asarray(mask, dtype=bool), name, None).astype(object)
+
+
+def feature_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The features of every candidate row that depend on more than the term, one column per kind
+    (the feature's name, or None where a row does not have it). ``frame`` has columns term, quoted,
+    field, before (two characters before the term), after (two after), rule_label, rule_reason,
+    source, expansion_count, count_matches, expansion_where, articles, dates, pages, quoted_share,
+    family, context (the term with 20 characters on each side: its register, political or not) and
+    register (of the whole article, :func:`political_register`)."""
+    quoted = frame["quoted"].astype(bool).to_numpy()
+    q = np.where(quoted, "True", "False").astype(object)
+    rule = frame["rule_label"].astype(str).to_numpy(dtype=object)
+    articles = _buckets(frame["articles"])
+    level = np.select([frame["register"] < 0.5, frame["register"] < 1.5], ["low", "mid"], "high").astype(object)
+    reasons = frame["rule_reason"].fillna("")
+    before = frame["before"].astype(str)
+    after = frame["after"].astype(str)
+    before1 = before.str[-1:].replace("", "^").to_numpy(dtype=object)
+    after1 = after.str[:1].replace("", "$").to_numpy(dtype=object)
+    spelled = (frame["expansion_count"].to_numpy() > 0) & ~frame["expansion_where"].str.startswith("from the").to_numpy()
+    matches = spelled & frame["count_matches"].fillna(False).astype(bool).to_numpy()
+    register = frame["context"].str.count(_REGISTER.pattern).clip(upper=3).astype(int).astype(str)
+    shares = (frame["quoted_share"].astype(float) * 4).round() / 4
+    return pd.DataFrame({
+        "register": "register=" + register.to_numpy(dtype=object),
+        "article_register": "article_register=" + level,
+        "article_register&quoted": "article_register=" + level + "&quoted=" + q,
+        "article_register&rule": "article_register=" + level + "&rule=" + rule,
+        "rule": "rule=" + rule,
+        "why": "why=" + reasons.map({r: _reason_key(r) for r in reasons.unique()}).to_numpy(dtype=object),
+        "source": "source=" + frame["source"].astype(str).to_numpy(dtype=object),
+        "family": "family=" + frame["family"].astype(str).to_numpy(dtype=object),
+        "rule&quoted": "rule=" + rule + "&quoted=" + q,
+        "rule&articles": "rule=" + rule + "&articles=" + articles,
+        "articles": "articles=" + articles,
+        "dates": "dates=" + _buckets(frame["dates"]),
+        "pages": "pages=" + _buckets(frame["pages"]),
+        "quoted_share": "quoted_share=" + shares.astype(str).to_numpy(dtype=object),
+        "quoted": _flag(quoted, "quoted"),
+        "in_headline": _flag(frame["field"] == "headline", "in_headline"),
+        "expanded": _flag(spelled, "expanded"),  # spelled out on the page, not by a list
+        "expansion_matches": _flag(matches, "expansion_matches"),
+        "before": "before=" + before1, "after": "after=" + after1,
+        "before2": "before2=" + before.to_numpy(dtype=object), "after2": "after2=" + after.to_numpy(dtype=object),
+        "policy_verb_before": _flag(before.isin(_POLICY_BEFORE), "policy_verb_before"),
+        "after_quote_or_paren": _flag(pd.Series(after1).isin(list("“”‘’「」\"（(")), "after_quote_or_paren"),
+        "after_punctuation": _flag(pd.Series(after1).isin(list("，。；、：！？,;:.!?$")), "after_punctuation"),
+        "before_punctuation": _flag(pd.Series(before1).isin(list("，。；、：！？,;:.!?^")), "before_punctuation"),
+    }, index=frame.index)
+
+
 def candidate_features(frame: pd.DataFrame) -> list[list[str]]:
-    """The features of every candidate row. ``frame`` has columns term, quoted, field, before
-    (two characters before the term), after (two after), rule_label, rule_reason, source,
-    expansion_count, count_matches, articles, dates, pages, quoted_share, family, context (the
-    term with 20 characters on each side: its register, political or not) and register (of the
-    whole article, :func:`political_register`) and expansion_where."""
-    rows = []
-    columns = [frame[c].tolist() for c in ("term", "quoted", "field", "before", "after", "rule_label", "rule_reason",
-                                           "source", "expansion_count", "count_matches", "articles", "dates",
-                                           "pages", "quoted_share", "family", "context", "register",
-                                           "expansion_where")]
-    for (term, quoted, field, before, after, rule_label, rule_reason, source, expansion_count, count_matches,
-         articles, dates, pages, quoted_share, family, context, register, where) in zip(*columns):
-        feats = list(_term_features(term))
-        level = "low" if register < 0.5 else "mid" if register < 1.5 else "high"
-        feats += [f"register={min(len(_REGISTER.findall(context)), 3)}", f"article_register={level}",
-                  f"article_register={level}&quoted={bool(quoted)}", f"article_register={level}&rule={rule_label}"]
-        feats += [f"rule={rule_label}", f"why={_reason_key(rule_reason)}", f"source={source}", f"family={family}",
-                  f"rule={rule_label}&quoted={bool(quoted)}", f"rule={rule_label}&articles={_bucket(articles)}",
-                  f"articles={_bucket(articles)}", f"dates={_bucket(dates)}", f"pages={_bucket(pages)}",
-                  f"quoted_share={round(quoted_share * 4) / 4}"]
-        if quoted:
-            feats.append("quoted")
-        if field == "headline":
-            feats.append("in_headline")
-        if expansion_count and not where.startswith("from the"):  # spelled out on the page, not by a list
-            feats.append("expanded")
-            if count_matches:
-                feats.append("expansion_matches")
-        before1, after1 = before[-1:] or "^", after[:1] or "$"
-        feats += [f"before={before1}", f"after={after1}", f"before2={before}", f"after2={after}"]
-        if before in _POLICY_BEFORE:
-            feats.append("policy_verb_before")
-        if after1 in "“”‘’「」\"（(":
-            feats.append("after_quote_or_paren")
-        if after1 in "，。；、：！？,;:.!?$":
-            feats.append("after_punctuation")
-        if before1 in "，。；、：！？,;:.!?^":
-            feats.append("before_punctuation")
-        rows.append(feats)
-    return rows
+    """The features of every candidate row as lists of names (for training): the term's own
+    (:func:`_term_features`) and :func:`feature_columns`."""
+    columns = feature_columns(frame)
+    rows = [[f for f in row if isinstance(f, str)] for row in columns.itertuples(index=False, name=None)]
+    return [list(_term_features(term)) + row for term, row in zip(frame["term"], rows)]
+
+
+def score_frame(frame: pd.DataFrame, model: dict) -> np.ndarray:
+    """The model's probability that each candidate is a formulation: the logistic of the intercept
+    plus the weights of the candidate's features, summed column by column (the same features as
+    :func:`candidate_features`)."""
+    weights = model["weights"]
+    terms = frame["term"].unique()
+    term_weight = {t: sum(weights.get(f, 0.0) for f in _term_features(t)) for t in terms}
+    logits = model["intercept"] + frame["term"].map(term_weight).to_numpy(dtype=float)
+    for name, column in feature_columns(frame).items():
+        logits = logits + column.map(weights).fillna(0.0).to_numpy(dtype=float)
+    return 1.0 / (1.0 + np.exp(-logits))
 
 
 def political_register(text: str) -> float:

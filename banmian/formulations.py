@@ -33,7 +33,7 @@ import pandas as pd
 
 from .formulation_candidates import candidate_terms
 from .terms import dictionary_cut, word_tags
-from .formulation_model import THRESHOLDS, candidate_features, load_model, political_register, score_features
+from .formulation_model import THRESHOLDS, load_model, political_register, score_frame
 from .slogans import (FORMULATION_COLUMNS, announced_numbers, known_formulations, nearby_expansion,
                       read_known_formulations, rule_findings)
 
@@ -123,12 +123,13 @@ def prepare_candidates(table: pd.DataFrame) -> pd.DataFrame:
     """A :func:`candidate_table` with what scoring needs beside it: recurrence across the corpus
     (articles, pages, dates, quoted_share), number, number_total and count_matches."""
     table = table.join(_recurrence(table), on="term")
-    numbers = [announced_numbers(t) for t in table["term"]]
-    totals = [sum(n) if n else None for n in numbers]
-    table["number"] = ["+".join(map(str, n)) for n in numbers]
-    table["number_total"] = totals
-    table["count_matches"] = [(c == t) if c and t is not None and t <= 20 else None
-                              for c, t in zip(table["expansion_count"], totals)]
+    terms = table["term"].unique().tolist()
+    numbers = {t: announced_numbers(t) for t in terms}
+    table["number"] = table["term"].map({t: "+".join(map(str, n)) for t, n in numbers.items()})
+    totals = table["term"].map({t: sum(n) if n else np.nan for t, n in numbers.items()})
+    table["number_total"] = totals.astype(object).where(totals.notna(), None)
+    counted = (table["expansion_count"] > 0) & (totals <= 20)
+    table["count_matches"] = (table["expansion_count"] == totals).astype(object).where(counted, None)
     return table
 
 
@@ -140,17 +141,17 @@ def score_candidates(table: pd.DataFrame, known="corpus/formulations.csv", model
     if table.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     table = prepare_candidates(table)
-    features = candidate_features(table)
     if model:
-        scores = score_features(features, model)
+        scores = score_frame(table, model)
     else:  # no model shipped: the former rules' verdicts stand in
         scores = table["rule_label"].map({"formulation": 0.9, "borderline": 0.4}).fillna(0.05).to_numpy()
     certain = table["rule_reason"].str.startswith(_CERTAIN) | (table["family"] == "ordinal")
     scores = np.where(certain, 0.0, scores)
     label = np.select([scores >= thresholds["formulation"], scores >= thresholds["borderline"]],
                       ["formulation", "borderline"], "rejected").astype(object)
-    reason = [f"score {s:.2f}" + (f"; rules: {r}" if r else "") for s, r in zip(scores, table["rule_reason"])]
-    reason = np.array(reason, dtype=object)
+    rules = table["rule_reason"].fillna("").to_numpy(dtype=object)
+    reason = ("score " + pd.Series(scores).map("{:.2f}".format).to_numpy(dtype=object)
+              + np.where(rules != "", "; rules: " + rules, "").astype(object))
     reason[certain.to_numpy()] = table.loc[certain, "rule_reason"].to_numpy()
     user = read_known_formulations(known) if known else pd.DataFrame(columns=["term", "label"])
     user_label = dict(zip(user["term"], user["label"]))
@@ -166,7 +167,8 @@ def score_candidates(table: pd.DataFrame, known="corpus/formulations.csv", model
     reason[said_yes] = "in formulations.csv"
     table["label"], table["score"], table["reason"] = label, np.round(scores, 4), reason
     taught = _teaching(table, told, before, user)
-    table["family"] = [f or _family(t) for f, t in zip(table["family"], table["term"])]
+    missing = table["family"] == ""
+    table.loc[missing, "family"] = table.loc[missing, "term"].map({t: _family(t) for t in table.loc[missing, "term"].unique()})
     table = _listed_siblings(table)
     table = _resolve_overlaps(table)
     if not include_rejected:
@@ -221,18 +223,18 @@ def _listed_siblings(table: pd.DataFrame) -> pd.DataFrame:
     listed = table["reason"].isin(["in the reference list", "in formulations.csv"]) & table["quoted"]
     if not listed.any():
         return table
-    anchors = {(k, f, q, t[0]): t for k, f, q, t in zip(zip(*(table.loc[listed, c] for c in _KEY)),
-                                                          table.loc[listed, "field"], table.loc[listed, "quote_at"],
-                                                          table.loc[listed, "term"])}
-    keys = zip(zip(*(table[c] for c in _KEY)), table["field"], table["quote_at"], table["term"].str[0])
-    sibling = [anchors.get(k) if quoted and label != "formulation" else None
-               for k, quoted, label in zip(keys, table["quoted"], table["label"])]
-    hit = np.array([s is not None for s in sibling])
-    if hit.any():
+    columns = _KEY + ["field", "quote_at"]
+    anchors = table.loc[listed, columns].assign(_first=table.loc[listed, "term"].str[0],
+                                                _anchor=table.loc[listed, "term"])
+    anchors = anchors.drop_duplicates(columns + ["_first"])
+    open_rows = table[table["quoted"] & (table["label"] != "formulation")]
+    pairs = open_rows[columns].assign(_first=open_rows["term"].str[0]).reset_index().merge(
+        anchors, on=columns + ["_first"]).set_index("index")
+    if len(pairs):
         table = table.copy()
-        table.loc[hit, "label"] = "formulation"
-        table.loc[hit, "reason"] = [f"enumerated with the listed {s}; score {x:.2f}"
-                                    for s, x in zip(np.array(sibling, dtype=object)[hit], table.loc[hit, "score"])]
+        table.loc[pairs.index, "label"] = "formulation"
+        table.loc[pairs.index, "reason"] = [f"enumerated with the listed {a}; score {x:.2f}" for a, x in
+                                            zip(pairs["_anchor"], table.loc[pairs.index, "score"])]
     return table
 
 

@@ -14,7 +14,8 @@ fetched repositories (see ``bench/realtext.py``). Prints, for ``label == "formul
    and the kit's recall and precision on those articles;
 4. the **independent check** (CCTV evening-news transcripts, a source kept out of development);
 5. the written set (``tests/formulations``), kept as a regression check;
-6. time: ``find_formulations`` on one month (and on a year of the news site with ``--year``).
+6. time: ``find_formulations`` on one month and on four months of People's Daily (and on a year
+   of the news site with ``--year``).
 
 Estimates are for a month's distinct candidate terms (stratified sample, weights in
 ``sample.tsv``); intervals by stratified bootstrap. Per-stratum rates use Wilson intervals.
@@ -173,6 +174,15 @@ def main() -> None:
     print(f"find_formulations on one month of People's Daily ({len(articles):,} articles, "
           f"{articles['body'].str.len().sum():,} characters): {time.perf_counter() - started:.1f} s, "
           f"{(found['label'] == 'formulation').sum():,} formulation occurrences")
+    months = pd.concat([realtext.month_articles("rmrb", m) for m in ("2026-05", "2026-06", "2026-07", "2026-08")],
+                       ignore_index=True)
+    months = months.assign(article_no=range(1, len(months) + 1))
+    started = time.perf_counter()
+    find_formulations(months, known=None)
+    seconds = time.perf_counter() - started
+    chars = months["body"].str.len().sum()
+    print(f"find_formulations on four months of People's Daily ({len(months):,} articles, {chars:,} characters): "
+          f"{seconds:.1f} s, {seconds / chars * 1e6:.1f} s a million characters")
     if args.year:
         year = pd.concat([realtext.month_articles("qqnews", f"2023-{m:02d}") for m in range(1, 13)], ignore_index=True)
         year = year.assign(article_no=range(1, len(year) + 1))
