@@ -53,7 +53,8 @@ def main() -> None:
 
     for prefix, drawn_file, out_file in (("out_enrich", "enrichment_sample.tsv", "enrichment_labels.tsv"),
                                          ("out_check", "check_sample.tsv", "check_labels.tsv"),
-                                         ("out_supp", "supplement_sample.tsv", "supplement_labels.tsv")):
+                                         ("out_supp", "supplement_sample.tsv", "supplement_labels.tsv"),
+                                         ("out_t2_", "test2_sample.tsv", "test2_labels.tsv")):
         files = sorted(sheets.glob(f"{prefix}*.tsv"))
         if files:
             extra = pd.concat([read_sheet(p) for p in files], ignore_index=True)
@@ -68,8 +69,17 @@ def main() -> None:
         agreement[["id", "label", "class", "reason"]].to_csv(STANDOFF / "agreement.tsv", sep="\t", index=False)
         print(f"{len(agreement)} second readings")
 
-    chosen = read_sheet(STANDOFF / "articles.tsv")
-    found = pd.concat([read_sheet(p) for p in sorted(sheets.glob("articles_out*.tsv"))], ignore_index=True)
+    collect_articles("articles.tsv", sorted(sheets.glob("articles_out[0-9]*.tsv")), "article_terms.tsv")
+    if (STANDOFF / "test2_articles.tsv").exists():
+        collect_articles("test2_articles.tsv", sorted(sheets.glob("articles_out_t2_*.tsv")), "test2_article_terms.tsv")
+
+
+def collect_articles(chosen_file: str, sheets: list[Path], out_file: str) -> None:
+    """Every term the readers listed in the whole articles, placed at its first occurrence."""
+    if not sheets:
+        return
+    chosen = read_sheet(STANDOFF / chosen_file)
+    found = pd.concat([read_sheet(p) for p in sheets], ignore_index=True)
     rows = []
     for art in chosen.itertuples(index=False):
         article = realtext.article_at(art.source, art.path, int(art.item))
@@ -89,9 +99,9 @@ def main() -> None:
     rows += [{"article_id": a, "field": "", "start": "", "term": "", "label": "none", "class": "",
               "reason": "the only term listed is not in the article"} for a in chosen["article_id"] if a not in listed]
     table = pd.DataFrame(rows).sort_values(["article_id"], kind="stable")
-    table.to_csv(STANDOFF / "article_terms.tsv", sep="\t", index=False)
-    print(f"{(table['label'] == 'formulation').sum()} formulations and {(table['label'] == 'borderline').sum()} "
-          f"borderline terms in {table['article_id'].nunique()} articles")
+    table.to_csv(STANDOFF / out_file, sep="\t", index=False)
+    print(f"{out_file}: {(table['label'] == 'formulation').sum()} formulations and "
+          f"{(table['label'] == 'borderline').sum()} borderline terms in {table['article_id'].nunique()} articles")
 
 
 if __name__ == "__main__":
