@@ -37,11 +37,13 @@ def read(name: str) -> pd.DataFrame:
 def labelled_sample(kind: str = "sample") -> pd.DataFrame:
     """The drawn candidates with their labels: one row per candidate, with page_id (path#item),
     start as int, weight as float. ``kind``: "sample" (development and test splits),
-    "enrichment" (training only) or "check" (the independent check)."""
+    "enrichment" (training only), "check" (the independent check), "supplement" (of the test
+    split) or "test2" (the second test split, kept for the next change of method)."""
     drawn, labels = {"sample": ("sample.tsv", "labels.tsv"), "enrichment": ("enrichment_sample.tsv",
                                                                             "enrichment_labels.tsv"),
                      "check": ("check_sample.tsv", "check_labels.tsv"),
-                     "supplement": ("supplement_sample.tsv", "supplement_labels.tsv")}[kind]
+                     "supplement": ("supplement_sample.tsv", "supplement_labels.tsv"),
+                     "test2": ("test2_sample.tsv", "test2_labels.tsv")}[kind]
     sample = read(drawn).merge(read(labels), on="id", how="inner")
     sample["start"] = sample["start"].astype(int)
     sample["weight"] = sample["weight"].astype(float)
