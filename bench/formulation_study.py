@@ -68,6 +68,16 @@ def test_sample() -> pd.DataFrame:
     return rows
 
 
+def development_rows() -> pd.DataFrame:
+    """Everything the scorer may be fitted on: the development months, the first test split (its
+    one evaluation done, see ``evaluation-first-test-split.txt``) and the training-only enrichment;
+    split "dev" for the rows that enter the leave-one-month-out estimates, "train-only" for the rest."""
+    sample = labelled_sample()
+    first_test = test_sample().assign(split="dev")
+    return pd.concat([sample[sample["split"] == "dev"], first_test, labelled_sample("enrichment")],
+                     ignore_index=True)
+
+
 @lru_cache(maxsize=32)
 def month_candidates(source: str, month: str, reference: bool = True) -> pd.DataFrame:
     """Every candidate of a month (:func:`candidate_table`), as the kit sees a month's corpus;

@@ -2,8 +2,9 @@
 
     python bench/train_formulations.py [--repos DIR]
 
-Reads the labelled candidates of ``tests/formulations_real`` (development months and the
-training-only enrichment: the test month is never read here), computes their features in their
+Reads the labelled candidates of ``tests/formulations_real`` (the development months, the first
+test split after its one evaluation, and the training-only enrichment; the second test split is
+never read here), computes their features in their
 months' corpora (read from the fetched repositories), chooses the regularisation (by log loss)
 and the threshold (by the weighted F1 of the whole kit on the strata the former finder also
 proposed) by leaving one month out, fits a logistic regression
@@ -17,7 +18,7 @@ import json
 import os
 
 import pandas as pd
-from formulation_study import (ROOT, fit, labelled_sample, out_of_fold, predictions_for,
+from formulation_study import (ROOT, development_rows, fit, out_of_fold, predictions_for,
                               training_rows, weighted_scores)
 
 MODEL = ROOT / "banmian" / "formulation_model.json"
@@ -42,10 +43,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.repos:
         os.environ["BANMIAN_REPOS"] = args.repos
-    sample = labelled_sample()
-    dev = sample[sample["split"] == "dev"]
-    extra = labelled_sample("enrichment")
-    rows = training_rows(pd.concat([dev, extra], ignore_index=True))
+    rows = training_rows(development_rows())
     rows = rows[rows["features"].notna()].reset_index(drop=True)
     counts = rows.groupby(["split", "label"]).size().unstack(fill_value=0)
     print(f"training rows: {len(rows)} labelled candidates in {rows['month'].nunique()} months\n{counts}")
@@ -64,7 +62,7 @@ def main() -> None:
     best = None
     for threshold in (0.3, 0.4, 0.5, 0.6, 0.7):
         predicted = pipeline_out_of_fold(rows, c, threshold)
-        stable = weighted_scores(predicted[predicted["stratum"] != "new"])
+        stable = weighted_scores(predicted[~predicted["stratum"].str.startswith("new")])
         figures = weighted_scores(predicted)
         f1 = 2 * stable["precision"] * stable["recall"] / (stable["precision"] + stable["recall"])
         print(f"  threshold {threshold}: former strata precision {stable['precision']:.3f} recall "

@@ -72,8 +72,10 @@ def test_a_label_in_formulations_csv_changes_the_result_on_rerun(seed_articles, 
     by_model = first[(first.label == "formulation") & first.reason.str.startswith("score")]
     term = by_model.sort_values("score").term.iloc[0]          # a formulation only the model vouches for
     rejected = helpers.find_formulations(seed_articles, known=None, include_rejected=True)
+    kept = set(rejected.loc[rejected.label != "rejected", "term"])
+    apart = rejected.term.map(lambda t: not any(t in k or k in t for k in kept))  # overlaps no finding
     doubtful = rejected[(rejected.label == "rejected") & rejected.reason.str.fullmatch(r"score [0-9.]+")
-                        & rejected.term.str.len().ge(3)].sort_values("score").term.iloc[-1]
+                        & rejected.term.str.len().ge(3) & apart].sort_values("score").term.iloc[-1]
     labels = tmp_path / "formulations.csv"
     labels.write_text(f"term,expansion,note,label\n{term},,not on these pages,not\n{doubtful},,,formulation\n",
                       encoding="utf-8")
