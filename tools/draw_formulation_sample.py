@@ -17,6 +17,11 @@ drawn) that turns the sample back into the month's population:
 Writes ``SCRATCH/sample.tsv`` (with sentences, for the readers: never committed) and
 ``tests/formulations_real/sample.tsv`` (stand-off: addresses and terms, no sentences).
 Also draws the whole articles to read end to end (``articles.tsv``).
+
+The later draws, each run once and in this order (see ``tests/formulations_real/README.md``):
+``--check xwlb:2024-03`` (the independent check), ``--enrich 500`` (training-only candidates),
+``--supplement`` (more test candidates of the finder-only stratum, after the first model was
+fixed) and ``--second-test`` (the second test split, before the second model was fitted).
 """
 from __future__ import annotations
 
