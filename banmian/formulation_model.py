@@ -16,7 +16,6 @@ weights of a candidate's features.
 from __future__ import annotations
 
 import json
-import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -202,7 +201,3 @@ def score_features(features: list[list[str]], model: dict) -> np.ndarray:
     logits = np.fromiter((intercept + sum(weights.get(f, 0.0) for f in feats) for feats in features),
                          dtype=float, count=len(features))
     return 1.0 / (1.0 + np.exp(-logits))
-
-
-def logistic(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))

@@ -166,7 +166,7 @@ def score_candidates(table: pd.DataFrame, known="corpus/formulations.csv", model
     label[said_yes], scores[said_yes] = "formulation", 1.0
     reason[said_yes] = "in formulations.csv"
     table["label"], table["score"], table["reason"] = label, np.round(scores, 4), reason
-    taught = _teaching(table, told, before, user)
+    taught = _teaching(table, told, before)
     missing = table["family"] == ""
     table.loc[missing, "family"] = table.loc[missing, "term"].map({t: _family(t) for t in table.loc[missing, "term"].unique()})
     table = _listed_siblings(table)
@@ -180,7 +180,7 @@ def score_candidates(table: pd.DataFrame, known="corpus/formulations.csv", model
     return found
 
 
-def _teaching(table: pd.DataFrame, told: pd.Series, before: np.ndarray, user: pd.DataFrame) -> pd.DataFrame:
+def _teaching(table: pd.DataFrame, told: pd.Series, before: np.ndarray) -> pd.DataFrame:
     """What your formulations.csv changed: one row per labelled term found in the corpus with your
     label, the label the kit would have given, and how many occurrences changed."""
     columns = ["term", "your_label", "kit_label", "occurrences", "changed"]

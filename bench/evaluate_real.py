@@ -30,7 +30,6 @@ import math
 import os
 import time
 
-import numpy as np
 import pandas as pd
 
 import realtext

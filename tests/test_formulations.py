@@ -116,7 +116,7 @@ def test_the_shipped_model_says_how_it_was_trained():
     assert model["weights"]["source=reference list"] > 0 and model["weights"]["quoted"] > 0
 
 
-def test_scores_without_a_model_file_fall_back_to_the_former_rules(seed_articles, tmp_path):
+def test_a_model_that_scores_nothing_leaves_only_what_the_lists_decide(seed_articles):
     table = helpers.candidate_table(seed_articles)
     fallback = helpers.score_candidates(table, model={"weights": {}, "intercept": -10.0,
                                                        "thresholds": {"formulation": 0.5, "borderline": 0.25}})
