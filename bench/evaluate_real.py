@@ -192,4 +192,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except realtext.MissingRepository as error:
+        raise SystemExit(f"{__file__.rsplit('/', 1)[-1]}: {error}")

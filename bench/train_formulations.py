@@ -18,6 +18,7 @@ import json
 import os
 
 import pandas as pd
+import realtext
 from formulation_study import (ROOT, development_rows, fit, out_of_fold, predictions_for,
                               training_rows, weighted_scores)
 
@@ -83,4 +84,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except realtext.MissingRepository as error:
+        raise SystemExit(f"{__file__.rsplit('/', 1)[-1]}: {error}")
