@@ -177,8 +177,10 @@ def load_pages(corpus="corpus", strict: bool = False, allow_outside: bool = Fals
     date, page_no, source, and optionally layout; ``file`` is relative to the corpus
     folder and may point elsewhere inside the project, e.g. ``../seeds/…``). Every
     ``.txt``/``.md`` file in the folder or its subfolders without a row is loaded too,
-    with metadata inferred from its path (:func:`infer_metadata`), and a :class:`PageWarning`
-    says so. A manifest row or a symbolic link that leads outside the corpus and project
+    with metadata inferred from its path (:func:`infer_metadata`): where the name gives a date
+    and a page number (a crawl's ``YYYYMMDD-PP-NN``, ``人民日报 2020.01.17 第1版``) one plain
+    line says how many; otherwise a :class:`PageWarning` names the file, since its date or page
+    is the user's to check. A manifest row or a symbolic link that leads outside the corpus and project
     folders is refused with a warning unless ``allow_outside=True``: a corpus received
     from someone else must not pull private files into a shared notebook.
 
@@ -244,6 +246,7 @@ def load_pages(corpus="corpus", strict: bool = False, allow_outside: bool = Fals
     listed = {path for path, _, _ in entries} | named_in_bad_rows
     candidates = [source] if single else _walk(folder, problem)
     unlisted: list[str] = []
+    named: list[Path] = []
     stems = Counter(p.stem for p in candidates)
     for path in candidates:
         suffix = path.suffix.lower()
@@ -263,9 +266,16 @@ def load_pages(corpus="corpus", strict: bool = False, allow_outside: bool = Fals
             meta["page_id"] = path.relative_to(folder).with_suffix("").as_posix() if path.is_relative_to(folder) \
                 else meta["page_id"]
         entries.append((path.resolve(), meta, "inferred from file name"))
-        if not single:
+        if single:
+            continue
+        if meta["date"] and meta["page_no"]:  # a crawl's own names: date and page read with certainty
+            named.append(path)
+        else:
             unlisted.append(f"{_display_path(path)}: not in {MANIFEST_NAME}; metadata inferred from its name "
                             f"(page_id={meta['page_id']}, edition={meta['edition']})")
+    if named:
+        print(f"{len(named):,} file{'s' if len(named) > 1 else ''} not in {MANIFEST_NAME}: date and page number "
+              f"read from {'their names' if len(named) > 1 else 'its name'} (e.g. {_display_path(named[0])})")
     if len(unlisted) > 3:  # a crawl of thousands of files: one line, not thousands
         unlisted = [f"{len(unlisted):,} files are not in {MANIFEST_NAME}; metadata inferred from their names, "
                     f"e.g. {unlisted[0]} (see the pages table's page_id, date and page_no)"]

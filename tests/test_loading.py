@@ -109,17 +109,30 @@ def test_manifest_without_required_columns_is_a_clear_error(corpus):
         helpers.load_pages(corpus.folder)
 
 
-def test_unlisted_page_gets_metadata_from_its_name_and_a_note(corpus):
+def test_unlisted_page_gets_metadata_from_its_name_and_a_note(corpus, capsys):
     corpus("ycrb-20250620-p3.B.txt", "标题\n\n正文。")
     corpus("plain-name.txt", "标题\n\n正文。")
     with pytest.warns(helpers.PageWarning, match="not in pages.csv; metadata inferred") as record:
         pages = helpers.load_pages(corpus.folder)
-    assert len(record) == 2
+    assert len(record) == 1 and "plain-name.txt" in str(record[0].message)  # no date or page: the user should check
+    assert "1 file not in pages.csv: date and page number read from its name" in capsys.readouterr().out
     got = pages.set_index("page_id")
     assert got.loc["ycrb-20250620-p3", "edition"] == "B"
     assert got.loc["ycrb-20250620-p3", "date"] == "2025-06-20"
     assert got.loc["plain-name", "edition"] == "A"
     assert (pages.metadata == "inferred from file name").all()
+
+
+def test_a_crawl_named_by_date_and_page_gets_a_plain_line_not_a_warning(corpus, capsys):
+    for name in ("20200119/20200119-01-01.txt", "20200119/20200119-02-03.txt", "人民日报 2020.01.17 第1版.txt",
+                 "20200120/20200120-01-01.txt", "20200120/20200120-04-02.txt"):
+        (corpus.folder / name).parent.mkdir(exist_ok=True)
+        corpus(name, "标题\n\n正文。")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", helpers.PageWarning)
+        pages = helpers.load_pages(corpus.folder)
+    assert len(pages) == 5 and (pages.date != "").all() and (pages.page_no != "").all()
+    assert "5 files not in pages.csv: date and page number read from their names" in capsys.readouterr().out
 
 
 def test_config_files_in_the_corpus_are_not_pages(corpus):
