@@ -92,6 +92,8 @@ def month_candidates(source: str, month: str, reference: bool = True) -> pd.Data
     articles = realtext.month_articles(source, month)
     table = candidate_table(articles, known=None, reference=reference)
     cached.parent.mkdir(parents=True, exist_ok=True)
+    for stale in cached.parent.glob(f"{source}-{month}-{int(reference)}-*.pkl"):
+        stale.unlink()  # made by another version of the kit: never read again
     table.to_pickle(cached)
     return table
 
