@@ -1,6 +1,8 @@
 """Charts: a CJK font for matplotlib and word clouds, figure saving, the kit's plots."""
 from __future__ import annotations
 
+import hashlib
+
 import os
 from pathlib import Path
 
@@ -176,4 +178,6 @@ def preview(frame: pd.DataFrame, name: str, rows: int = 20):
     readable in shared HTML, and nothing is hidden."""
     path = export_csv(frame, name)
     shown = f"the first {rows} of {len(frame):,} rows" if len(frame) > rows else f"{len(frame):,} rows"
-    return frame.head(rows).style.set_caption(f"{shown}; the whole table: {path}").format(precision=3)
+    caption = f"{shown}; the whole table: {path}"
+    uuid = hashlib.sha1(caption.encode("utf-8")).hexdigest()[:5]  # the same HTML ids on every run
+    return frame.head(rows).style.set_uuid(uuid).set_caption(caption).format(precision=3)

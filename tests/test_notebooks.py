@@ -28,6 +28,14 @@ def test_committed_notebook_is_executed_in_order_without_errors(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_notebook_holds_nothing_that_changes_from_run_to_run(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert not [c for c in nb["cells"] if "execution" in c.get("metadata", {})], "execution timestamps saved"
+    plain = ["".join(o.get("data", {}).get("text/plain", "")) for c in nb["cells"] for o in c.get("outputs", [])]
+    assert not [t for t in plain if re.search(r" at 0x[0-9a-f]+>", t)], "memory addresses saved"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_opens_with_what_it_does_and_ends_with_what_next(path):
     nb = nbformat.read(path, as_version=4)
     assert nb.cells[0].cell_type == "markdown" and "What you need" in nb.cells[0].source

@@ -3,13 +3,16 @@
     python tools/run_notebooks.py                 # all notebooks, saved back executed
     python tools/run_notebooks.py --no-save 02    # only those whose name starts with 02, left untouched
 
-Stops at the first failing cell with the notebook, the cell number and the error.
+Stops at the first failing cell with the notebook, the cell number and the error. Notebooks are
+saved without execution timestamps or memory addresses, so a rerun that changes nothing leaves
+them unchanged.
 HTML goes to output/html/ (images are embedded in the page, and nothing is loaded from the
 network: no require.js, no MathJax, so it opens offline).
 """
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -36,9 +39,24 @@ def failing_cell(nb) -> tuple[int, str]:
     return 0, "unknown error"
 
 
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+>")
+
+
+def without_volatile_parts(nb) -> None:
+    """Drop what changes from run to run although nothing changed: execution timestamps in the
+    cells' metadata and the memory addresses in object reprs (``<… Styler at 0x7f…>``), so that
+    running the notebooks twice leaves ``git status`` clean."""
+    for cell in nb.cells:
+        cell.get("metadata", {}).pop("execution", None)
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/plain")
+            if isinstance(text, str):
+                output["data"]["text/plain"] = _ADDRESS.sub(">", text)
+
+
 def run(path: Path, html_dir: Path, save: bool, timeout: int) -> None:
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     try:
         client.execute()
@@ -47,6 +65,7 @@ def run(path: Path, html_dir: Path, save: bool, timeout: int) -> None:
         rel = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
         sys.exit(f"FAILED: {rel}, code cell {number}: {error}\n"
                  f"Open the notebook in JupyterLab and run that cell to see the whole traceback.")
+    without_volatile_parts(nb)
     if save:
         nbformat.write(nb, path)
     html, _ = HTMLExporter(template_name="offline", extra_template_basedirs=[str(TEMPLATES)],
