@@ -44,10 +44,20 @@ _ADDRESS = re.compile(r" at 0x[0-9a-f]+>")
 
 def without_volatile_parts(nb) -> None:
     """Drop what changes from run to run although nothing changed: execution timestamps in the
-    cells' metadata and the memory addresses in object reprs (``<… Styler at 0x7f…>``), so that
-    running the notebooks twice leaves ``git status`` clean."""
+    cells' metadata, the memory addresses in object reprs (``<… Styler at 0x7f…>``) and the way
+    printed lines were split into stream outputs (merged), so that running the notebooks twice
+    leaves ``git status`` clean."""
     for cell in nb.cells:
         cell.get("metadata", {}).pop("execution", None)
+        merged = []
+        for output in cell.get("outputs", []):  # how the kernel batches printed lines varies from run to run
+            if merged and output.get("output_type") == "stream" and merged[-1].get("output_type") == "stream" \
+                    and merged[-1].get("name") == output.get("name"):
+                merged[-1]["text"] += output["text"]
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = merged
         for output in cell.get("outputs", []):
             text = output.get("data", {}).get("text/plain")
             if isinstance(text, str):
