@@ -34,7 +34,7 @@ import pandas as pd
 
 import realtext
 from formulation_study import (development_rows, fit, labelled_sample, predictions_for, read, rule_predictions,
-                               training_rows, weighted_scores)
+                               run_script, training_rows, weighted_scores)
 from banmian.formulation_evaluation import evaluate_formulations, formulation_scores
 from banmian.formulation_model import load_model
 from banmian.formulations import candidate_table, find_formulations
@@ -192,7 +192,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except realtext.MissingRepository as error:
-        raise SystemExit(f"{__file__.rsplit('/', 1)[-1]}: {error}")
+    run_script(main)

@@ -34,6 +34,14 @@ def read(name: str) -> pd.DataFrame:
     return pd.read_csv(STANDOFF / name, sep="\t", dtype=str, keep_default_na=False, quoting=3)
 
 
+def run_script(main) -> None:
+    """Run a script's ``main``; a missing repository folder is one line, not a traceback."""
+    try:
+        main()
+    except realtext.MissingRepository as error:
+        raise SystemExit(f"{Path(sys.argv[0]).name}: {error}")
+
+
 def labelled_sample(kind: str = "sample") -> pd.DataFrame:
     """The drawn candidates with their labels: one row per candidate, with page_id (path#item),
     start as int, weight as float. ``kind``: "sample" (development and test splits),

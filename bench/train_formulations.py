@@ -18,8 +18,7 @@ import json
 import os
 
 import pandas as pd
-import realtext
-from formulation_study import (ROOT, development_rows, fit, out_of_fold, predictions_for,
+from formulation_study import (ROOT, development_rows, fit, out_of_fold, predictions_for, run_script,
                               training_rows, weighted_scores)
 
 MODEL = ROOT / "banmian" / "formulation_model.json"
@@ -84,7 +83,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except realtext.MissingRepository as error:
-        raise SystemExit(f"{__file__.rsplit('/', 1)[-1]}: {error}")
+    run_script(main)
