@@ -41,13 +41,6 @@ _REGISTER = re.compile("坚持|落实|推进|实施|工作|党|政策|制度|机
 _PROGRAMME_END = re.compile("(?:" + "|".join(PROGRAMME_WORDS) + ")$")
 
 
-def _bucket(n: float, edges=(1, 2, 4, 10, 30)) -> str:
-    for edge in edges:
-        if n <= edge:
-            return f"<={edge}"
-    return f">{edges[-1]}"
-
-
 @lru_cache(maxsize=200_000)
 def _term_features(term: str) -> tuple[str, ...]:
     """Features of the term alone (cached: a corpus repeats its terms)."""

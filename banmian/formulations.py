@@ -34,7 +34,7 @@ import pandas as pd
 from .formulation_candidates import candidate_terms
 from .terms import dictionary_cut, word_tags
 from .formulation_model import THRESHOLDS, load_model, political_register, score_frame
-from .slogans import (FORMULATION_COLUMNS, announced_numbers, known_formulations, nearby_expansion,
+from .slogans import (FORMULATION_COLUMNS, MEASURE_WORDS, announced_numbers, known_formulations, nearby_expansion,
                       read_known_formulations, rule_findings)
 
 __all__ = ["find_formulations", "candidate_table", "prepare_candidates", "score_candidates", "uncertain_findings",
@@ -43,7 +43,6 @@ __all__ = ["find_formulations", "candidate_table", "prepare_candidates", "score_
 FINDING_COLUMNS = FORMULATION_COLUMNS + ["score"]
 _CERTAIN = ("an ordinal", "a reduplication", "a date or a name read digit by digit", "an approximate count",
             "cuts the word", "cuts a word", "its numeral", "its 百/千/万 belongs")  # 45 of 45 on the development pages: not
-_MEASURE = "个项条大剂种点类支批张件篇道重根口袋把碗只位名座所间台辆块"
 _KEY = ["page_id", "edition", "article_no"]
 
 
@@ -212,7 +211,7 @@ def _family(term: str) -> str:
         return "named project"
     if term.startswith("双"):
         return "双-formula"
-    if re.match(rf"[零〇一二两三四五六七八九十百千万]+[{_MEASURE}]", term):
+    if re.match(rf"[零〇一二两三四五六七八九十百千万]+[{MEASURE_WORDS}]", term):
         return "number + measure word + noun"
     return "number + character"
 

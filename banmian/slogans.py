@@ -42,7 +42,7 @@ from .decoding import PageWarning, read_csv_rows
 from .pages import _resolve
 from .terms import _jieba, dictionary_cut, word_tags
 
-__all__ = ["FORMULATION_COLUMNS", "rule_formulations", "rule_findings", "nearby_expansion", "announced_numbers",
+__all__ = ["FORMULATION_COLUMNS", "MEASURE_WORDS", "rule_formulations", "rule_findings", "nearby_expansion", "announced_numbers",
            "formulation_summary", "expansion_table", "read_known_formulations",
            "reference_formulations", "known_formulations", "formulations_over_corpus",
            "parallel_slogans", "quoted_phrases", "chinese_number"]
@@ -52,7 +52,8 @@ _DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "双": 2, 
 _UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _NUM = "零〇一二两三四五六七八九十百千万"
 _HAN = "\u4e00-\u9fff"
-_MEASURE = "个项条大剂种点类支批张件篇道重根口袋把碗只位名座所间台辆块"
+MEASURE_WORDS = "个项条大剂种点类支批张件篇道重根口袋把碗只位名座所间台辆块"
+_MEASURE = MEASURE_WORDS
 _PROJECT = "工程|行动|计划|战略|攻坚|体系|机制|模式|活动"
 _NUMBER_GROUP = rf"(?:[{_NUM}]+|\d+)"
 _UNIT_RE = rf"{_NUMBER_GROUP}[^{_NUM}\d\W]{{1,3}}"
