@@ -21,7 +21,8 @@ Also draws the whole articles to read end to end (``articles.tsv``).
 The later draws, each run once and in this order (see ``tests/formulations_real/README.md``):
 ``--check xwlb:2024-03`` (the independent check), ``--enrich 500`` (training-only candidates),
 ``--supplement`` (more test candidates of the finder-only stratum, after the first model was
-fixed) and ``--second-test`` (the second test split, before the second model was fitted).
+fixed), ``--test-split test2`` (the second test split, before the second model was fitted) and
+``--test-split test3`` (the third, before the third model was fitted).
 """
 from __future__ import annotations
 
@@ -163,18 +164,22 @@ def draw_supplement(sizes, out: Path, rng: random.Random) -> None:
     print(len(take), "supplementary test candidates drawn;", sizes_rows)
 
 
-SECOND_TEST = [("rmrb", "2026-04"), ("qqnews", "2023-06")]  # untouched: for the next change of method
+TEST_SPLITS = {  # (months, candidate id prefix, article id prefix); each drawn before the change it measures
+    "test2": ([("rmrb", "2026-04"), ("qqnews", "2023-06")], "t", "b"),
+    "test3": ([("qqnews", "2023-08"), ("qqnews", "2024-03")], "u", "d"),
+}
 
 
-def draw_second_test(sizes, n_articles: int, out: Path, rng: random.Random) -> None:
-    """A second test split, drawn before any further change of method and not evaluated by the
+def draw_test_split(split: str, sizes, n_articles: int, out: Path, rng: random.Random) -> None:
+    """A further test split, drawn before the next change of method and not evaluated by the
     session that drew it: every month in four strata (``rules``, ``shapes``, and the generous
     finder's own terms split by the shipped model's best score, ``new-high`` at 0.05 or more and
     ``new-low``), plus whole articles to read end to end."""
     from banmian.formulations import candidate_table, score_candidates
 
+    months, prefix, article_prefix = TEST_SPLITS[split]
     drawn, sizes_rows, picks = [], [], []
-    for source, month in SECOND_TEST:
+    for source, month in months:
         population = month_population(source, month, rng)
         articles = realtext.month_articles(source, month)
         best = score_candidates(candidate_table(articles, known=None), known=None,
@@ -185,23 +190,23 @@ def draw_second_test(sizes, n_articles: int, out: Path, rng: random.Random) -> N
         for stratum, n in zip(("rules", "shapes", "new-high", "new-low"), sizes):
             members = population[population["stratum"] == stratum].sort_values("term")
             take = members.sample(n=min(n, len(members)), random_state=rng.randrange(2**31))
-            drawn.append(take.assign(split="test2", weight=round(len(members) / max(len(take), 1), 4)))
-            sizes_rows.append({"source": source, "month": month, "split": "test2", "stratum": stratum,
+            drawn.append(take.assign(split=split, weight=round(len(members) / max(len(take), 1), 4)))
+            sizes_rows.append({"source": source, "month": month, "split": split, "stratum": stratum,
                                "population": len(members), "drawn": len(take)})
         eligible = articles[articles["body"].str.len().between(400, 2500)]
-        picks.append(eligible.sample(n=n_articles, random_state=rng.randrange(2**31)).assign(split="test2",
+        picks.append(eligible.sample(n=n_articles, random_state=rng.randrange(2**31)).assign(split=split,
                                                                                           month=month))
     sample = pd.concat(drawn, ignore_index=True).sample(frac=1, random_state=7).reset_index(drop=True)
-    sample.insert(0, "id", [f"t{i:04d}" for i in range(1, len(sample) + 1)])
-    sample.to_csv(out / "test2.tsv", sep="\t", index=False)
-    sample.drop(columns=["context"]).to_csv(STANDOFF / "test2_sample.tsv", sep="\t", index=False)
-    pd.DataFrame(sizes_rows).to_csv(STANDOFF / "test2_strata.tsv", sep="\t", index=False)
+    sample.insert(0, "id", [f"{prefix}{i:04d}" for i in range(1, len(sample) + 1)])
+    sample.to_csv(out / f"{split}.tsv", sep="\t", index=False)
+    sample.drop(columns=["context"]).to_csv(STANDOFF / f"{split}_sample.tsv", sep="\t", index=False)
+    pd.DataFrame(sizes_rows).to_csv(STANDOFF / f"{split}_strata.tsv", sep="\t", index=False)
     chosen = pd.concat(picks, ignore_index=True)
-    chosen.insert(0, "article_id", [f"b{i:03d}" for i in range(1, len(chosen) + 1)])
-    chosen.to_csv(out / "test2_articles.tsv", sep="\t", index=False)
+    chosen.insert(0, "article_id", [f"{article_prefix}{i:03d}" for i in range(1, len(chosen) + 1)])
+    chosen.to_csv(out / f"{split}_articles.tsv", sep="\t", index=False)
     chosen[["article_id", "split", "source", "month", "repo", "commit", "path", "item"]].to_csv(
-        STANDOFF / "test2_articles.tsv", sep="\t", index=False)
-    print(len(sample), "second-test candidates and", len(chosen), "articles drawn;", sizes_rows)
+        STANDOFF / f"{split}_articles.tsv", sep="\t", index=False)
+    print(len(sample), split, "candidates and", len(chosen), "articles drawn;", sizes_rows)
 
 
 def main() -> None:
@@ -210,8 +215,8 @@ def main() -> None:
     parser.add_argument("--out", required=True, help="scratch folder for the readers' sheets (outside the repository)")
     parser.add_argument("--check", metavar="SOURCE:MONTH", help="draw the independent check sample instead")
     parser.add_argument("--enrich", type=int, metavar="N", help="draw N training-only candidates instead")
-    parser.add_argument("--second-test", action="store_true",
-                        help="draw the second test split (before the next change of method) instead")
+    parser.add_argument("--test-split", choices=sorted(TEST_SPLITS),
+                        help="draw a further test split (before the next change of method) instead")
     parser.add_argument("--supplement", action="store_true",
                         help="draw the supplementary test candidates (after the method is fixed) instead")
     args = parser.parse_args()
@@ -227,8 +232,8 @@ def main() -> None:
         return draw_enrichment(args.enrich, out, rng)
     if args.supplement:
         return draw_supplement((300, 200), out, rng)
-    if args.second_test:
-        return draw_second_test((100, 80, 150, 100), 10, out, rng)
+    if args.test_split:
+        return draw_test_split(args.test_split, (100, 80, 150, 100), 10, out, rng)
     drawn, strata_sizes = [], []
     for source, month, split, sizes in PLAN:
         population = month_population(source, month, rng)
