@@ -3,7 +3,8 @@
     python tools/collect_labels.py --repos DIR --sheets SCRATCH
 
 Reads SCRATCH/out*.tsv (labels of the drawn candidates, by id), SCRATCH/agreement_out.tsv (the
-second, independent reading of 200 of them) and SCRATCH/articles_out*.tsv (every formulation
+second, independent reading of 200 of them; ``agree_t3_out.tsv`` the same for the third test
+split) and SCRATCH/articles_out*.tsv (every formulation
 of the 60 whole articles), checks them against ``tests/formulations_real/sample.tsv`` and
 ``articles.tsv``, and writes ``labels.tsv``, ``agreement.tsv`` and ``article_terms.tsv`` there:
 terms, labels, classes, reasons and offsets, never the sentences. An article term is placed at
@@ -54,7 +55,9 @@ def main() -> None:
     for prefix, drawn_file, out_file in (("out_enrich", "enrichment_sample.tsv", "enrichment_labels.tsv"),
                                          ("out_check", "check_sample.tsv", "check_labels.tsv"),
                                          ("out_supp", "supplement_sample.tsv", "supplement_labels.tsv"),
-                                         ("out_t2_", "test2_sample.tsv", "test2_labels.tsv")):
+                                         ("out_t2_", "test2_sample.tsv", "test2_labels.tsv"),
+                                         ("out_t3_", "test3_sample.tsv", "test3_labels.tsv"),
+                                         ("agree_t3_", "test3_sample.tsv", "test3_agreement.tsv")):
         files = sorted(sheets.glob(f"{prefix}*.tsv"))
         if files:
             extra = pd.concat([read_sheet(p) for p in files], ignore_index=True)
@@ -70,8 +73,10 @@ def main() -> None:
         print(f"{len(agreement)} second readings")
 
     collect_articles("articles.tsv", sorted(sheets.glob("articles_out[0-9]*.tsv")), "article_terms.tsv")
-    if (STANDOFF / "test2_articles.tsv").exists():
-        collect_articles("test2_articles.tsv", sorted(sheets.glob("articles_out_t2_*.tsv")), "test2_article_terms.tsv")
+    for split in ("test2", "test3"):
+        if (STANDOFF / f"{split}_articles.tsv").exists():
+            collect_articles(f"{split}_articles.tsv", sorted(sheets.glob(f"articles_out_{split[0]}{split[-1]}_*.tsv")),
+                             f"{split}_article_terms.tsv")
 
 
 def collect_articles(chosen_file: str, sheets: list[Path], out_file: str) -> None:
