@@ -75,6 +75,10 @@ def _term_features(term: str) -> tuple[str, ...]:
         feats.append("alternating")
     if term[-1] in _NAME_HEADS:
         feats.append("name_head")
+    if first:  # the term's shape with its numbers left out: 13个严禁 and 7个严禁, 体育八条 and 金融十六条
+        last = list(_NUM.finditer(term))[-1]
+        feats += ["skeleton=" + _NUM.sub("N", term), "before_num=" + term[:first.start()],
+                  "after_last_num=" + term[last.end():]]
     if _PROGRAMME_END.search(term):
         feats.append("programme_word")
     return tuple(feats)

@@ -6,10 +6,10 @@ Reads the stand-off labels of ``tests/formulations_real`` and rebuilds their tex
 fetched repositories (see ``bench/realtext.py``). Prints, for ``label == "formulation"``
 (borderline terms left out of both measures), with 95 % intervals:
 
-1. the **test split** (People's Daily 2026-04 and the news site 2023-06, drawn and labelled
-   before the current model was fitted; the first test split, People's Daily 2026-06, was
-   evaluated once, see ``tests/formulations_real/evaluation-first-test-split.txt``, and is now
-   training data): the kit as shipped, the former hand rules, and the kit without its reference
+1. the **test split** (the news site 2023-08 and 2024-03, drawn and labelled before the current
+   model was fitted; the first and second test splits were evaluated once each, see
+   ``tests/formulations_real/evaluation-*-test-split.txt``, and are now training data): the kit
+   as shipped, the previous model, the former hand rules, and the kit without its reference
    list; by stratum and by class;
 2. training on some months and testing on another (each development month held out in turn,
    and trained on People's Daily only, tested on the news site);
@@ -26,15 +26,17 @@ Estimates are for a month's distinct candidate terms (stratified sample, weights
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
+import subprocess
 import time
 
 import pandas as pd
 
 import realtext
-from formulation_study import (development_rows, fit, labelled_sample, predictions_for, read, rule_predictions,
-                               run_script, training_rows, weighted_scores)
+from formulation_study import (ROOT, development_rows, fit, labelled_sample, predictions_for, read,
+                               rule_predictions, run_script, training_rows, weighted_scores)
 from banmian.formulation_evaluation import evaluate_formulations, formulation_scores
 from banmian.formulation_model import load_model
 from banmian.formulations import candidate_table, find_formulations
@@ -103,6 +105,19 @@ def article_figures(chosen_file: str, terms_file: str) -> dict:
             "kit_findings": kept, "kit_wrong": wrong, "missed": missed}
 
 
+PREVIOUS_MODEL = "f1d571f"  # the commit that shipped the model measured on the second test split
+
+
+def previous_model() -> dict | None:
+    """The model the kit shipped before the current one (from the git history), or None."""
+    try:
+        text = subprocess.run(["git", "-C", str(ROOT), "show", f"{PREVIOUS_MODEL}:banmian/formulation_model.json"],
+                              capture_output=True, check=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return json.loads(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repos", help="folder of fetched repositories (<owner>+<name>/repo)")
@@ -113,16 +128,19 @@ def main() -> None:
     pd.set_option("display.width", 200)
     model = load_model()
     thresholds = model["thresholds"]
-    test = labelled_sample("test2")
+    test = labelled_sample("test3")
     print(f"# Formulations on real pages (label == formulation; borderline left out)\n\nmodel: logistic regression, "
           f"{len(model['weights'])} weights, thresholds {thresholds}, trained on {model['development']['months']}\n")
 
-    print("## 1. Test split: People's Daily 2026-04 and the news site 2023-06 (no rule, threshold or model "
-          "fitted on them)\n")
+    print("## 1. Test split: the news site 2023-08 and 2024-03 (no rule, threshold or model fitted on them)\n")
     kit = predictions_for(test, model, thresholds)
     print(line("the kit (learned scorer + lists)", weighted_scores(kit)))
-    for source, name in (("rmrb", "  People's Daily 2026-04"), ("qqnews", "  the news site 2023-06")):
-        print(line(name, weighted_scores(kit[kit["source"] == source])))
+    for month in sorted(test["month"].unique()):
+        print(line(f"  the news site {month}", weighted_scores(kit[kit["month"] == month])))
+    previous = previous_model()
+    if previous:
+        print(line(f"the previous model ({PREVIOUS_MODEL})", weighted_scores(
+            predictions_for(test, previous, previous["thresholds"]))))
     print(line("the former hand rules", weighted_scores(rule_predictions(test))))
     print(line("the kit without the reference list", weighted_scores(predictions_for(test, model, thresholds,
                                                                                      reference=False))))
@@ -149,7 +167,8 @@ def main() -> None:
         predictions_for(dev[dev["source"] == "qqnews"], rmrb_only, thresholds))))
 
     print("\n## 3. Whole articles read end to end\n")
-    for name, files in (("test split", ("test2_articles.tsv", "test2_article_terms.tsv")),
+    for name, files in (("test split", ("test3_articles.tsv", "test3_article_terms.tsv")),
+                        ("second test split (now development)", ("test2_articles.tsv", "test2_article_terms.tsv")),
                         ("development (and first test split)", ("articles.tsv", "article_terms.tsv"))):
         f = article_figures(*files)
         print(f"{name}: {f['articles']} articles, {f['formulations']} formulations listed; candidate finder recall "

@@ -46,12 +46,14 @@ def labelled_sample(kind: str = "sample") -> pd.DataFrame:
     """The drawn candidates with their labels: one row per candidate, with page_id (path#item),
     start as int, weight as float. ``kind``: "sample" (development and test splits),
     "enrichment" (training only), "check" (the independent check), "supplement" (of the test
-    split) or "test2" (the second test split, kept for the next change of method)."""
+    split), "test2" (the second test split, measured once and then trained on) or "test3" (the third
+    test split, kept for the next change of method)."""
     drawn, labels = {"sample": ("sample.tsv", "labels.tsv"), "enrichment": ("enrichment_sample.tsv",
                                                                             "enrichment_labels.tsv"),
                      "check": ("check_sample.tsv", "check_labels.tsv"),
                      "supplement": ("supplement_sample.tsv", "supplement_labels.tsv"),
-                     "test2": ("test2_sample.tsv", "test2_labels.tsv")}[kind]
+                     "test2": ("test2_sample.tsv", "test2_labels.tsv"),
+                     "test3": ("test3_sample.tsv", "test3_labels.tsv")}[kind]
     sample = read(drawn).merge(read(labels), on="id", how="inner")
     sample["start"] = sample["start"].astype(int)
     sample["weight"] = sample["weight"].astype(float)
@@ -77,12 +79,14 @@ def test_sample() -> pd.DataFrame:
 
 
 def development_rows() -> pd.DataFrame:
-    """Everything the scorer may be fitted on: the development months, the first test split (its
-    one evaluation done, see ``evaluation-first-test-split.txt``) and the training-only enrichment;
-    split "dev" for the rows that enter the leave-one-month-out estimates, "train-only" for the rest."""
+    """Everything the scorer may be fitted on: the development months, the first and second test
+    splits (each evaluated once, see ``evaluation-*-test-split.txt``) and the training-only
+    enrichment; split "dev" for the rows that enter the leave-one-month-out estimates,
+    "train-only" for the rest. The third test split is never read here."""
     sample = labelled_sample()
     first_test = test_sample().assign(split="dev")
-    return pd.concat([sample[sample["split"] == "dev"], first_test, labelled_sample("enrichment")],
+    second_test = labelled_sample("test2").assign(split="dev")
+    return pd.concat([sample[sample["split"] == "dev"], first_test, second_test, labelled_sample("enrichment")],
                      ignore_index=True)
 
 
@@ -123,7 +127,10 @@ def training_rows(sample: pd.DataFrame, reference: bool = True) -> pd.DataFrame:
 
 def fit(rows: pd.DataFrame, c: float = 1.0) -> dict:
     """A logistic regression on the rows labelled formulation (1) or not (0); borderline rows
-    are left out. Returns the model as the kit ships it (weights by feature name)."""
+    are left out. Each row counts by the square root of its sampling weight (the number of the
+    month's terms it stands for; training-only rows count once): the estimates weigh rows by that
+    number, and its square root keeps a few rows of the largest stratum from deciding the fit.
+    Returns the model as the kit ships it (weights by feature name)."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -132,8 +139,9 @@ def fit(rows: pd.DataFrame, c: float = 1.0) -> dict:
     x = vectorizer.fit_transform([{f: 1 for f in feats} for feats in used["features"]]).tocsr()
     x.indices, x.indptr = x.indices.astype(np.int32), x.indptr.astype(np.int32)
     y = (used["label"] == "formulation").to_numpy().astype(int)
+    weight = used["weight"].to_numpy(dtype=float)
     learner = LogisticRegression(C=c, solver="liblinear", max_iter=1000)
-    learner.fit(x, y)
+    learner.fit(x, y, sample_weight=np.sqrt(np.where(weight > 0, weight, 1.0)))
     weights = {name: round(float(w), 5) for name, w in zip(vectorizer.feature_names_, learner.coef_[0])
                if abs(w) > 1e-6}
     return {"weights": weights, "intercept": round(float(learner.intercept_[0]), 5), "c": c,

@@ -3,13 +3,13 @@
     python bench/train_formulations.py [--repos DIR]
 
 Reads the labelled candidates of ``tests/formulations_real`` (the development months, the first
-test split after its one evaluation, and the training-only enrichment; the second test split is
-never read here), computes their features in their
-months' corpora (read from the fetched repositories), chooses the regularisation (by log loss)
-and the threshold (by the weighted F1 of the whole kit on the strata the former finder also
-proposed) by leaving one month out, fits a logistic regression
-(scikit-learn, liblinear: deterministic) on all development months and writes ``banmian/formulation_model.json``: weights, intercept, thresholds and the
-development figures it was chosen by.
+and second test splits after their one evaluation each, and the training-only enrichment; the
+third test split is never read here), computes their features in their months' corpora (read
+from the fetched repositories), chooses the regularisation (by log loss) and the threshold (by
+the weighted F1 of the whole kit on the strata the former finder also proposed) by leaving one
+month out, fits a logistic regression (scikit-learn, liblinear: deterministic) on all
+development months and writes ``banmian/formulation_model.json``: weights, intercept,
+thresholds and the development figures it was chosen by.
 """
 from __future__ import annotations
 
