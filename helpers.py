@@ -18,6 +18,9 @@ gathers its public functions under one name for notebooks: ``import helpers``.
 from banmian.charts import *  # noqa: F401,F403
 from banmian.decoding import *  # noqa: F401,F403
 from banmian.editions import *  # noqa: F401,F403
+from banmian.paths import *  # noqa: F401,F403
+from banmian.page_files import *  # noqa: F401,F403
+from banmian.page_parser import *  # noqa: F401,F403
 from banmian.pages import *  # noqa: F401,F403
 from banmian.slogans import *  # noqa: F401,F403
 from banmian.formulations import *  # noqa: F401,F403

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .pages import OUTPUT_DIR, ROOT, _display_path
+from .paths import ROOT, display_path, output_file
 
 __all__ = ["SHIPPED_FONT", "font_path", "setup_fonts", "save_figure", "plot_article_lengths", "plot_top_terms",
            "word_cloud", "export_text", "export_csv", "html_escape", "preview", "plot_formulations"]
@@ -39,17 +39,6 @@ def setup_fonts() -> str:
     return name
 
 
-def _output_file(folder: str, name: str, suffix: str) -> Path:
-    """``output/FOLDER/NAME.SUFFIX``, refusing names that would lead out of that folder."""
-    name = str(name)
-    if not name or name.startswith(".") or any(sep in name for sep in ("/", "\\", "\0")):
-        raise ValueError(f"output name {name!r}: give a plain file name such as '02_terms' (no folders, no "
-                         f"leading dot); the kit writes only inside output/{folder}/")
-    target = OUTPUT_DIR / folder / f"{name}{suffix}"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return target
-
-
 def _nothing_to_plot(ax, what: str):
     import matplotlib.pyplot as plt
 
@@ -62,9 +51,9 @@ def _nothing_to_plot(ax, what: str):
 
 def save_figure(fig, name: str) -> str:
     """Save a figure as ``output/figures/NAME.png``; returns that path, relative to the project."""
-    target = _output_file("figures", name, ".png")
+    target = output_file("figures", name, ".png")
     fig.savefig(target, dpi=150, bbox_inches="tight")
-    return _display_path(target)
+    return display_path(target)
 
 
 def plot_article_lengths(articles: pd.DataFrame, n: int = 40, ax=None):
@@ -151,9 +140,9 @@ def word_cloud(frequencies: pd.DataFrame, max_words: int = 150, ax=None, seed: i
 
 def export_text(text: str, name: str) -> str:
     """Write plain text to ``output/texts/NAME.txt`` (UTF-8); returns the path, relative to the project."""
-    target = _output_file("texts", name, ".txt")
+    target = output_file("texts", name, ".txt")
     target.write_text(text, encoding="utf-8")
-    return _display_path(target)
+    return display_path(target)
 
 
 def html_escape(text: str) -> str:
@@ -166,10 +155,10 @@ def html_escape(text: str) -> str:
 def export_csv(frame: pd.DataFrame, name: str) -> str:
     """Write a table to ``output/tables/NAME.csv`` as UTF-8 with BOM, so Excel shows the
     Chinese; list cells become "、"-joined text. Returns the path, relative to the project."""
-    target = _output_file("tables", name, ".csv")
+    target = output_file("tables", name, ".csv")
     flat = frame.apply(lambda col: col.map(lambda v: "、".join(map(str, v)) if isinstance(v, (list, tuple)) else v))
     flat.to_csv(target, index=False, encoding="utf-8-sig")
-    return _display_path(target)
+    return display_path(target)
 
 
 def preview(frame: pd.DataFrame, name: str, rows: int = 20):

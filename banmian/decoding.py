@@ -211,7 +211,7 @@ def read_text_file(path, what: str = "file") -> str:
     """The text of a settings file (pages.csv, userdict.txt …) in any encoding a page may be
     in (Excel on Chinese Windows saves GBK); "" for an empty file. A file no encoding reads
     raises :class:`PageError` naming it and the fix."""
-    from .pages import _display_path
+    from .paths import display_path
 
     data = Path(path).read_bytes()
     if not data.strip():
@@ -219,7 +219,7 @@ def read_text_file(path, what: str = "file") -> str:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", PageWarning)
-            return decode_page(data, _display_path(path))[0]
+            return decode_page(data, display_path(path))[0]
     except PageError as err:
         raise PageError(err.file, f"this {what} cannot be read ({err.problem}); save it as UTF-8") from None
 
@@ -232,9 +232,9 @@ def read_csv_rows(path, required: list[str], what: str, problem=None) -> list[di
     missing required column raises :class:`PageError` naming the file."""
     import csv
 
-    from .pages import _display_path
+    from .paths import display_path
 
-    shown = _display_path(path)
+    shown = display_path(path)
     if problem is None:
         def problem(where, text):
             warnings.warn(f"{where}: {text}", PageWarning, stacklevel=4)

@@ -39,7 +39,7 @@ from pathlib import Path
 import pandas as pd
 
 from .decoding import PageWarning, read_csv_rows
-from .pages import _resolve
+from .paths import project_path
 from .terms import _jieba, dictionary_cut, word_tags
 
 __all__ = ["FORMULATION_COLUMNS", "MEASURE_WORDS", "rule_formulations", "rule_findings", "nearby_expansion", "announced_numbers",
@@ -268,7 +268,7 @@ def read_known_formulations(path="corpus/formulations.csv") -> pd.DataFrame:
     """The user's list of formulations: columns term, expansion ("、"-separated), note and
     label: "formulation" (the default when the column or the cell is empty) or "not" (a term
     the kit must never report, e.g. a meal such as 四菜一汤 on your pages)."""
-    path = _resolve(path)
+    path = project_path(path)
     if not path.exists():
         return pd.DataFrame(columns=KNOWN_COLUMNS)
     rows = [{c: (row.get(c) or "").strip() for c in KNOWN_COLUMNS}

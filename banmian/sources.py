@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from banmian.pages import (ARTICLE_COLUMNS, TABLE_SUFFIXES, PageError, PageWarning, _date_in, _display_path, _parse_page,
-                           _resolve, article_fields, checked_date, clean_text, decode_page, load_pages, split_articles)
+from .decoding import PageError, PageWarning, decode_page
+from .page_files import TABLE_SUFFIXES, checked_date, date_in_text, load_pages
+from .page_parser import clean_text, parse_page
+from .pages import ARTICLE_COLUMNS, article_fields, split_articles
+from .paths import display_path, project_path
 
 __all__ = ["TABLE_COLUMN_NAMES", "ARTICLE_TABLE_COLUMNS", "load_articles", "read_article_table", "split_report",
            "dates_from_datelines"]
@@ -48,7 +51,7 @@ def _key(name) -> str:
 
 def _read_table(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
-    shown = _display_path(path)
+    shown = display_path(path)
     try:
         if suffix in (".csv", ".tsv"):
             text, _ = decode_page(path.read_bytes(), shown)
@@ -92,7 +95,7 @@ def _normalise_dates(values: pd.Series) -> pd.Series:
             return stamp.date().isoformat()
         if hasattr(value, "date"):
             return value.date().isoformat()
-        return _date_in(str(value))
+        return date_in_text(str(value))
 
     return values.map(one)
 
@@ -109,8 +112,8 @@ def read_article_table(path, strict: bool = True) -> pd.DataFrame:
     bylines, captions, section headings). A table without a text column raises
     :class:`PageError` naming the file, the columns it has and the names it accepts.
     """
-    path = _resolve(path)
-    shown = _display_path(path)
+    path = project_path(path)
+    shown = display_path(path)
     if not path.is_file():
         raise PageError(shown, "table file not found")
     table = _read_table(path)
@@ -138,7 +141,7 @@ def read_article_table(path, strict: bool = True) -> pd.DataFrame:
         if not content.strip():
             empty += 1
             continue
-        art = _parse_page(content, "body").articles[0]
+        art = parse_page(content, "body").articles[0]
         fields = article_fields(art)
         fields.update({"headline": clean(clean_text(str(title))), "kicker": clean(kicker) or fields["kicker"], "subtitle": clean(subtitle) or fields["subtitle"]})
         if str(author).strip() and not fields["reporters"]:
@@ -175,7 +178,7 @@ def load_articles(source="corpus", layout: str | None = None, strict: bool = Fal
     paper, date and page_no. Problems (skipped files, unreadable tables) are warned about
     and listed in ``articles.attrs["problems"]``; nothing is written into the source.
     """
-    path = _resolve(source)
+    path = project_path(source)
     if path.is_file() and path.suffix.lower() in TABLE_SUFFIXES:
         articles = read_article_table(path)
         articles.attrs["problems"] = []
@@ -196,7 +199,7 @@ def load_articles(source="corpus", layout: str | None = None, strict: bool = Fal
     merged = pd.concat([f for f in frames if not f.empty] or frames[:1], ignore_index=True)[ARTICLE_TABLE_COLUMNS]
     merged = dates_from_datelines(merged)
     if merged.empty:
-        warnings.warn(f"{_display_path(path)}: no article could be read; see the problems listed", PageWarning,
+        warnings.warn(f"{display_path(path)}: no article could be read; see the problems listed", PageWarning,
                       stacklevel=2)
     merged.attrs["problems"] = problems
     return merged

@@ -7,13 +7,13 @@ from pathlib import Path
 import pyarrow as pa
 
 from .decoding import PageWarning
-from .pages import _display_path
+from .paths import display_path
 
 def cache_folder(folder: Path) -> Path:
     """``folder``, or a temporary folder (with a warning) when a file is in the way."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        warnings.warn(f"{_display_path(folder)} is a file, not the kit's cache folder; nothing is kept "
+        warnings.warn(f"{display_path(folder)} is a file, not the kit's cache folder; nothing is kept "
                       "between runs this time (rename or remove that file to keep results)", PageWarning, stacklevel=3)
         import tempfile
 

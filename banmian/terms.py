@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .decoding import PageError, PageWarning, read_text_file
-from .pages import CACHE_DIR, _display_path, _resolve
+from .paths import CACHE_DIR, display_path, project_path
 from .scale import is_dask
 from .store import cache_folder, widen_dictionaries
 
@@ -44,7 +44,7 @@ def read_userdict(path="corpus/userdict.txt") -> list[tuple[str, int | None, str
     """The project dictionary in jieba's format, one ``word [freq] [tag]`` per line
     (``#`` starts a comment). Returns ``(word, freq, tag)`` triples; a malformed line
     raises :class:`PageError` naming the file and line."""
-    path = _resolve(path)
+    path = project_path(path)
     if not path.exists():
         return []
     entries = []
@@ -60,7 +60,7 @@ def read_userdict(path="corpus/userdict.txt") -> list[tuple[str, int | None, str
         if rest:
             tag = rest.pop(0)
         if rest or not re.fullmatch(r"[A-Za-z]+", tag or "x"):
-            raise PageError(f"{_display_path(path)} line {line_no}",
+            raise PageError(f"{display_path(path)} line {line_no}",
                             f"expected 'word [frequency] [tag]' (e.g. '葫芦岛社区 20 ns'), got {line!r}")
         entries.append((word, freq, tag))
     return entries
@@ -98,7 +98,7 @@ def protected_terms(texts, known="corpus/formulations.csv") -> list[str]:
 
 def _read_word_list(path) -> set[str]:
     """One word per line; ``#`` starts a comment."""
-    path = _resolve(path)
+    path = project_path(path)
     if not path.exists():
         return set()
     lines = read_text_file(path, "word list").splitlines()
@@ -470,7 +470,7 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
         table = _read_run([f for f, _ in files], compacted)
     except (pa.ArrowException, OSError):
         for path in _unreadable([f for f, _ in files]):
-            warnings.warn(f"{_display_path(path)} was damaged; building it again", PageWarning, stacklevel=2)
+            warnings.warn(f"{display_path(path)} was damaged; building it again", PageWarning, stacklevel=2)
             _sidecar(path).unlink(missing_ok=True)
         files, again, _ = _token_files(articles, userdict, stopwords_extra, folder, workers, progress, engine)
         segmented += again
@@ -863,7 +863,7 @@ def _stored_terms(path: Path, quiet: bool = False) -> dict | None:
         return None  # not built yet, or its writer has not finished
     except (OSError, KeyError, TypeError, ValueError) as err:
         if not quiet:
-            warnings.warn(f"{_display_path(path)} was damaged ({err}); building it again", PageWarning, stacklevel=4)
+            warnings.warn(f"{display_path(path)} was damaged ({err}); building it again", PageWarning, stacklevel=4)
         return None
 
 

@@ -242,12 +242,11 @@ def tei_apparatus(collation: pd.DataFrame, title: str = "Collation") -> str:
 
 def export_tei(collation: pd.DataFrame, name: str, title: str = "Collation") -> str:
     """Write :func:`tei_apparatus` to ``output/tei/NAME.xml``; returns that path, relative to the project."""
-    from .charts import _output_file
-    from .pages import _display_path
+    from .paths import display_path, output_file
 
-    target = _output_file("tei", name, ".xml")
+    target = output_file("tei", name, ".xml")
     target.write_text(tei_apparatus(collation, title), encoding="utf-8")
-    return _display_path(target)
+    return display_path(target)
 
 
 def _append_text(block, last, text: str) -> None:

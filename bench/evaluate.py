@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import helpers  # noqa: E402
-from banmian.pages import _display_path  # noqa: E402
+from banmian.paths import display_path  # noqa: E402
 import banmian.slogans  # noqa: E402
 import banmian.formulation_evaluation  # noqa: E402
 import banmian.formulations  # noqa: E402
@@ -138,7 +138,7 @@ def evaluate_crawl(folder: Path) -> pd.DataFrame:
     start = time.perf_counter()
     articles = load_quietly(folder)
     seconds = time.perf_counter() - start
-    paths = {_display_path(p): p for p in crawl["path"]}
+    paths = {display_path(p): p for p in crawl["path"]}
     headline_of = dict(zip(crawl["path"], crawl["headline"]))
     truth = {shown: [headline_of[p]] for shown, p in paths.items()}
     rows.append({"layout": f"article per file ({seconds:.1f} s to load)", **score(truth, articles)})
@@ -150,7 +150,7 @@ def evaluate_crawl(folder: Path) -> pd.DataFrame:
             for (day, page), group in crawl.sort_values("position").groupby(["day", "page"]):
                 name = out / f"{day}-p{page}.txt"
                 name.write_text(render_page(group, style), encoding="utf-8")
-                truth[_display_path(name)] = list(group["headline"])
+                truth[display_path(name)] = list(group["headline"])
             articles = load_quietly(out, layout="page")
             rows.append({"layout": f"pages, {style}", **score(truth, articles)})
     return pd.DataFrame(rows)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import helpers
-from banmian import charts
+from banmian import charts, paths
 from conftest import ROOT
 
 FUNCTION_WORDS = {"的", "了", "和", "是", "在", "我们", "一个", "这个", "进行", "以及", "他们", "这些"}
@@ -178,7 +178,7 @@ def test_charts_draw_chinese_and_export_is_excel_friendly(seed_tokens, tmp_path,
         cloud = helpers.word_cloud(freqs)
         cloud.figure.canvas.draw()
     assert "居民" in {t.get_text() for t in ax.get_yticklabels()}
-    monkeypatch.setattr(charts, "OUTPUT_DIR", tmp_path)
+    monkeypatch.setattr(paths, "OUTPUT_DIR", tmp_path)  # where output_file writes
     charts.export_csv(pd.DataFrame({"token": ["社区"], "names": [["甲", "乙"]]}), "t")
     raw = (tmp_path / "tables" / "t.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and "甲、乙".encode() in raw

@@ -1,0 +1,296 @@
+"""Page files into a table of pages: walking a corpus folder, the manifest (``pages.csv``),
+metadata from file names, decoding (the sources layer, below splitting)."""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+import re
+import warnings
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+
+from .decoding import PageError, PageWarning, decode_page, read_csv_rows
+from .paths import ROOT, display_path, project_path
+
+__all__ = ["MANIFEST_NAME", "MANIFEST_COLUMNS", "LAYOUTS", "checked_date", "infer_metadata", "load_pages",
+           "load_problems"]
+
+MANIFEST_NAME = "pages.csv"
+MANIFEST_COLUMNS = ["file", "page_id", "edition", "paper", "date", "page_no", "source"]
+PAGE_SUFFIXES = {".txt", ".md"}
+TABLE_SUFFIXES = {".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".xlsx", ".xls", ".parquet"}
+# How a file is split: "page" (several articles), "article" (one article per file); empty = decided by the kit.
+LAYOUTS = ("page", "article")
+PAGE_COLUMNS = ["page_id", "edition", "paper", "date", "date_source", "page_no", "source", "layout", "position", "path",
+                "encoding", "sha256", "bytes", "metadata", "text"]
+# Files in corpus/ that configure the kit rather than hold a page.
+RESERVED_NAMES = {MANIFEST_NAME, "README.md", "userdict.txt", "stopwords_extra.txt", "formulations.csv"}
+DEFAULT_EDITION = "A"
+
+
+
+
+
+_DATE_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.年/]?(\d{1,2})[-_.月/]?(\d{1,2})日?(?!\d)")
+_ARTICLE_POSITION = re.compile(r"(?<!\d)(?:19|20)\d{6}[-_](\d{1,3})[-_](\d{1,3})$")
+_PAGE_IN_NAME = re.compile(r"第\s*(\d{1,3})\s*版|(?:^|[-_ ])[pP](?:age)?[-_]?(\d{1,3})(?![\d])|(\d{1,3})版")
+_EDITION_SUFFIX = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,11}$")
+
+
+def date_in_text(text: str) -> str:
+    """The first real calendar date in a name: 20200119, 2020-01-19, 2020.01.17, 2020年1月17日."""
+    for match in _DATE_IN_NAME.finditer(text):
+        year, month, day = map(int, match.groups())
+        try:
+            return datetime.date(year, month, day).isoformat()
+        except ValueError:
+            continue
+    return ""
+
+
+def checked_date(value: str) -> tuple[str, str]:
+    """``(date, problem)``: an ISO date (YYYY-MM-DD, or YYYY-MM for a month) if ``value`` is one
+    that can be true, else "" and why not (not a date, not in the calendar, in the future)."""
+    value = str(value).strip()
+    month = re.fullmatch(r"((?:19|20)\d{2})-(\d{1,2})", value)
+    if month and 1 <= int(month.group(2)) <= 12:
+        return f"{month.group(1)}-{int(month.group(2)):02d}", ""
+    numbers = re.fullmatch(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?|((?:19|20)\d{2})(\d{2})(\d{2})", value)
+    if not numbers:
+        return "", f"date {value!r} is not a date (write YYYY-MM-DD)"
+    year, month_no, day = (int(g) for g in numbers.groups() if g)
+    try:
+        date = datetime.date(year, month_no, day)
+    except ValueError:
+        return "", f"date {value!r} is not in the calendar"
+    if date > datetime.date.today():
+        return "", f"date {value!r} is in the future"
+    return date.isoformat(), ""
+
+
+def _manifest_date(value: str, where: str, problem) -> tuple[str, str]:
+    if not value:
+        return "", ""
+    date, why = checked_date(value)
+    if why:
+        problem(where, f"{why}; the page is loaded without it")
+    return date, "pages.csv" if date else ""
+
+
+def infer_metadata(path, root=None) -> dict:
+    """Metadata for a page file that has no row in the manifest, read from its path.
+
+    ``PAGEID.EDITION.txt`` gives both (``ycrb-2025-06-20-p3.B.txt``; the edition is a
+    short label starting with a letter); any other name is edition ``A``. A date
+    (2025-06-20, 20250620, 2020.01.17, 2020年1月17日) in the name, or else in the
+    folders above it, becomes ``date``; 第2版, ``p2`` or a crawl's ``YYYYMMDD-PP-NN``
+    give ``page_no`` (and NN the ``position`` of the article on its page).
+
+    >>> meta = infer_metadata("2020年1月/20200119/20200119-02-03.txt")
+    >>> meta["date"], meta["page_no"], meta["position"]
+    ('2020-01-19', '2', '3')
+    >>> infer_metadata("人民日报 2020.01.17 第1版.txt")["edition"], infer_metadata("ycrb-20250620-p3.B.txt")["edition"]
+    ('A', 'B')
+    """
+    path = Path(path)
+    stem = path.stem
+    page_id, dot, edition = stem.rpartition(".")
+    if not dot or not page_id or not _EDITION_SUFFIX.match(edition):
+        page_id, edition = stem, DEFAULT_EDITION
+    folders = path.parent.relative_to(root).parts if root is not None and path.is_relative_to(root) else path.parent.parts
+    date, date_source = date_in_text(stem), "file name"
+    if not date:
+        date = next((d for d in map(date_in_text, reversed(folders)) if d), "")
+        date_source = "folder name" if date else ""
+    page_no = position = ""
+    crawl = _ARTICLE_POSITION.search(page_id)
+    if crawl:
+        page_no, position = str(int(crawl.group(1))), str(int(crawl.group(2)))
+    else:
+        named = _PAGE_IN_NAME.search(page_id)
+        if named:
+            page_no = str(int(next(g for g in named.groups() if g)))
+    return {"page_id": page_id, "edition": edition, "paper": "", "page_no": page_no, "source": "",
+            "date": date, "date_source": date_source, "position": position}
+
+
+def _inside(path: Path, folders) -> bool:
+    return any(path.is_relative_to(folder) for folder in folders)
+
+
+def _walk(folder: Path, problem):
+    """Every file under ``folder``, sorted, skipping hidden folders; symbolic links to folders
+    are not followed (no loops); broken links are reported."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__")))
+        for name in dirnames:
+            if (Path(dirpath) / name).is_symlink():
+                problem(display_path(Path(dirpath) / name), "a symbolic link to a folder; not followed (link its "
+                                                              "files, or load that folder itself)")
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if name.startswith("."):
+                continue
+            if path.is_symlink():
+                try:
+                    path.resolve(strict=True)
+                except (OSError, RuntimeError) as err:
+                    loop = isinstance(err, RuntimeError) or getattr(err, "errno", None) == 40
+                    problem(display_path(path), "symbolic link loop; skipped" if loop else
+                            "broken symbolic link (its target does not exist); skipped")
+                    continue
+            found.append(path)
+    return found
+
+
+def load_pages(corpus="corpus", strict: bool = False, allow_outside: bool = False) -> pd.DataFrame:
+    """Load every page of a corpus folder (searched recursively) or one page file: one row per file.
+
+    Pages are listed in ``corpus/pages.csv`` (columns file, page_id, edition, paper,
+    date, page_no, source, and optionally layout; ``file`` is relative to the corpus
+    folder and may point elsewhere inside the project, e.g. ``../seeds/…``). Every
+    ``.txt``/``.md`` file in the folder or its subfolders without a row is loaded too,
+    with metadata inferred from its path (:func:`infer_metadata`): where the name gives a date
+    and a page number (a crawl's ``YYYYMMDD-PP-NN``, ``人民日报 2020.01.17 第1版``) one plain
+    line says how many; otherwise a :class:`PageWarning` names the file, since its date or page
+    is the user's to check. A manifest row or a symbolic link that leads outside the corpus and project
+    folders is refused with a warning unless ``allow_outside=True``: a corpus received
+    from someone else must not pull private files into a shared notebook.
+
+    Columns: page_id, edition, paper, date, page_no, source, layout (from the manifest,
+    else empty: decided when splitting), position, path, encoding, sha256, bytes,
+    metadata ("manifest" or "inferred from file name"), text (decoded, otherwise
+    untouched). A file that cannot be used (missing, empty, binary, undecodable,
+    duplicate page_id and edition) is skipped with a PageWarning naming it;
+    ``strict=True`` raises :class:`PageError` instead. The skipped files are listed by
+    :func:`load_problems`; article tables found in the folder (CSV, JSON …) are listed
+    in ``pages.attrs["tables"]`` for :func:`helpers.load_articles`.
+    """
+    source = project_path(corpus)
+    if not source.exists():
+        raise PageError(source, "corpus folder or file not found")
+    single = source.is_file()
+    folder = source.parent if single else source
+    if single and source.suffix.lower() in TABLE_SUFFIXES:  # an article table holds no pages
+        pages = pd.DataFrame(columns=PAGE_COLUMNS)
+        pages.attrs.update(problems=[], tables=[str(source)])
+        return pages
+    allowed = [folder.resolve(), ROOT]
+    problems: list[dict] = []
+
+    def problem(file, text):
+        if strict:
+            raise PageError(file, text)
+        warnings.warn(f"{file}: {text}", PageWarning, stacklevel=3)
+        problems.append({"file": str(file), "problem": text})
+
+    entries = []  # (path, metadata dict, origin)
+    named_in_bad_rows = set()  # a file whose row was refused is not loaded again as an unlisted page
+    manifest = folder / MANIFEST_NAME
+    tables = []
+    if manifest.exists() and not single:
+        for row in read_csv_rows(manifest, ["file", "page_id", "edition"], "manifest", problem):
+            where = f"{display_path(manifest)} line {row['_line']}"
+            if not row.get("file") or not row.get("page_id") or not row.get("edition"):
+                absent = [c for c in ("file", "page_id", "edition") if not row.get(c)]
+                problem(where, f"no {' or '.join(absent)} given (unknown edition or page); row skipped")
+                if row.get("file"):
+                    named_in_bad_rows.add((folder / row["file"]).resolve())
+                continue
+            path = (folder / row["file"]).resolve()
+            if not allow_outside and not _inside(path, allowed):
+                problem(where, f"lists {row['file']}, which is outside the corpus and project folders; refused "
+                               "(pass allow_outside=True to load it)")
+                named_in_bad_rows.add(path)
+                continue
+            if not path.is_file():
+                problem(where, f"lists {row['file']}, but that file does not exist")
+                continue
+            layout = row.get("layout", "").lower()
+            if layout and layout not in LAYOUTS:
+                problem(where, f"layout {layout!r} is not one of {', '.join(LAYOUTS)}; the kit decides instead")
+                layout = ""
+            meta = {c: row.get(c, "") for c in MANIFEST_COLUMNS[1:]} | {"layout": layout, "position": ""}
+            meta["date"], meta["date_source"] = _manifest_date(meta["date"], where, problem)
+            if not meta["date"]:
+                inferred = infer_metadata(path, folder)
+                meta["date"], meta["date_source"] = inferred["date"], inferred["date_source"]
+            entries.append((path, meta, "manifest"))
+    listed = {path for path, _, _ in entries} | named_in_bad_rows
+    candidates = [source] if single else _walk(folder, problem)
+    unlisted: list[str] = []
+    named: list[Path] = []
+    stems = Counter(p.stem for p in candidates)
+    for path in candidates:
+        suffix = path.suffix.lower()
+        if path.name in RESERVED_NAMES and path.parent == folder:
+            continue
+        if suffix in TABLE_SUFFIXES and not single:
+            tables.append(path)
+            continue
+        if suffix not in PAGE_SUFFIXES or path.resolve() in listed:
+            continue
+        if not allow_outside and not _inside(path.resolve(), allowed):
+            problem(display_path(path), "a symbolic link to a file outside the corpus and project folders; refused "
+                                         "(pass allow_outside=True to load it)")
+            continue
+        meta = infer_metadata(path, folder) | {"layout": ""}
+        if stems[path.stem] > 1:  # the same name in two folders: keep them apart
+            meta["page_id"] = path.relative_to(folder).with_suffix("").as_posix() if path.is_relative_to(folder) \
+                else meta["page_id"]
+        entries.append((path.resolve(), meta, "inferred from file name"))
+        if single:
+            continue
+        if meta["date"] and meta["page_no"]:  # a crawl's own names: date and page read with certainty
+            named.append(path)
+        else:
+            unlisted.append(f"{display_path(path)}: not in {MANIFEST_NAME}; metadata inferred from its name "
+                            f"(page_id={meta['page_id']}, edition={meta['edition']})")
+    if named:
+        print(f"{len(named):,} file{'s' if len(named) > 1 else ''} not in {MANIFEST_NAME}: date and page number "
+              f"read from {'their names' if len(named) > 1 else 'its name'} (e.g. {display_path(named[0])})")
+    if len(unlisted) > 3:  # a crawl of thousands of files: one line, not thousands
+        unlisted = [f"{len(unlisted):,} files are not in {MANIFEST_NAME}; metadata inferred from their names, "
+                    f"e.g. {unlisted[0]} (see the pages table's page_id, date and page_no)"]
+    for message in unlisted:
+        warnings.warn(message, PageWarning, stacklevel=2)
+
+    rows, seen, loaded = [], {}, set()
+    for path, meta, origin in entries:
+        shown = display_path(path)
+        key = (meta["page_id"], meta["edition"])
+        if path in loaded:
+            problem(shown, "listed twice; the second listing is skipped")
+            continue
+        if key in seen:
+            problem(shown, f"has the same page_id and edition ({key[0]}, {key[1]}) as {seen[key]}; skipped")
+            continue
+        try:
+            data = path.read_bytes()
+            text, encoding = decode_page(data, shown)
+        except PageError as err:
+            problem(shown, err.problem)
+            continue
+        except OSError as err:
+            problem(shown, f"cannot be read ({err.strerror or err})")
+            continue
+        seen[key] = shown
+        loaded.add(path)
+        rows.append({**meta, "path": shown, "encoding": encoding, "sha256": hashlib.sha256(data).hexdigest(),
+                     "bytes": len(data), "metadata": origin, "text": text})
+    pages = pd.DataFrame(rows, columns=PAGE_COLUMNS).sort_values(["page_id", "edition"], ignore_index=True)
+    if not rows and not tables and not problems:
+        raise PageError(source, f"no pages found: no {', '.join(sorted(PAGE_SUFFIXES))} file and no article table "
+                                f"({', '.join(sorted(TABLE_SUFFIXES))}) in this folder or its subfolders")
+    pages.attrs["problems"] = problems  # records, not a frame: attrs must survive pd.concat
+    pages.attrs["tables"] = [str(t) for t in tables]
+    return pages
+
+
+def load_problems(pages: pd.DataFrame) -> pd.DataFrame:
+    """The files :func:`load_pages` skipped, with the reason: columns file, problem."""
+    return pd.DataFrame(pages.attrs.get("problems", []), columns=["file", "problem"])

@@ -1,0 +1,40 @@
+"""Where the kit reads and writes: the project root, ``output/`` and ``.cache/``, and how a path is
+shown to the user (the text layer: every other module may use these)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = ["ROOT", "OUTPUT_DIR", "CACHE_DIR", "project_path", "display_path", "output_file"]
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT_DIR = ROOT / "output"
+CACHE_DIR = ROOT / ".cache"
+
+
+def project_path(path) -> Path:
+    """A relative path that does not exist from here is taken from the project root,
+    so notebooks (which run inside notebooks/) can say ``"corpus"`` too."""
+    path = Path(path).expanduser()
+    if path.is_absolute() or path.exists():
+        return path
+    return ROOT / path
+
+
+def display_path(path: Path) -> str:
+    path = Path(os.path.abspath(path))  # not resolve(): a symbolic link loop must still have a name
+    try:
+        return path.relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def output_file(folder: str, name: str, suffix: str) -> Path:
+    """``output/FOLDER/NAME.SUFFIX``, refusing names that would lead out of that folder."""
+    name = str(name)
+    if not name or name.startswith(".") or any(sep in name for sep in ("/", "\\", "\0")):
+        raise ValueError(f"output name {name!r}: give a plain file name such as '02_terms' (no folders, no "
+                         f"leading dot); the kit writes only inside output/{folder}/")
+    target = OUTPUT_DIR / folder / f"{name}{suffix}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target
