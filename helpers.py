@@ -12,22 +12,33 @@ Every analysis returns a pandas DataFrame; plotting functions take those frames.
 Nothing here writes into ``seeds/`` or ``corpus/``: derived files go to ``output/``
 and ``.cache/``, both ignored by git.
 
-The code lives in the ``banmian`` package (pages, terms, charts); this module
-gathers its public functions under one name for notebooks: ``import helpers``.
+The code lives in the ``banmian`` package, in layers (``docs/layout.md``): paths and decoding;
+page files; pages (page_parser, pages); article sources; segmentation (dictionary,
+formulation_lists, numbered_terms, segmenter); the token store (token_table, tokens, scale);
+analyses (frequencies, concordance, slogans, formulations and the formulation model, trends,
+editions, witnesses, reprints); charts. This module gathers their public names under one
+name for notebooks: ``import helpers``.
 """
-from banmian.charts import *  # noqa: F401,F403
-from banmian.decoding import *  # noqa: F401,F403
-from banmian.editions import *  # noqa: F401,F403
 from banmian.paths import *  # noqa: F401,F403
+from banmian.decoding import *  # noqa: F401,F403
 from banmian.page_files import *  # noqa: F401,F403
 from banmian.page_parser import *  # noqa: F401,F403
 from banmian.pages import *  # noqa: F401,F403
+from banmian.sources import *  # noqa: F401,F403
+from banmian.dictionary import *  # noqa: F401,F403
+from banmian.formulation_lists import *  # noqa: F401,F403
+from banmian.numbered_terms import *  # noqa: F401,F403
+from banmian.segmenter import *  # noqa: F401,F403
+from banmian.token_table import *  # noqa: F401,F403
+from banmian.tokens import *  # noqa: F401,F403
+from banmian.frequencies import *  # noqa: F401,F403
+from banmian.concordance import *  # noqa: F401,F403
 from banmian.slogans import *  # noqa: F401,F403
 from banmian.formulations import *  # noqa: F401,F403
 from banmian.formulation_model import *  # noqa: F401,F403
 from banmian.formulation_evaluation import *  # noqa: F401,F403
-from banmian.sources import *  # noqa: F401,F403
-from banmian.terms import *  # noqa: F401,F403
 from banmian.trends import *  # noqa: F401,F403
+from banmian.editions import *  # noqa: F401,F403
 from banmian.witnesses import *  # noqa: F401,F403
 from banmian.reprints import *  # noqa: F401,F403
+from banmian.charts import *  # noqa: F401,F403

@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import hashlib
-
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .paths import ROOT, display_path, output_file
+from .trends import FREQUENCIES
 
 __all__ = ["SHIPPED_FONT", "font_path", "setup_fonts", "save_figure", "plot_article_lengths", "plot_top_terms",
+           "plot_trends", "plot_dispersion",
            "word_cloud", "export_text", "export_csv", "html_escape", "preview", "plot_formulations"]
 
 SHIPPED_FONT = ROOT / "fonts" / "NotoSansSC-Regular.otf"
@@ -170,3 +172,53 @@ def preview(frame: pd.DataFrame, name: str, rows: int = 20):
     caption = f"{shown}; the whole table: {path}"
     uuid = hashlib.sha1(caption.encode("utf-8")).hexdigest()[:5]  # the same HTML ids on every run
     return frame.head(rows).style.set_uuid(uuid).set_caption(caption).format(precision=3)
+
+
+def plot_trends(trends: pd.DataFrame, measure: str = "per_10k", smooth: int | None = None, ax=None):
+    """Lines of several terms over time from a :func:`term_trends` table; ``measure`` is
+    per_10k, share_of_articles or count; ``smooth`` a centred moving average over that many
+    periods. Periods without pages stay gaps in the line."""
+    import matplotlib.pyplot as plt
+
+    setup_fonts()
+    if trends.empty:
+        return _nothing_to_plot(ax, "no dated articles")
+    wide = trends.pivot(index="start", columns="term", values=measure).astype(float)
+    gaps = trends.groupby("start")["articles"].first() == 0
+    if smooth:
+        wide = wide.rolling(smooth, center=True, min_periods=1).mean()
+        wide[gaps.reindex(wide.index).to_numpy()] = np.nan
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 4.5))
+    wide.plot(ax=ax, marker="o" if len(wide) <= 40 else None)
+    labels = {"per_10k": "每万词 per 10,000 tokens", "share_of_articles": "含该词的文章比例 share of articles",
+              "count": "次数 occurrences"}
+    ax.set_ylabel(labels.get(measure, measure))
+    ax.set_xlabel("")
+    unit = FREQUENCIES.get(trends.attrs.get("freq", ""), "period")
+    ax.set_title(f"词语趋势 · terms per {unit}" + (f" (moving average of {smooth})" if smooth else ""))
+    ax.legend(title="")
+    return ax
+
+
+def plot_dispersion(occurrences: pd.DataFrame, ax=None):
+    """One row per term, a tick at the date of each occurrence, across the corpus's whole
+    timeline (from a :func:`dispersion` table)."""
+    import matplotlib.pyplot as plt
+
+    setup_fonts()
+    terms = occurrences.attrs.get("terms") or list(occurrences["term"].unique())
+    if not terms or occurrences.attrs.get("first_date") is None:
+        return _nothing_to_plot(ax, "no dated articles")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 0.5 * len(terms) + 1.2))
+    for y, term in enumerate(terms):
+        dates = occurrences.loc[occurrences["term"] == term, "date"]
+        ax.plot(dates, [y] * len(dates), "|", markersize=14, markeredgewidth=1.2)
+    ax.set_yticks(range(len(terms)), terms)
+    ax.set_ylim(-0.7, len(terms) - 0.3)
+    ax.invert_yaxis()
+    ax.set_xlim(occurrences.attrs["first_date"] - pd.Timedelta(days=1),
+                occurrences.attrs["last_date"] + pd.Timedelta(days=1))
+    ax.set_title("出现位置 · where each occurrence falls on the timeline")
+    return ax

@@ -51,14 +51,25 @@ _PUNCTUATION = set("，。、；：？！“”‘’（）《》〈〉【】—
 _SCORED_CHARS = 4000      # enough of a long page to tell readings apart
 
 
+def _jieba_frequencies() -> dict[str, int]:
+    """Every word of jieba's dictionary file with its frequency, read as jieba reads it (the text
+    layer reads the file itself: segmentation sits above it)."""
+    from importlib.util import find_spec
+
+    frequencies = {}
+    with open(Path(find_spec("jieba").origin).with_name("dict.txt"), encoding="utf-8") as handle:
+        for line in handle:
+            word, freq = line.strip().split(" ")[:2]
+            frequencies[word] = int(freq)
+    return frequencies
+
+
 @lru_cache(maxsize=1)
 def _character_costs() -> tuple[dict, float]:
     """-log10 of each character's share of jieba's dictionary (words weighted by frequency),
     and the cost of a character it never saw."""
-    from .slogans import _jieba_words
-
     counts: dict[str, int] = {}
-    for word, freq in _jieba_words().items():
+    for word, freq in _jieba_frequencies().items():
         for char in word:
             counts[char] = counts.get(char, 0) + freq
     total = sum(counts.values())

@@ -29,7 +29,7 @@ MOVED_SIMILARITY = 0.8
 PARTS = ["headline", "kicker", "subtitle", "byline", "captions", "body"]  # every part of an article that is compared
 
 
-def _editions_present(articles: pd.DataFrame, *editions):
+def editions_present(articles: pd.DataFrame, *editions):
     known = sorted(articles["edition"].unique())
     for edition in editions:
         if edition not in known:
@@ -52,7 +52,7 @@ def align_editions(articles: pd.DataFrame, a: str, b: str, min_coverage: float =
     article_no_a, article_no_b, chars_a, chars_b, similarity (2·LCS / (len a + len b)),
     coverage_a (share of a's text found in b), coverage_b, reordered.
     """
-    _editions_present(articles, a, b)
+    editions_present(articles, a, b)
     rows = []
     for page_id, page in articles.groupby("page_id", sort=True):
         side_a, side_b = page[page["edition"] == a], page[page["edition"] == b]
@@ -106,7 +106,7 @@ def _row(page_id, status, ra, rb, na=None, nb=None) -> dict:
 
 # --------------------------------------------------------------------------- variants
 
-def _is_mark(text: str) -> bool:
+def is_mark(text: str) -> bool:
     return all(ch.isspace() or unicodedata.category(ch)[0] in "PSZ" for ch in text)
 
 
@@ -121,7 +121,7 @@ def _groups(a: str, b: str) -> list[list[int]]:
             continue
         gap = a[groups[-1][1]:op.src_start] if groups else ""
         if groups and op.src_start - groups[-1][1] <= MERGE_GAP and op.dest_start - groups[-1][3] <= MERGE_GAP \
-                and not (gap and _is_mark(gap)):
+                and not (gap and is_mark(gap)):
             group = groups[-1]
             group[1], group[3] = max(group[1], op.src_end), max(group[3], op.dest_end)
         else:
@@ -134,11 +134,12 @@ def _groups(a: str, b: str) -> list[list[int]]:
 
 @lru_cache(maxsize=1)
 def _word_segmenter():
-    from .terms import _segmenter, read_userdict
-    return _segmenter(tuple(read_userdict("corpus/userdict.txt")))
+    from .dictionary import read_userdict
+    from .segmenter import cached_segmenter
+    return cached_segmenter(tuple(read_userdict("corpus/userdict.txt")))
 
 
-def _boundaries(text: str, start: int, end: int) -> set[int]:
+def word_boundaries(text: str, start: int, end: int) -> set[int]:
     """Word boundaries (as offsets in ``text``) around text[start:end], from jieba with the
     project dictionary, on a window so that long texts are not segmented whole."""
     lo, hi = max(0, start - 12), min(len(text), end + 12)
@@ -153,14 +154,14 @@ def _expand(a: str, b: str, i1: int, i2: int, j1: int, j2: int) -> tuple[int, in
     """Widen an edit to whole words on both sides, through the equal text around it, never
     across punctuation: 负/书 + 责人/记 becomes 县委负责人 / 县委书记."""
     def widen(i1, i2, j1, j2):
-        cuts_a, cuts_b = _boundaries(a, i1, i2), _boundaries(b, j1, j2)
+        cuts_a, cuts_b = word_boundaries(a, i1, i2), word_boundaries(b, j1, j2)
         left = 0
         while i1 - left > 0 and j1 - left > 0 and a[i1 - left - 1] == b[j1 - left - 1] \
-                and not _is_mark(a[i1 - left - 1]) and not ((i1 - left) in cuts_a and (j1 - left) in cuts_b):
+                and not is_mark(a[i1 - left - 1]) and not ((i1 - left) in cuts_a and (j1 - left) in cuts_b):
             left += 1
         right = 0
         while i2 + right < len(a) and j2 + right < len(b) and a[i2 + right] == b[j2 + right] \
-                and not _is_mark(a[i2 + right]) and not ((i2 + right) in cuts_a and (j2 + right) in cuts_b):
+                and not is_mark(a[i2 + right]) and not ((i2 + right) in cuts_a and (j2 + right) in cuts_b):
             right += 1
         return i1 - left, i2 + right, j1 - left, j2 + right
 
@@ -168,9 +169,9 @@ def _expand(a: str, b: str, i1: int, i2: int, j1: int, j2: int) -> tuple[int, in
     if min(i2 - i1, j2 - j1) == 0 or max(i2 - i1, j2 - j1) == 1:
         # 焦急来电 / 焦急地来电: a lone inserted word is cited with its neighbours
         for _ in range(2):
-            if i1 > 0 and j1 > 0 and a[i1 - 1] == b[j1 - 1] and not _is_mark(a[i1 - 1]):
+            if i1 > 0 and j1 > 0 and a[i1 - 1] == b[j1 - 1] and not is_mark(a[i1 - 1]):
                 i1, j1 = i1 - 1, j1 - 1
-            if i2 < len(a) and j2 < len(b) and a[i2] == b[j2] and not _is_mark(a[i2]):
+            if i2 < len(a) and j2 < len(b) and a[i2] == b[j2] and not is_mark(a[i2]):
                 i2, j2 = i2 + 1, j2 + 1
             i1, i2, j1, j2 = widen(i1, i2, j1, j2)
     return i1, i2, j1, j2
@@ -264,7 +265,7 @@ def _region_variants(region_a: _Region, region_b: _Region, sections: set[str]) -
     rows = []
     for i1, i2, j1, j2, inserted, deleted in _groups(a, b):
         seg_a, seg_b = a[i1:i2], b[j1:j2]
-        if _is_mark(seg_a) and _is_mark(seg_b):
+        if is_mark(seg_a) and is_mark(seg_b):
             kind = "paragraph break" if {seg_a.strip(" "), seg_b.strip(" ")} <= {"", "\n"} else "punctuation"
             rows.append({"type": kind, "text_a": seg_a, "text_b": seg_b, "pos_a": region_a.origin(i1),
                          "pos_b": region_b.origin(j1),
@@ -311,7 +312,7 @@ def _width_variants(raw_a: str, raw_b: str, a: str, b: str) -> list[dict]:
 def _pieces(reading: str) -> int:
     """How many pieces jieba (project dictionary, no guessing of new words) cuts a reading
     into: 市委/非公/所有制/经济 → 4, 市委/非公有制/经济 → 3. Fewer means more of it is known words."""
-    return sum(1 for w in _word_segmenter().tokenizer.lcut(reading, HMM=False) if not _is_mark(w))
+    return sum(1 for w in _word_segmenter().tokenizer.lcut(reading, HMM=False) if not is_mark(w))
 
 
 def _with_neighbours(text: str, start: int, end: int, width: int = 2) -> str:
@@ -373,7 +374,7 @@ def compare_editions(articles: pd.DataFrame, a: str, b: str, show_width: bool = 
     return _compare(articles, a, b, show_width, hints, "\n".join((articles if corpus is None else corpus)["body"]))
 
 
-_PART_NAMES = {"captions": "caption"}
+PART_NAMES = {"captions": "caption"}
 
 
 def part_text(article, part: str) -> str:
@@ -422,11 +423,11 @@ def _compare(articles: pd.DataFrame, a: str, b: str, show_width: bool, hints: bo
                     reading_a = _with_neighbours(text_a, row["pos_a"], row["pos_a"] + len(row["text_a"]))
                     reading_b = _with_neighbours(text_b, row["pos_b"], row["pos_b"] + len(row["text_b"]))
                     hint, reason = _hint(row["text_a"], row["text_b"], reading_a, reading_b, corpus_text, a, b)
-                rows.append({"page_id": pair.page_id, "headline": pair.headline_a, "part": _PART_NAMES.get(part, part),
+                rows.append({"page_id": pair.page_id, "headline": pair.headline_a, "part": PART_NAMES.get(part, part),
                              **row, "hint": hint, "hint_reason": reason})
     table = pd.DataFrame([{"side": "", **row} for row in rows], columns=VARIANT_COLUMNS)
     table.attrs.update(a=a, b=b)
-    order = {name: k for k, name in enumerate(["article"] + [_PART_NAMES.get(p, p) for p in PARTS])}
+    order = {name: k for k, name in enumerate(["article"] + [PART_NAMES.get(p, p) for p in PARTS])}
     return table.sort_values(["page_id", "headline", "part", "pos_a", "pos_b"], ignore_index=True,
                              key=lambda c: c.map(order) if c.name == "part" else c)
 
@@ -460,7 +461,7 @@ def reconcile(articles: pd.DataFrame, a: str, b: str, base: str | None = None) -
     and every word-level variant marked: 〔A 贸易货钱小区｜B 贸易货栈小区〕, 〔补 B：…〕.
     One row per article of the base edition (plus articles only the other has): page_id,
     headline, text."""
-    _editions_present(articles, a, b)
+    editions_present(articles, a, b)
     base = base or a
     if base not in (a, b):
         raise ValueError(f"reconcile: base {base!r} must be one of the two editions compared, {a!r} or {b!r}")

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .terms import dictionary_cut, word_tags
+from .dictionary import dictionary_cut, word_tags
 
 __all__ = ["candidate_terms", "NUMERAL_CHARS", "PROGRAMME_WORDS"]
 

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .formulation_candidates import NUMERAL_CHARS, PROGRAMME_WORDS
-from .terms import dictionary_cut, word_tags
+from .dictionary import dictionary_cut, word_tags
 
 __all__ = ["MODEL_FILE", "candidate_features", "feature_columns", "load_model", "score_features", "score_frame",
            "THRESHOLDS"]

@@ -32,10 +32,11 @@ import numpy as np
 import pandas as pd
 
 from .formulation_candidates import candidate_terms
-from .terms import dictionary_cut, word_tags
+from .dictionary import dictionary_cut, word_tags
 from .formulation_model import THRESHOLDS, load_model, political_register, score_frame
-from .slogans import (FORMULATION_COLUMNS, MEASURE_WORDS, announced_numbers, known_formulations, nearby_expansion,
-                      read_known_formulations, rule_findings)
+from .formulation_lists import known_formulations, read_known_formulations
+from .numbered_terms import MEASURE_WORDS, announced_numbers, nearby_expansion, rule_findings
+from .slogans import FORMULATION_COLUMNS
 
 __all__ = ["find_formulations", "candidate_table", "prepare_candidates", "score_candidates", "uncertain_findings",
            "teaching_report", "FINDING_COLUMNS"]

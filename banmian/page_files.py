@@ -29,11 +29,6 @@ PAGE_COLUMNS = ["page_id", "edition", "paper", "date", "date_source", "page_no",
 # Files in corpus/ that configure the kit rather than hold a page.
 RESERVED_NAMES = {MANIFEST_NAME, "README.md", "userdict.txt", "stopwords_extra.txt", "formulations.csv"}
 DEFAULT_EDITION = "A"
-
-
-
-
-
 _DATE_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.年/]?(\d{1,2})[-_.月/]?(\d{1,2})日?(?!\d)")
 _ARTICLE_POSITION = re.compile(r"(?<!\d)(?:19|20)\d{6}[-_](\d{1,3})[-_](\d{1,3})$")
 _PAGE_IN_NAME = re.compile(r"第\s*(\d{1,3})\s*版|(?:^|[-_ ])[pP](?:age)?[-_]?(\d{1,3})(?![\d])|(\d{1,3})版")

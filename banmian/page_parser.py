@@ -8,8 +8,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-
-
 __all__ = ["clean_text"]
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"

@@ -10,7 +10,6 @@ import pandas as pd
 from .page_files import LAYOUTS
 from .page_parser import Article, ends_sentence, parse_page, starts_mid_sentence
 
-
 __all__ = ["ARTICLE_COLUMNS", "decide_layouts", "split_articles", "page_credits", "page_labels",
            "cleaning_report", "cleaning_examples", "corpus_summary", "reporter_counts"]
 

@@ -2,8 +2,8 @@
 
 ``tokenize(articles, engine="dask")`` segments on Dask workers (one task per token file, that
 is per date) and returns a ``dask.dataframe`` over the Parquet token files instead of a
-pandas table; :func:`term_frequencies <banmian.terms.term_frequencies>`, :func:`keyness
-<banmian.terms.keyness>` and :func:`term_trends <banmian.trends.term_trends>` accept it and
+pandas table; :func:`term_frequencies <banmian.frequencies.term_frequencies>`, :func:`keyness
+<banmian.frequencies.keyness>` and :func:`term_trends <banmian.trends.term_trends>` accept it and
 return the same pandas tables as on the pandas path, computed file by file without ever
 holding all tokens in memory. ``find_formulations(articles, engine="dask")`` spreads the
 articles over the workers.
@@ -56,9 +56,9 @@ def read_tokens(files):
 def _as_pandas_path_dtypes(part: pd.DataFrame) -> pd.DataFrame:
     """The column types of the pandas path: text columns as ``str``, the repetitive ones as
     categoricals (Parquet hands them over as pyarrow strings with NA semantics)."""
-    from .terms import _CATEGORICAL
+    from .store import CATEGORICAL_COLUMNS
 
-    types = {c: ("category" if c in _CATEGORICAL else "str") for c in part.columns
+    types = {c: ("category" if c in CATEGORICAL_COLUMNS else "str") for c in part.columns
              if pd.api.types.is_string_dtype(part[c].dtype) or isinstance(part[c].dtype, pd.CategoricalDtype)}
     return part.astype(types)
 

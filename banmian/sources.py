@@ -207,13 +207,13 @@ def load_articles(source="corpus", layout: str | None = None, strict: bool = Fal
 
 # --------------------------------------------------------------------------- dates
 
-def _dateline_day(byline: str, body: str):
+def dateline_day(byline: str, body: str):
     """The month and day of an article's dateline (本报北京1月16日电), as a match, or None."""
     return _DATELINE_DAY.search(f"{byline} {body[:40]}")
 
 
 def _dateline_date(byline: str, body: str, path: str, headline: str) -> tuple[str, str]:
-    day = _dateline_day(byline, body)
+    day = dateline_day(byline, body)
     if not day:
         return "", ""
     month, day_no = int(day.group(1)), int(day.group(2))

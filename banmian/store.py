@@ -1,4 +1,4 @@
-"""Helpers for the kit's on-disk cache of Parquet files (see :func:`banmian.terms.tokenize`)."""
+"""Helpers for the kit's on-disk cache of Parquet files (see :func:`banmian.tokens.tokenize`)."""
 from __future__ import annotations
 
 import warnings
@@ -8,6 +8,7 @@ import pyarrow as pa
 
 from .decoding import PageWarning
 from .paths import display_path
+
 
 def cache_folder(folder: Path) -> Path:
     """``folder``, or a temporary folder (with a warning) when a file is in the way."""
@@ -28,3 +29,6 @@ def widen_dictionaries(table: pa.Table) -> pa.Table:
     fields = [pa.field(f.name, pa.dictionary(pa.int32(), f.type.value_type)) if pa.types.is_dictionary(f.type) else f
               for f in table.schema]
     return table.cast(pa.schema(fields, metadata=table.schema.metadata))
+
+
+CATEGORICAL_COLUMNS = ["page_id", "edition", "pos", "filtered_by", "date", "page_no"]  # few distinct values: codes in memory

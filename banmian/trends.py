@@ -15,12 +15,12 @@ import re
 import numpy as np
 import pandas as pd
 
-from .sources import _dateline_day
+from .sources import dateline_day
 from .scale import is_dask
-from .terms import _xlogx_ratio
+from .frequencies import xlogx_ratio
 
-__all__ = ["FREQUENCIES", "choose_freq", "date_report", "date_coverage", "term_trends", "plot_trends",
-           "period_keyness", "latest_period_keyness", "first_seen", "suggest_terms", "dispersion", "plot_dispersion",
+__all__ = ["FREQUENCIES", "choose_freq", "date_report", "date_coverage", "term_trends",
+           "period_keyness", "latest_period_keyness", "first_seen", "suggest_terms", "dispersion",
            "front_page_terms"]
 
 # freq argument → pandas period alias and what the notebooks call it
@@ -58,7 +58,7 @@ def date_report(articles: pd.DataFrame) -> pd.DataFrame:
     undated = articles[articles["date"].fillna("") == ""]
     rows = []
     for art in undated.itertuples(index=False):
-        day = _dateline_day(art.byline, art.body)
+        day = dateline_day(art.byline, art.body)
         problem = (f"its dateline gives {day.group(0)[:-1]} but no year: none in the file's path or the text"
                    if day else "no date in pages.csv, the file name, its folders, a table column or a dateline")
         rows.append({"path": art.path, "page_id": art.page_id, "edition": art.edition,
@@ -264,35 +264,6 @@ def term_trends(tokens: pd.DataFrame, terms, freq: str | None = "M") -> pd.DataF
     return table[TREND_COLUMNS]
 
 
-def plot_trends(trends: pd.DataFrame, measure: str = "per_10k", smooth: int | None = None, ax=None):
-    """Lines of several terms over time from a :func:`term_trends` table; ``measure`` is
-    per_10k, share_of_articles or count; ``smooth`` a centred moving average over that many
-    periods. Periods without pages stay gaps in the line."""
-    import matplotlib.pyplot as plt
-
-    from .charts import _nothing_to_plot, setup_fonts
-
-    setup_fonts()
-    if trends.empty:
-        return _nothing_to_plot(ax, "no dated articles")
-    wide = trends.pivot(index="start", columns="term", values=measure).astype(float)
-    gaps = trends.groupby("start")["articles"].first() == 0
-    if smooth:
-        wide = wide.rolling(smooth, center=True, min_periods=1).mean()
-        wide[gaps.reindex(wide.index).to_numpy()] = np.nan
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 4.5))
-    wide.plot(ax=ax, marker="o" if len(wide) <= 40 else None)
-    labels = {"per_10k": "每万词 per 10,000 tokens", "share_of_articles": "含该词的文章比例 share of articles",
-              "count": "次数 occurrences"}
-    ax.set_ylabel(labels.get(measure, measure))
-    ax.set_xlabel("")
-    unit = FREQUENCIES.get(trends.attrs.get("freq", ""), "period")
-    ax.set_title(f"词语趋势 · terms per {unit}" + (f" (moving average of {smooth})" if smooth else ""))
-    ax.legend(title="")
-    return ax
-
-
 # --------------------------------------------------------------------------- periods
 
 def _period_bounds(spec) -> tuple[str, str, str]:
@@ -317,7 +288,7 @@ def period_keyness(tokens: pd.DataFrame, period_a, period_b=None, min_count: int
     ratio) of the tokens dated in each. A period is "2025", "2025-03", "2025-03-05" or a pair
     (start, end) such as ("2025-01", "2025-03"); period b defaults to everything dated
     before period a. ``attrs["description"]`` says what was compared."""
-    from .terms import keyness
+    from .frequencies import keyness
 
     if "date" not in tokens.columns:
         raise ValueError("these tokens carry no dates: tokenize the articles from helpers.load_articles")
@@ -341,9 +312,9 @@ def period_keyness(tokens: pd.DataFrame, period_a, period_b=None, min_count: int
 
 def _new_words(tokens: pd.DataFrame) -> list[str]:
     """Counted tokens jieba's own dictionary does not hold (two or more characters, some Han)."""
-    from .slogans import _jieba_words
+    from .dictionary import jieba_words
 
-    known = _jieba_words()
+    known = jieba_words()
     han = re.compile(r"[\u4e00-\u9fff]")
     counted = tokens.loc[~tokens["is_stopword"], "token"].unique()
     return [w for w in counted if len(w) >= 2 and han.search(w) and not known.get(w)]
@@ -362,7 +333,7 @@ def first_seen(tokens: pd.DataFrame, terms=None, freq: str | None = "M", min_art
     period it appeared in and the two after (NA for a period without pages or past the
     corpus's end). Sorted by first date.
     """
-    from .slogans import _classify_term
+    from .numbered_terms import classify_term
 
     named = terms is not None
     if named:
@@ -405,7 +376,7 @@ def first_seen(tokens: pd.DataFrame, terms=None, freq: str | None = "M", min_art
     else:
         # a formulation the kit kept whole (tagged nz when found quoted or spelled out), or one by shape alone
         tagged = tokens["pos"].to_numpy()[first_rows] == "nz" if "pos" in tokens.columns else np.zeros(len(table), bool)
-        kinds = [_classify_term(term, bool(nz), False) for term, nz in zip(table["term"], tagged)]
+        kinds = [classify_term(term, bool(nz), False) for term, nz in zip(table["term"], tagged)]
         table.insert(1, "kind", ["formulation" if c and c[1] == "formulation" else "new word" for c in kinds])
     table = table[columns].sort_values(["first_date", "articles", "term"], ascending=[True, False, True],
                                        ignore_index=True)
@@ -461,31 +432,6 @@ def dispersion(tokens: pd.DataFrame, terms) -> pd.DataFrame:
     return table
 
 
-def plot_dispersion(occurrences: pd.DataFrame, ax=None):
-    """One row per term, a tick at the date of each occurrence, across the corpus's whole
-    timeline (from a :func:`dispersion` table)."""
-    import matplotlib.pyplot as plt
-
-    from .charts import _nothing_to_plot, setup_fonts
-
-    setup_fonts()
-    terms = occurrences.attrs.get("terms") or list(occurrences["term"].unique())
-    if not terms or occurrences.attrs.get("first_date") is None:
-        return _nothing_to_plot(ax, "no dated articles")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 0.5 * len(terms) + 1.2))
-    for y, term in enumerate(terms):
-        dates = occurrences.loc[occurrences["term"] == term, "date"]
-        ax.plot(dates, [y] * len(dates), "|", markersize=14, markeredgewidth=1.2)
-    ax.set_yticks(range(len(terms)), terms)
-    ax.set_ylim(-0.7, len(terms) - 0.3)
-    ax.invert_yaxis()
-    ax.set_xlim(occurrences.attrs["first_date"] - pd.Timedelta(days=1),
-                occurrences.attrs["last_date"] + pd.Timedelta(days=1))
-    ax.set_title("出现位置 · where each occurrence falls on the timeline")
-    return ax
-
-
 # --------------------------------------------------------------------------- front page
 
 def front_page_terms(tokens: pd.DataFrame, terms) -> pd.DataFrame:
@@ -514,7 +460,7 @@ def front_page_terms(tokens: pd.DataFrame, terms) -> pd.DataFrame:
         rows.append({"term": term, "front_count": a, "front_per_10k": round(a / c * 10_000, 3), "inner_count": b,
                      "inner_per_10k": round(b / d * 10_000, 3),
                      "log_ratio": round(math.log2(((a or 0.5) / c) / ((b or 0.5) / d)), 3),
-                     "log_likelihood": round(2 * (_xlogx_ratio(a, e1) + _xlogx_ratio(b, e2)), 3),
+                     "log_likelihood": round(2 * (xlogx_ratio(a, e1) + xlogx_ratio(b, e2)), 3),
                      "front_tokens": c, "inner_tokens": d})
     table = pd.DataFrame(rows, columns=columns)
     table.attrs.update(table_attrs)

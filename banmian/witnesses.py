@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 
 import pandas as pd
 
-from .editions import PARTS, _PART_NAMES, _editions_present, align_editions, part_text
+from .editions import PARTS, PART_NAMES, editions_present, align_editions, part_text
 
 __all__ = ["collate", "tei_apparatus", "tei_readings", "export_tei", "TEI_NS"]
 
@@ -43,7 +43,7 @@ def collate(articles: pd.DataFrame, editions: list[str] | None = None) -> pd.Dat
         raise ValueError(f"editions are named twice: {editions}")
     articles = articles.assign(edition=articles["edition"].astype(str), article_no=articles["article_no"].astype(str),
                                chars=articles["body"].astype(str).str.len())
-    _editions_present(articles, *editions)
+    editions_present(articles, *editions)
     rows = []
     for page_id, page in articles[articles["edition"].isin(editions)].groupby("page_id", sort=True):
         for number, group in enumerate(_matched_articles(page, editions), start=1):
@@ -54,7 +54,7 @@ def collate(articles: pd.DataFrame, editions: list[str] | None = None) -> pd.Dat
                     continue
                 for k, segment in enumerate(_align(texts, editions), start=1):
                     rows.append({"page_id": page_id, "article": number, "headline": first["headline"],
-                                 "part": _PART_NAMES.get(part, part), "segment": k, **segment})
+                                 "part": PART_NAMES.get(part, part), "segment": k, **segment})
     columns = ["page_id", "article", "headline", "part", "segment", *editions, "variant", "agreement"]
     table = pd.DataFrame(rows, columns=columns)
     for edition in editions:
@@ -135,18 +135,18 @@ def _whole_words(segments: list[dict], base: str, present: list[str]) -> list[di
     """Widen each variant to whole words of the first witness (jieba with the project
     dictionary), never across punctuation, taking the characters from the shared text around it:
     负责人 / 书记 rather than 负责人 / 书记 cut at 县委|负. Variants that come to touch are merged."""
-    from .editions import _boundaries, _is_mark
+    from .editions import word_boundaries, is_mark
 
     for k, segment in enumerate(segments):
         if not segment["variant"]:
             continue
-        cuts = _boundaries(base, segment["start"], segment["end"])
+        cuts = word_boundaries(base, segment["start"], segment["end"])
         before = segments[k - 1] if k and not segments[k - 1]["variant"] else None
         after = segments[k + 1] if k + 1 < len(segments) and not segments[k + 1]["variant"] else None
         start, end = segment["start"], segment["end"]
-        while before and start > before["start"] and start not in cuts and not _is_mark(base[start - 1]):
+        while before and start > before["start"] and start not in cuts and not is_mark(base[start - 1]):
             start -= 1
-        while after and end < after["end"] and end not in cuts and not _is_mark(base[end]):
+        while after and end < after["end"] and end not in cuts and not is_mark(base[end]):
             end += 1
         for e in present:
             segment[e] = base[start:segment["start"]] + segment[e] + base[segment["end"]:end]

@@ -270,10 +270,10 @@ def fresh_copy(cache: Path, copy: Path) -> Path:
 def agreement(corpus: pd.DataFrame, show: int = 5) -> None:
     """How often the kit's segmentation (rjieba where it agrees, jieba elsewhere) gives exactly
     jieba's words: per article and per word (a word counts when both cut the same span)."""
-    from banmian.terms import _dictionary_entries, _Segmenter
+    from banmian.segmenter import Segmenter, dictionary_entries
 
     texts = list(corpus.body)
-    segmenter = _Segmenter(tuple(_dictionary_entries(texts, ROOT / "corpus" / "userdict.txt")))
+    segmenter = Segmenter(tuple(dictionary_entries(texts, ROOT / "corpus" / "userdict.txt")))
     if segmenter.fast is None:
         print("  rjieba is not installed: segmentation is jieba's alone")
         return

@@ -247,7 +247,7 @@ KILLED_RUN = """
 import sys, tempfile, threading, multiprocessing
 sys.path.insert(0, {root!r})
 import pandas as pd
-from banmian.terms import tokenize
+from banmian.tokens import tokenize
 bodies = ["第{{}}次居民议事会在社区召开，大家围绕基层治理提出建议。".format(i) * 40 for i in range(4000)]
 articles = pd.DataFrame({{"page_id": ["p{{}}".format(i) for i in range(4000)], "edition": "A", "article_no": 1,
                          "headline": "", "body": bodies}})

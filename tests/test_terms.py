@@ -204,12 +204,12 @@ def test_the_fast_segmenter_gives_jieba_s_words_on_every_text_the_tests_hold():
     """rjieba cuts where it agrees with jieba; blocks with added words or Latin/digit runs go to jieba."""
     import glob
 
-    from banmian.terms import _Segmenter, _dictionary_entries
+    from banmian.segmenter import Segmenter, dictionary_entries
 
     texts = [RISKY_TEXT] + [Path(p).read_text(encoding="utf-8") for p in
                             sorted(glob.glob(str(ROOT / "tests" / "devset" / "*" / "*.txt")))
                             + sorted(glob.glob(str(ROOT / "seeds" / "*.txt")))]
-    segmenter = _Segmenter(tuple(_dictionary_entries(texts, ROOT / "corpus" / "userdict.txt")))
+    segmenter = Segmenter(tuple(dictionary_entries(texts, ROOT / "corpus" / "userdict.txt")))
     assert segmenter.fast is not None, "rjieba is in requirements.txt"
     fast = [segmenter.words(t) for t in texts]
     segmenter.fast = None
@@ -218,32 +218,32 @@ def test_the_fast_segmenter_gives_jieba_s_words_on_every_text_the_tests_hold():
 
 
 def test_the_segmenter_can_be_switched_to_jieba_alone(monkeypatch):
-    from banmian.terms import _fast_tokenizer
+    from banmian.dictionary import fast_tokenizer
 
     monkeypatch.setenv("BANMIAN_SEGMENTER", "jieba")
-    _fast_tokenizer.cache_clear()
+    fast_tokenizer.cache_clear()
     try:
-        assert _fast_tokenizer() is None
+        assert fast_tokenizer() is None
     finally:
         monkeypatch.delenv("BANMIAN_SEGMENTER")
-        _fast_tokenizer.cache_clear()
+        fast_tokenizer.cache_clear()
 
 
 def test_word_finder_finds_overlapping_and_nested_words():
-    from banmian.terms import _WordFinder
+    from banmian.segmenter import WordFinder
 
-    finder = _WordFinder(["三会", "三会一课", "一课", "五多", "五多社区", "多社", "ABC", "CD"])
+    finder = WordFinder(["三会", "三会一课", "一课", "五多", "五多社区", "多社", "ABC", "CD"])
     assert finder.found("落实三会一课制度，五多社区ABCD") == {"三会", "三会一课", "一课", "五多", "五多社区", "多社",
                                                           "ABC", "CD"}
-    assert finder.found("没有任何一个") == set() and _WordFinder([]).found("三会") == set()
+    assert finder.found("没有任何一个") == set() and WordFinder([]).found("三会") == set()
 
 
 def test_work_is_dealt_into_few_tasks_per_worker_none_too_big():
-    from banmian.terms import _TASK_CHARS, _task_count
+    from banmian.workers import TASK_CHARS, task_count
 
-    assert _task_count(1, "pandas", 365, 10_000_000) == 1             # one pass in one process
-    assert _task_count(2, "pandas", 365, 10_000_000) == 8             # a few tasks per worker
-    many = _task_count(2, "pandas", 3650, 100_000_000)
-    assert 100_000_000 / many <= _TASK_CHARS and many < 3650           # none over 1.5 M characters
-    assert _task_count(4, "pandas", 3, 10_000_000) == 3                # never more tasks than files
-    assert _task_count(2, "dask", 365, 10_000_000) == 91              # about four dates a task on Dask
+    assert task_count(1, "pandas", 365, 10_000_000) == 1             # one pass in one process
+    assert task_count(2, "pandas", 365, 10_000_000) == 8             # a few tasks per worker
+    many = task_count(2, "pandas", 3650, 100_000_000)
+    assert 100_000_000 / many <= TASK_CHARS and many < 3650           # none over 1.5 M characters
+    assert task_count(4, "pandas", 3, 10_000_000) == 3                # never more tasks than files
+    assert task_count(2, "dask", 365, 10_000_000) == 91              # about four dates a task on Dask

@@ -185,19 +185,19 @@ def test_formulations_over_the_corpus(articles, expected):
 
 
 def test_many_day_files_are_read_through_a_compacted_copy_that_is_never_needed(tmp_path, monkeypatch):
-    from banmian import terms
+    from banmian import token_files
 
-    monkeypatch.setattr(terms, "_COMPACT_AT", 2)
+    monkeypatch.setattr(token_files, "_COMPACT_AT", 2)
     corpus, cache = tmp_path / "pages", tmp_path / "cache"
     shutil.copytree(DATED / "pages", corpus)
     first = helpers.tokenize(quiet(helpers.load_articles, corpus), cache_dir=cache, progress=False)
-    terms._compacted_written()
+    token_files._compacted_written()
     compacted = list((cache / "tokens").glob("compacted-*.parquet"))
     assert len(compacted) == 1
 
     read = []
-    real_read = terms._read_token_files
-    monkeypatch.setattr(terms, "_read_token_files", lambda paths: read.append(paths) or real_read(paths))
+    real_read = token_files.read_token_files
+    monkeypatch.setattr(token_files, "read_token_files", lambda paths: read.append(paths) or real_read(paths))
     again = helpers.tokenize(quiet(helpers.load_articles, corpus), cache_dir=cache, progress=False)
     assert read == [compacted] and again.equals(first)
 

@@ -58,7 +58,7 @@ def old_verdicts(text: str) -> dict[tuple[int, str], str]:
     """The former rules' label of each candidate they proposed: (start, term) → label."""
     known = slogans.known_formulations(None)
     known_map = {t: (e, o) for t, e, o in zip(known["term"], known["expansion"], known["origin"])}
-    return {(r["start"], r["term"]): r["label"] for r in slogans._find_in_text(text, known_map, True)}
+    return {(r["start"], r["term"]): r["label"] for r in slogans.find_in_text(text, known_map, True)}
 
 
 def month_population(source: str, month: str, rng: random.Random) -> pd.DataFrame:

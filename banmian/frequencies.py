@@ -1,0 +1,220 @@
+"""Counts over the token table: term frequencies, keywords, comparison groups and keyness (G²)."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .dictionary import stopword_list
+from .scale import is_dask
+from .segmenter import cached_segmenter, dictionary_entries
+from .token_table import ARTICLE_KEY
+
+__all__ = ["term_frequencies", "keywords", "compare_keywords", "comparison_groups", "keyness"]
+
+def _group_columns(by) -> list[str]:
+    if by is None:
+        return []
+    if by == "article":
+        return ARTICLE_KEY
+    if by == "page":
+        return ["page_id", "edition"]
+    return [by] if isinstance(by, str) else list(by)
+
+
+def term_frequencies(tokens: pd.DataFrame, by=None, include_stopwords: bool = False, top: int | None = None):
+    """Counts and relative frequency per 10,000 tokens, overall or grouped.
+
+    ``by`` is None (whole corpus), "edition", "page", "article" or any token columns.
+    Relative frequency divides by all word tokens of the group (filtered ones
+    included, punctuation not). Columns: [group…], token, count, per_10k, rank.
+
+    >>> t = pd.DataFrame({"token": ["社区", "社区", "居民", "的"], "is_stopword": [False, False, False, True],
+    ...                   "edition": ["A"] * 4})
+    >>> term_frequencies(t)[["token", "count", "per_10k"]].values.tolist()
+    [['社区', 2, 5000.0], ['居民', 1, 2500.0]]
+    """
+    group = _group_columns(by)
+    if is_dask(tokens):  # counted on the workers, file by file, combined in a tree
+        import dask
+
+        sizes, counts = dask.compute(*_frequency_counts(tokens, group, include_stopwords))
+        n_tokens = int(sizes.sum()) if group else int(sizes)
+    else:
+        sizes, counts = _frequency_counts(tokens, group, include_stopwords)
+        n_tokens = len(tokens)
+    counts = counts.rename("count").reset_index()
+    for column in group:  # categories sort by code; group labels sort as text on both paths
+        if isinstance(counts[column].dtype, pd.CategoricalDtype):
+            counts[column] = counts[column].astype(counts[column].cat.categories.dtype)
+    total = counts[group].apply(tuple, axis=1).map(lambda g: sizes[g if len(g) > 1 else g[0]]) if group \
+        else n_tokens
+    counts["per_10k"] = (counts["count"] / total * 10_000).round(2)
+    counts = counts.sort_values(group + ["count", "token"], ascending=[True] * len(group) + [False, True])
+    counts["rank"] = counts.groupby(group).cumcount() + 1 if group else range(1, len(counts) + 1)
+    if top:
+        counts = counts[counts["rank"] <= top]
+    return counts.reset_index(drop=True)
+
+
+def keywords(tokens: pd.DataFrame, top: int = 10) -> pd.DataFrame:
+    """Keywords per article by TF-IDF computed over this corpus's own articles.
+
+    tf is the share of the article's counted tokens; idf = ln((1 + N) / (1 + df)) + 1
+    over the N articles. Columns: page_id, edition, article_no, rank, keyword, score.
+    """
+    kept = tokens[~tokens["is_stopword"]]
+    counts = kept.groupby(ARTICLE_KEY + ["token"]).size().rename("count").reset_index()
+    n_docs = kept.groupby(ARTICLE_KEY).ngroups
+    df = counts.groupby("token").size()
+    counts["tf"] = counts["count"] / counts.groupby(ARTICLE_KEY)["count"].transform("sum")
+    counts["score"] = counts["tf"] * (((1 + n_docs) / (1 + counts["token"].map(df))).map(math.log) + 1)
+    counts = counts.sort_values(ARTICLE_KEY + ["score", "token"], ascending=[True] * 3 + [False, True])
+    counts["rank"] = counts.groupby(ARTICLE_KEY).cumcount() + 1
+    out = counts[counts["rank"] <= top].rename(columns={"token": "keyword"})
+    return out[ARTICLE_KEY + ["rank", "keyword", "score"]].reset_index(drop=True)
+
+
+def compare_keywords(articles: pd.DataFrame, tokens: pd.DataFrame, top: int = 10,
+                     userdict="corpus/userdict.txt") -> pd.DataFrame:
+    """Corpus TF-IDF side by side with jieba.analyse's TF-IDF (jieba's built-in IDF)
+    and TextRank, for each article: one row per article and rank."""
+    import jieba.analyse
+
+    entries = dictionary_entries(list(articles["body"]), userdict)
+    segmenter = cached_segmenter(tuple(entries))
+    stop = set(stopword_list())
+    tfidf, textrank = jieba.analyse.TFIDF(), jieba.analyse.TextRank()
+    tfidf.tokenizer = tfidf.postokenizer = segmenter.tokenizer
+    textrank.tokenizer = textrank.postokenizer = segmenter.postokenizer
+    tfidf.stop_words = textrank.stop_words = stop | tfidf.stop_words
+    ours = keywords(tokens, top).set_index(ARTICLE_KEY + ["rank"])["keyword"]
+    rows = []
+    for art in articles.itertuples(index=False):
+        by_tfidf = [w for w in tfidf.extract_tags(art.body, topK=top * 3) if len(w) > 1 and not w.isdigit()]
+        by_rank = [w for w in textrank.textrank(art.body, topK=top * 3) if len(w) > 1 and w not in stop]
+        for rank in range(1, top + 1):
+            key = (art.page_id, art.edition, art.article_no, rank)
+            rows.append({"page_id": art.page_id, "edition": art.edition, "article_no": art.article_no,
+                         "headline": art.headline, "rank": rank, "corpus_tfidf": ours.get(key, ""),
+                         "jieba_tfidf": by_tfidf[rank - 1] if rank <= len(by_tfidf) else "",
+                         "jieba_textrank": by_rank[rank - 1] if rank <= len(by_rank) else ""})
+    return pd.DataFrame(rows, columns=["page_id", "edition", "article_no", "headline", "rank", "corpus_tfidf",
+                                       "jieba_tfidf", "jieba_textrank"])
+
+
+def _mask(tokens: pd.DataFrame, selector) -> pd.Series:
+    if isinstance(selector, pd.DataFrame):  # rows of the article table: their tokens
+        keys = pd.MultiIndex.from_frame(selector[ARTICLE_KEY].astype(str))
+        return pd.Series(pd.MultiIndex.from_frame(tokens[ARTICLE_KEY].astype(str)).isin(keys), index=tokens.index)
+    if isinstance(selector, pd.Series):
+        return selector.reindex(tokens.index).fillna(False).astype(bool)
+    mask = pd.Series(True, index=tokens.index)
+    for column, value in selector.items():
+        values = value if isinstance(value, (list, tuple, set)) else [value]
+        mask &= tokens[column].isin(values)
+    return mask
+
+
+def comparison_groups(articles: pd.DataFrame):
+    """Two groups of articles worth comparing in this corpus, chosen from the data.
+
+    Returns ``(target, reference, description)``, the groups as rows of ``articles``
+    (pass them to :func:`keyness`), or ``None`` when the corpus has fewer than two
+    articles. The first that exists: two editions of the same pages; the front page
+    against the other pages; the latest date against the earlier ones; two papers;
+    the longest article against the rest.
+    """
+    if len(articles) < 2:
+        return None
+    editions = articles["edition"].value_counts()
+    paired = articles.groupby("page_id")["edition"].nunique()
+    if len(editions) >= 2 and (paired >= 2).any():
+        a, b = sorted(editions.index[:2])
+        shared = articles[articles["page_id"].isin(paired[paired >= 2].index)]
+        return shared[shared.edition == b], shared[shared.edition == a], f"edition {b} against edition {a}"
+    page_no = articles.get("page_no", pd.Series("", index=articles.index)).fillna("").astype(str)
+    if (page_no == "1").any() and ((page_no != "1") & (page_no != "")).any():
+        return articles[page_no == "1"], articles[(page_no != "1") & (page_no != "")], "the front page against the other pages"
+    dates = articles.get("date", pd.Series("", index=articles.index)).fillna("").astype(str)
+    known = sorted(d for d in dates.unique() if d)
+    if len(known) >= 2:
+        return articles[dates == known[-1]], articles[dates.isin(known[:-1])], f"{known[-1]} against the earlier dates"
+    papers = articles.get("paper", pd.Series("", index=articles.index)).fillna("").astype(str)
+    named = [p for p in papers.value_counts().index if p]
+    if len(named) >= 2:
+        return articles[papers == named[0]], articles[papers == named[1]], f"{named[0]} against {named[1]}"
+    longest = articles["chars"].idxmax()
+    return articles.loc[[longest]], articles.drop(index=longest), \
+        f"the longest article (“{articles.loc[longest, 'headline'] or 'untitled'}”) against the rest"
+
+
+def xlogx_ratio(observed, expected):
+    return observed * math.log(observed / expected) if observed > 0 else 0.0
+
+
+def _frequency_counts(tokens: pd.DataFrame, group: list[str], include_stopwords: bool):
+    """(tokens per group, count per group and token) of one token table."""
+    if group:
+        sizes = tokens.groupby(group).size()
+    else:
+        sizes = tokens.shape[0] if is_dask(tokens) else pd.Series({(): len(tokens)})
+    kept = tokens if include_stopwords else tokens[~tokens["is_stopword"]]
+    return sizes, kept.groupby(group + ["token"]).size()
+
+
+def _keyness_counts(tokens: pd.DataFrame, target, reference):
+    """(token counts in the target, in the reference, target size, reference size)."""
+    target_mask = _mask(tokens, target)
+    reference_mask = ~target_mask if reference is None else _mask(tokens, reference) & ~target_mask
+    kept = ~tokens["is_stopword"]
+    return (tokens.loc[target_mask & kept, "token"].value_counts(),
+            tokens.loc[reference_mask & kept, "token"].value_counts(), int(target_mask.sum()), int(reference_mask.sum()))
+
+
+def keyness(tokens: pd.DataFrame, target, reference=None, min_count: int = 2) -> pd.DataFrame:
+    """Which words the target group uses more (or less) than the reference.
+
+    ``target`` and ``reference`` are column filters such as ``{"edition": "A"}``, rows of
+    the article table (their tokens: see :func:`comparison_groups`), or
+    ``{"page_id": p, "article_no": 4}`` or boolean Series over ``tokens``; the
+    reference defaults to every other token. Returns per token: count and per-10k in
+    each group, ``log_likelihood`` (G², Dunning/Rayson; 3.84 is p < 0.05, 6.63 is
+    p < 0.01), ``p_value``, and ``log_ratio`` (Hardie: binary log of the ratio of
+    relative frequencies, zero counts taken as 0.5; 1 means twice as frequent),
+    sorted by G² among overused words first. Stopwords and filtered tokens are left out.
+    """
+    if is_dask(tokens):
+        if isinstance(target, pd.Series) or isinstance(reference, pd.Series):
+            raise ValueError("on a dask token table, give target and reference as column filters or article rows")
+        import dask
+
+        target_mask = tokens.map_partitions(_mask, target, meta=("mask", bool))
+        reference_mask = ~target_mask if reference is None \
+            else tokens.map_partitions(_mask, reference, meta=("mask", bool)) & ~target_mask
+        kept = ~tokens["is_stopword"]
+        a_counts, b_counts, c, d = dask.compute(tokens["token"][target_mask & kept].value_counts(),
+                                                tokens["token"][reference_mask & kept].value_counts(),
+                                                target_mask.sum(), reference_mask.sum())
+        a_counts, b_counts, c, d = a_counts.sort_index(), b_counts.sort_index(), int(c), int(d)
+    else:
+        a_counts, b_counts, c, d = _keyness_counts(tokens, target, reference)
+    if not c or not d:
+        raise ValueError("keyness needs tokens in both the target and the reference group")
+    rows = []
+    for token in a_counts.index.union(b_counts.index):
+        a, b = int(a_counts.get(token, 0)), int(b_counts.get(token, 0))
+        if a + b < min_count:
+            continue
+        e1, e2 = c * (a + b) / (c + d), d * (a + b) / (c + d)
+        g2 = 2 * (xlogx_ratio(a, e1) + xlogx_ratio(b, e2))
+        log_ratio = math.log2(((a or 0.5) / c) / ((b or 0.5) / d))
+        rows.append({"token": token, "count_target": a, "count_reference": b,
+                     "per_10k_target": round(a / c * 10_000, 2), "per_10k_reference": round(b / d * 10_000, 2),
+                     "log_likelihood": round(g2, 3), "p_value": math.erfc(math.sqrt(g2 / 2)),
+                     "log_ratio": round(log_ratio, 3), "use": "over" if a / c > b / d else "under"})
+    table = pd.DataFrame(rows, columns=["token", "count_target", "count_reference", "per_10k_target",
+                                        "per_10k_reference", "log_likelihood", "p_value", "log_ratio", "use"])
+    return table.sort_values(["use", "log_likelihood", "token"], ascending=[False, False, True],
+                             key=lambda s: s.map({"over": 1, "under": 0}) if s.name == "use" else s,
+                             ignore_index=True)

@@ -1,0 +1,272 @@
+"""The token cache on disk: Parquet token files with their sidecars (the terms each file's texts
+contain), reading runs of files back, compaction."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import warnings
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .decoding import PageWarning
+from .paths import display_path
+from .store import CATEGORICAL_COLUMNS, widen_dictionaries
+
+
+def sidecar_path(path: Path) -> Path:
+    return path.with_suffix(".json")
+
+
+def stored_terms(path: Path, quiet: bool = False) -> dict | None:
+    """What a token file was made with (protected terms, dictionary entries, its articles),
+    from the small JSON file beside it, or None if the file is missing, unfinished or damaged
+    (it is then built again). Kept beside the Parquet file, not in it, so that a rerun reads
+    no Parquet footer twice."""
+    try:
+        meta = json.loads(sidecar_path(path).read_bytes())
+        if path.stat().st_size != meta["bytes"]:
+            raise ValueError(f"{meta['bytes']:,} bytes written, {path.stat().st_size:,} found")
+        if "entries_file" in meta:
+            meta["entries"] = _shared_text(path.with_name(meta["entries_file"]))
+        return meta
+    except FileNotFoundError:
+        return None  # not built yet, or its writer has not finished
+    except (OSError, KeyError, TypeError, ValueError) as err:
+        if not quiet:
+            warnings.warn(f"{display_path(path)} was damaged ({err}); building it again", PageWarning, stacklevel=4)
+        return None
+
+
+@lru_cache(maxsize=8)
+def _shared_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")  # named by its content: never changes
+
+
+def write_token_file(path: Path, table, meta: dict) -> None:
+    """Write one token file (an Arrow table) and then its JSON sidecar, each under a temporary
+    name and renamed: a reader never sees half a file (a file without its sidecar counts as not
+    built), and two runs writing the same file write the same content."""
+    import uuid
+
+    import pyarrow.parquet as pq
+
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    if "entries" in meta:  # the same for every file of a run: kept once, named by its content
+        meta = dict(meta)
+        entries = meta.pop("entries")
+        meta["entries_file"] = f"entries-{hashlib.sha256(entries.encode()).hexdigest()[:32]}.json"
+        if not path.with_name(meta["entries_file"]).exists():
+            temporary.write_text(entries, encoding="utf-8")
+            os.replace(temporary, path.with_name(meta["entries_file"]))
+    pq.write_table(table, temporary, compression="zstd", compression_level=1)
+    size = temporary.stat().st_size
+    os.replace(temporary, path)
+    sidecar = sidecar_path(temporary)
+    sidecar.write_text(json.dumps({"bytes": size, **meta}, ensure_ascii=False), encoding="utf-8")
+    os.replace(sidecar, sidecar_path(path))
+
+
+def unreadable_files(paths: list[Path]) -> list[Path]:
+    """The token files Parquet cannot read (damaged after they were written)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    bad = []
+    for path in paths:
+        try:
+            pq.read_table(path)
+        except (pa.ArrowException, OSError):
+            bad.append(path)
+    return bad
+
+
+_COMPACT_AT = 32  # files read one by one in a run before the run copies them all into one
+
+
+def compacted_rows(folder: Path, wanted: set | None) -> dict:
+    """{file name: (table, first row, rows)} from the largest readable compacted file whose
+    files are all ``wanted`` (any files when None), or {}."""
+    import pyarrow as pa
+
+    candidates = [(path, members) for path, members in _compacted_files(folder)
+                  if wanted is None or members.keys() <= wanted]
+    for compacted, members in sorted(candidates, key=lambda c: (-len(c[1]), -_mtime(c[0]))):
+        try:
+            table = read_token_files([compacted])
+        except (pa.ArrowException, OSError):
+            continue
+        return {name: (table, start, rows) for name, (start, rows) in members.items()}
+    return {}
+
+
+def read_run(paths: list[Path], compacted=None):
+    """The token files of a run as one Arrow table, in their order. Opening hundreds of small
+    files costs more than reading their rows, so a run that had to read many one by one copies
+    them into one compacted file (``compacted-<hash>.parquet``, the files it holds listed in its
+    sidecar); later runs read the largest compacted file whose files they all need, and the few
+    files added since. Files per date stay the unit of change: a compacted file is only a faster
+    way to read them, and it is never needed (a missing or damaged one is read around).
+    ``compacted``: a future of :func:`compacted_rows`, when the caller started reading early
+    (used if it holds only files of this run)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if not paths:
+        return None
+    folder, wanted = paths[0].parent, {p.name for p in paths}
+    where = compacted.result() if compacted is not None else {}
+    if not where.keys() <= wanted:
+        where = compacted_rows(folder, wanted)
+    rest = [p for p in paths if p.name not in where]
+    if rest:
+        table, start = read_token_files(rest), 0
+        for path in rest:
+            rows = pq.read_metadata(path).num_rows
+            where[path.name], start = (table, start, rows), start + rows
+    runs: list[list] = []  # neighbouring files of one table read as one slice: fewer chunks to convert
+    for path in paths:
+        table, start, rows = where[path.name]
+        if runs and runs[-1][0] is table and runs[-1][1] + runs[-1][2] == start:
+            runs[-1][2] += rows
+        else:
+            runs.append([table, start, rows])
+    table = widen_dictionaries(pa.concat_tables([t.slice(start, rows) for t, start, rows in runs])).unify_dictionaries()
+    if len(rest) >= _COMPACT_AT:  # written while the caller goes on (the table is immutable)
+        writer = threading.Thread(target=_write_compacted, name="banmian-compact",
+                                  args=(folder, paths, [where[p.name][2] for p in paths], table))
+        writer.start()
+        COMPACTING.append(writer)
+    return table
+
+
+def _compacted_written() -> None:
+    """Wait until the compacted files being written are on disk."""
+    while COMPACTING:
+        COMPACTING.pop().join()
+
+
+def _compacted_files(folder: Path) -> list[tuple[Path, dict]]:
+    """(compacted file, {file it holds: (first row, rows)}) of the complete compacted files."""
+    found = []
+    for sidecar in folder.glob("compacted-*.json"):
+        path = sidecar.with_suffix(".parquet")
+        meta = stored_terms(path, quiet=True)
+        if meta is not None:
+            found.append((path, {name: (start, rows) for name, start, rows in meta["members"]}))
+    return found
+
+
+def _write_compacted(folder: Path, paths: list[Path], rows: list[int], table) -> None:
+    """One file holding the rows of ``paths``; older compacted files go (keeping the last two)."""
+    names = [p.name for p in paths]
+    path = folder / f"compacted-{hashlib.sha256(json.dumps(names).encode()).hexdigest()[:32]}.parquet"
+    starts = np.concatenate([[0], np.cumsum(rows)[:-1]]).tolist()
+    try:
+        write_token_file(path, table, {"members": [list(m) for m in zip(names, starts, rows)]})
+        for old in sorted((p for p, _ in _compacted_files(folder) if p != path), key=_mtime)[:-1]:
+            sidecar_path(old).unlink(missing_ok=True)
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only or full cache folder: read file by file next time too
+
+
+def read_token_files(paths: list[Path]):
+    """One Arrow table of token files, categorical columns as dictionaries."""
+    import pyarrow.dataset as ds
+
+    if not paths:
+        return None
+    fmt = ds.ParquetFileFormat(read_options=ds.ParquetReadOptions(dictionary_columns=CATEGORICAL_COLUMNS))
+    return ds.dataset([str(p) for p in paths], format=fmt).to_table()
+
+
+def plain_table(frame: pd.DataFrame):
+    """The token frame as an Arrow table with plain string columns (Parquet keeps repeated
+    strings dictionary-encoded on disk; they come back as categoricals: :func:`read_token_files`)."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    for i, field in enumerate(table.schema):
+        if pa.types.is_dictionary(field.type):
+            table = table.set_column(i, field.name, table.column(i).cast(field.type.value_type))
+    return table.replace_schema_metadata(None)
+
+
+def previous_token_file(path: Path):
+    """(metadata, file) of the newest readable token file for the same date or bucket, if any."""
+    label = path.name.rsplit("-", 1)[0]
+    for candidate in sorted(_token_files_by_label(path.parent).get(label, []), key=_mtime, reverse=True):
+        meta = stored_terms(candidate, quiet=True)
+        if meta is not None and "articles" in meta:
+            return meta, candidate
+    return None
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
+
+
+def _token_files_by_label(folder: Path) -> dict[str, list[Path]]:
+    """The token files of ``folder`` by date or bucket, listed once per change of the folder."""
+    stamp = _mtime(folder)
+    cached = LISTINGS.get(folder)
+    if cached is None or cached[0] != stamp:
+        by_label: dict[str, list[Path]] = {}
+        for entry in os.scandir(folder):
+            if entry.name.endswith(".parquet") and not entry.name.startswith("."):
+                by_label.setdefault(entry.name.rsplit("-", 1)[0], []).append(Path(entry.path))
+        cached = LISTINGS[folder] = (stamp, by_label)
+    return cached[1]
+
+
+def _offsets(texts) -> np.ndarray:
+    """Where each text of an Arrow large_string array starts and ends in its UTF-8 buffer."""
+    return np.frombuffer(texts.buffers()[1], dtype=np.int64)[texts.offset:texts.offset + len(texts) + 1]
+
+
+def hash_texts(digest, texts) -> None:
+    """Feed an Arrow string array to ``digest`` as its UTF-8 bytes and the offsets between texts
+    (no Python string is made: hashing a rerun's corpus costs what reading it costs)."""
+    offsets = _offsets(texts)
+    digest.update((offsets - offsets[0]).tobytes())
+    digest.update(memoryview(texts.buffers()[2])[offsets[0]:offsets[-1]])
+
+
+def texts_by_rows(texts: pd.Series):
+    """A function giving the texts at some positions as one Arrow large_string array. Arrow-backed
+    texts are taken from their own buffers, chunk by chunk (Arrow's take on a chunked array
+    would first copy the whole corpus into one chunk); Python strings are converted a few at a
+    time."""
+    import pyarrow as pa
+
+    if texts.dtype == object:
+        return lambda rows: pa.array(texts.iloc[rows].tolist(), type=pa.large_string())
+    array = pa.array(texts)
+    chunks = [c.cast(pa.large_string()) for c in array.chunks] if isinstance(array, pa.ChunkedArray) \
+        else [array.cast(pa.large_string())]
+    starts = np.cumsum([0] + [len(c) for c in chunks])
+
+    def texts_of(rows):
+        rows = np.asarray(rows, dtype=np.int64)
+        if len(chunks) == 1:
+            return chunks[0].take(rows)
+        which = np.searchsorted(starts, rows, side="right") - 1
+        order = np.argsort(which, kind="stable")
+        pieces = [chunks[k].take(rows[order][which[order] == k] - starts[k]) for k in np.unique(which)]
+        inverse = np.empty_like(order)
+        inverse[order] = np.arange(len(order))
+        return pa.concat_arrays(pieces).take(inverse) if pieces else chunks[0].slice(0, 0)
+
+    return texts_of
+
+
+COMPACTING: list = []  # threads writing compacted files
+LISTINGS: dict = {}

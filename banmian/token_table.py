@@ -1,0 +1,125 @@
+"""The token table of segmented articles: one row per token with its part of speech and why a
+filter drops it (stopword, digits, single character)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from itertools import chain
+
+import numpy as np
+import pandas as pd
+
+from .dictionary import published_stopwords, read_word_list
+from .segmenter import cached_segmenter, segment_texts
+
+__all__ = ["TOKEN_COLUMNS"]
+
+TOKEN_COLUMNS = ["page_id", "edition", "article_no", "position", "token", "pos", "is_stopword", "filtered_by"]
+ARTICLE_KEY = ["page_id", "edition", "article_no"]
+CARRIED_COLUMNS = ["date", "page_no"]  # article metadata every token row carries, for trends and front-page views
+
+
+def _is_punctuation(token: str) -> bool:
+    return all(unicodedata.category(ch)[0] in "PSZC" for ch in token)
+
+
+def _filter_reason(token: str, stopwords, extra) -> str:
+    if token in extra:
+        return "user stopword"
+    if token in stopwords:
+        return "stopword list"
+    if token.isdigit() or re.fullmatch(r"[\d.,%％]+", token):
+        return "digits"
+    if len(token) == 1:
+        return "single character"
+    return ""
+
+
+def segment_articles(articles, entries, stopwords_extra) -> pd.DataFrame:
+    """The token frame of ``articles``, segmented here with the given dictionary entries."""
+    return _token_frame(articles, segment_texts(list(articles["body"]), entries), cached_segmenter(tuple(entries)).tag,
+                        stopwords_extra)
+
+
+def _token_frame(articles: pd.DataFrame, segmented: list[list[str]], tag, stopwords_extra) -> pd.DataFrame:
+    """The token table of ``articles`` from their words (``segmented``, one list per article);
+    ``tag`` gives each distinct word its part of speech."""
+    import pyarrow as pa
+
+    lengths = np.fromiter(map(len, segmented), dtype=np.int64, count=len(segmented))
+    encoded = pa.array(list(chain.from_iterable(segmented)), pa.string()).dictionary_encode()
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    unique = encoded.dictionary.to_pylist()
+    stopwords, extra = published_stopwords(), read_word_list(stopwords_extra)
+    judged = _JUDGED.setdefault(frozenset(extra), {})  # token → (is punctuation, filter reason), once per process
+    for t in unique:
+        if t not in judged:
+            judged[t] = (_is_punctuation(t), _filter_reason(t, stopwords, extra))
+    punctuation = np.array([judged[t][0] for t in unique], dtype=bool)
+    reason_codes, reasons = pd.factorize(pd.Series([judged[t][1] for t in unique], dtype=object))
+    tag_codes, tags = pd.factorize(pd.Series([tag(t) for t in unique], dtype=object))
+    keep = ~punctuation[codes] if len(codes) else np.array([], dtype=bool)
+    kept_codes = codes[keep]
+    article_of = np.repeat(np.arange(len(articles)), lengths)[keep]
+    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    columns = {}
+    for column in ARTICLE_KEY + [c for c in CARRIED_COLUMNS if c in articles.columns]:
+        values = articles[column]
+        if column in ("article_no", "page_no") and pd.api.types.is_integer_dtype(values.dtype) \
+                and not values.isna().any():
+            columns[column] = values.to_numpy().astype(np.int32)[article_of]
+        else:
+            per_article = pd.Categorical(values)
+            columns[column] = pd.Categorical.from_codes(per_article.codes[article_of], per_article.categories)
+    reasons = list(reasons)
+    frame = pd.DataFrame({
+        **columns,
+        "position": (np.arange(len(codes)) - starts)[keep].astype(np.int32),
+        "token": pd.array(pa.array(unique, pa.string()).take(pa.array(kept_codes)), dtype="str"),
+        "pos": pd.Categorical.from_codes(tag_codes[kept_codes], pd.Index(list(tags), dtype="str")),
+        "filtered_by": pd.Categorical.from_codes(reason_codes[kept_codes], pd.Index(reasons, dtype="str")),
+        "is_stopword": reason_codes[kept_codes] != reasons.index("") if "" in reasons
+        else np.ones(len(kept_codes), dtype=bool),
+    })
+    return frame[TOKEN_COLUMNS + [c for c in CARRIED_COLUMNS if c in articles.columns]]
+
+
+def sorted_categories(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns with their categories in sorted order, so that tables grouped by them
+    come out in the same order whichever files (or compacted copies) the rows were read from."""
+    for column in frame.columns:
+        values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype) and not values.cat.categories.is_monotonic_increasing:
+            order = values.cat.categories.argsort()
+            new_code = np.empty(len(order), dtype=np.int32)
+            new_code[order] = np.arange(len(order), dtype=np.int32)
+            new_code = np.append(new_code, np.int32(-1))  # a missing value (code -1) stays missing
+            frame[column] = pd.Categorical.from_codes(new_code[values.cat.codes.to_numpy()],
+                                                      categories=values.cat.categories[order], validate=False)
+    return frame
+
+
+def empty_token_table(articles, stopwords_extra):
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(_token_frame(articles.iloc[:0], [], str, stopwords_extra), preserve_index=False)
+
+
+_JUDGED: dict = {}
+
+
+def article_index(tokens: pd.DataFrame, articles: pd.DataFrame):
+    """For each token row, the position of its article in ``articles``, -1 if not there (the
+    rows of one article are contiguous, so each run is looked up once)."""
+    if tokens.empty:
+        return np.array([], dtype=np.int64)
+    columns = [tokens[c].to_numpy() for c in ARTICLE_KEY]
+    change = np.zeros(len(tokens), dtype=bool)
+    change[0] = True
+    for values in columns:
+        change[1:] |= values[1:] != values[:-1]
+    starts = np.flatnonzero(change)
+    lengths = np.diff(np.append(starts, len(tokens)))
+    where = {key: i for i, key in enumerate(zip(*(articles[c].astype(str).to_numpy() for c in ARTICLE_KEY)))}
+    runs = [where.get(tuple(str(v[i]) for v in columns), -1) for i in starts]
+    return np.repeat(np.array(runs, dtype=np.int64), lengths)
