@@ -163,3 +163,33 @@ def article_at(source: str, path: str, item: int, folder=None) -> dict:
     text = read_blobs(source, [path], folder)[path]
     reader = _READERS[source][1]
     return next(row for row in reader(path, text) if row["item"] == int(item))
+
+
+def export_folder(source: str, months: list[str], out: Path, folder=None) -> int:
+    """Write the articles of ``months`` as a crawl folder the kit reads (``YYYYMMDD/YYYYMMDD-PP-NN.md``,
+    a ``#`` headline over the paragraphs), outside the repository: a real corpus for timing the
+    notebooks (``bench/notebooks.py``). Returns the number of files written."""
+    written = 0
+    for month in months:
+        articles = month_articles(source, month, folder)
+        page = articles["page_label"].str.extract(r"^(\d{1,3})版", expand=False).fillna("0").astype(int)
+        articles = articles.assign(page=page, day=articles["date"].str.replace("-", ""))
+        for (day, page_no), group in articles.groupby(["day", "page"], sort=True):
+            (out / day).mkdir(parents=True, exist_ok=True)
+            for number, art in enumerate(group.itertuples(index=False), start=1):
+                text = f"# {art.headline}\n\n" + "\n\n".join(art.body.splitlines()) + "\n"
+                (out / day / f"{day}-{page_no:02d}-{number:02d}.md").write_text(text, encoding="utf-8")
+                written += 1
+    return written
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Export months of a fetched source as a folder of article files.")
+    parser.add_argument("source", choices=sorted(SOURCES))
+    parser.add_argument("months", help="comma-separated, e.g. 2026-04,2026-05")
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--repos")
+    args = parser.parse_args()
+    print(export_folder(args.source, args.months.split(","), args.out, args.repos), "files written to", args.out)
