@@ -9,7 +9,7 @@ __all__ = ["ROOT", "OUTPUT_DIR", "CACHE_DIR", "project_path", "display_path", "o
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_DIR = ROOT / "output"
-CACHE_DIR = ROOT / ".cache"
+CACHE_DIR = Path(os.environ.get("BANMIAN_CACHE") or ROOT / ".cache")  # the environment variable: a cache elsewhere
 
 
 def project_path(path) -> Path:

@@ -1,0 +1,129 @@
+"""Time the notebooks as a user runs them: every notebook on one corpus, first run (empty cache),
+rerun with nothing new, and rerun after one new day of pages, with the kernel's peak memory and
+the slowest cell of each notebook.
+
+    python bench/notebooks.py --corpus FOLDER [--only 02,05] [--no-new-day]
+
+``FOLDER`` is a crawl folder of day folders (``YYYYMMDD/…``; ``bench/realtext.py`` writes one from
+a fetched repository). The runs use a copy of it without its last day, a fresh cache
+(``BANMIAN_CACHE``) and ``BANMIAN_CORPUS``; the last day is then added for the third run. Nothing
+is saved into the notebooks. Prints figures, never asserts them.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class PeakMemory:
+    """The largest resident memory of this process's children (the kernel and its workers)."""
+
+    def __init__(self):
+        self.peak, self._stop = 0, threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _watch(self):
+        me = psutil.Process()
+        while not self._stop.is_set():
+            try:
+                self.peak = max(self.peak, sum(c.memory_info().rss for c in me.children(recursive=True)))
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def cell_seconds(cell) -> float:
+    timing = cell.get("metadata", {}).get("execution", {})
+    start, end = timing.get("iopub.status.busy"), timing.get("iopub.status.idle")
+    if not start or not end:
+        return 0.0
+    parse = datetime.datetime.fromisoformat
+    return (parse(end.replace("Z", "+00:00")) - parse(start.replace("Z", "+00:00"))).total_seconds()
+
+
+def run_notebook(path: Path, env: dict) -> dict:
+    """Execute one notebook (not saved) in a kernel with ``env``; its time, peak memory and slowest cell."""
+    notebook = nbformat.read(path, as_version=4)
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        client = NotebookClient(notebook, timeout=3600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+        started = time.perf_counter()
+        with PeakMemory() as memory:
+            client.execute()
+        seconds = time.perf_counter() - started
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    code = [(i, c) for i, c in enumerate(notebook.cells) if c.cell_type == "code"]
+    number, slowest = max(((n, c) for n, (_, c) in enumerate(code, start=1)), key=lambda nc: cell_seconds(nc[1]))
+    first_line = next((line for line in slowest.source.splitlines() if line.strip() and not line.startswith("#")), "")
+    return {"notebook": path.stem, "seconds": seconds, "peak_gb": memory.peak / 1e9,
+            "slowest_cell": f"cell {number} ({cell_seconds(slowest):.0f} s): {first_line.strip()[:60]}"}
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, required=True, help="a crawl folder of day folders")
+    parser.add_argument("--only", default="", help="comma-separated notebook prefixes (e.g. 02,05)")
+    parser.add_argument("--no-new-day", action="store_true", help="skip the run after one new day")
+    args = parser.parse_args(argv)
+    prefixes = tuple(p for p in args.only.split(",") if p)
+    paths = [p for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) if not prefixes or p.name.startswith(prefixes)]
+    days = sorted(d for d in args.corpus.iterdir() if d.is_dir())
+    if not days:
+        raise SystemExit(f"{args.corpus}: no day folders")
+    with tempfile.TemporaryDirectory(prefix="banmian-notebooks-") as work:
+        corpus, cache = Path(work) / "corpus", Path(work) / "cache"
+        for day in days[:-1]:
+            shutil.copytree(day, corpus / day.name)
+        files = sum(1 for _ in corpus.rglob("*") if _.is_file())
+        print(f"corpus: {args.corpus.name}, {len(days) - 1} days, {files:,} files (the last day, {days[-1].name}, "
+              f"is added for the third run)\n", flush=True)
+        env = {"BANMIAN_CORPUS": str(corpus), "BANMIAN_CACHE": str(cache)}
+        runs = [("first run", None), ("rerun, nothing new", None)]
+        if not args.no_new_day:
+            runs.append(("rerun after one new day", days[-1]))
+        totals = {}
+        for label, new_day in runs:
+            if new_day is not None:
+                shutil.copytree(new_day, corpus / new_day.name)
+            print(f"## {label}")
+            total, peak = 0.0, 0.0
+            for path in paths:
+                result = run_notebook(path, env)
+                total += result["seconds"]
+                peak = max(peak, result["peak_gb"])
+                print(f"  {result['notebook']:<24} {result['seconds']:7.1f} s   peak {result['peak_gb']:.2f} GB   "
+                      f"slowest: {result['slowest_cell']}", flush=True)
+            totals[label] = (total, peak)
+            print(f"  {'all':<24} {total:7.1f} s   peak {peak:.2f} GB\n", flush=True)
+        print("summary: " + "; ".join(f"{k} {t:.0f} s (peak {p:.2f} GB)" for k, (t, p) in totals.items()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
