@@ -1,12 +1,12 @@
 """Words in context: collocations (bigrams scored by G²) and keyword in context (KWIC)."""
 from __future__ import annotations
 
-import math
 import re
 
+import numpy as np
 import pandas as pd
 
-from .frequencies import xlogx_ratio
+from .frequencies import xlogx_ratios
 from .token_table import ARTICLE_KEY
 
 __all__ = ["collocations", "kwic"]
@@ -17,37 +17,39 @@ def collocations(tokens: pd.DataFrame, min_count: int = 2, top: int | None = Non
 
     Columns: first, second, bigram, count, first_count, second_count, pmi,
     log_likelihood; sorted by G². ``min_count`` drops rare pairs, which PMI overrates.
+    Computed on integer codes of the tokens (numpy), not row by row.
     """
-    frame = tokens[~tokens["is_stopword"]].sort_values(ARTICLE_KEY + ["position"])
-    same_article = (frame[ARTICLE_KEY].shift(-1) == frame[ARTICLE_KEY]).all(axis=1)
-    adjacent = same_article & (frame["position"].shift(-1) == frame["position"] + 1)
-    pairs = pd.DataFrame({"first": frame["token"][adjacent].values,
-                          "second": frame["token"].shift(-1)[adjacent].values})
-    n = len(pairs)
-    counts = pairs.value_counts().rename("count").reset_index() if n else pd.DataFrame(columns=["count"])
-    counts = counts[counts["count"] >= min_count].copy()
-    if counts.empty:
-        return pd.DataFrame(columns=["first", "second", "bigram", "count", "first_count", "second_count",
-                                     "pmi", "log_likelihood"])
-    first_counts, second_counts = pairs["first"].value_counts(), pairs["second"].value_counts()
-    counts["first_count"] = counts["first"].map(first_counts)
-    counts["second_count"] = counts["second"].map(second_counts)
-    counts["bigram"] = counts["first"] + counts["second"]
-
-    def scores(row):
-        o11 = row["count"]
-        o12, o21 = row["first_count"] - o11, row["second_count"] - o11
-        o22 = n - o11 - o12 - o21
-        r1, r2, c1, c2 = o11 + o12, o21 + o22, o11 + o21, o12 + o22
-        observed_expected = [(o11, r1 * c1 / n), (o12, r1 * c2 / n), (o21, r2 * c1 / n), (o22, r2 * c2 / n)]
-        g2 = 2 * sum(xlogx_ratio(o, e) for o, e in observed_expected if e > 0)
-        return pd.Series({"pmi": round(math.log2(o11 * n / (row["first_count"] * row["second_count"])), 3),
-                          "log_likelihood": round(g2, 3)})
-
-    counts[["pmi", "log_likelihood"]] = counts.apply(scores, axis=1)
-    counts = counts.sort_values(["log_likelihood", "bigram"], ascending=[False, True], ignore_index=True)
     columns = ["first", "second", "bigram", "count", "first_count", "second_count", "pmi", "log_likelihood"]
-    return counts[columns].head(top) if top else counts[columns]
+    frame = tokens[~tokens["is_stopword"]].sort_values(ARTICLE_KEY + ["position"])
+    same_article = (frame[ARTICLE_KEY].shift(-1) == frame[ARTICLE_KEY]).all(axis=1).to_numpy()
+    position = frame["position"].to_numpy()
+    adjacent = same_article[:-1] & (position[1:] == position[:-1] + 1) if len(frame) > 1 else np.zeros(0, bool)
+    codes, words = pd.factorize(frame["token"].astype(str), sort=True)
+    first, second = codes[:-1][adjacent], codes[1:][adjacent]
+    n = len(first)
+    if not n:
+        return pd.DataFrame(columns=columns)
+    pair, count = np.unique(first.astype(np.int64) * len(words) + second, return_counts=True)
+    keep = count >= min_count
+    pair, o11 = pair[keep], count[keep]
+    if not len(pair):
+        return pd.DataFrame(columns=columns)
+    a, b = pair // len(words), pair % len(words)
+    first_count = np.bincount(first, minlength=len(words))[a]
+    second_count = np.bincount(second, minlength=len(words))[b]
+    o12, o21 = first_count - o11, second_count - o11
+    o22 = n - o11 - o12 - o21
+    r1, r2, c1, c2 = o11 + o12, o21 + o22, o11 + o21, o12 + o22
+    g2 = 2 * (xlogx_ratios(o11, r1 * c1 / n) + xlogx_ratios(o12, r1 * c2 / n) + xlogx_ratios(o21, r2 * c1 / n)
+              + xlogx_ratios(o22, r2 * c2 / n))
+    first_words, second_words = words[a], words[b]
+    table = pd.DataFrame({"first": first_words, "second": second_words,
+                          "bigram": pd.Series(first_words, dtype=object) + pd.Series(second_words, dtype=object),
+                          "count": o11, "first_count": first_count, "second_count": second_count,
+                          "pmi": np.round(np.log2(o11 * n / (first_count * second_count)), 3),
+                          "log_likelihood": np.round(g2, 3)})
+    table = table.sort_values(["log_likelihood", "bigram", "first"], ascending=[False, True, True], ignore_index=True)
+    return table[columns].head(top) if top else table[columns]
 
 
 def kwic(articles: pd.DataFrame, query: str, width: int = 15, regex: bool = False) -> pd.DataFrame:

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
+from scipy import special
 
 from .dictionary import stopword_list
 from .scale import is_dask
@@ -47,8 +49,11 @@ def term_frequencies(tokens: pd.DataFrame, by=None, include_stopwords: bool = Fa
     for column in group:  # categories sort by code; group labels sort as text on both paths
         if isinstance(counts[column].dtype, pd.CategoricalDtype):
             counts[column] = counts[column].astype(counts[column].cat.categories.dtype)
-    total = counts[group].apply(tuple, axis=1).map(lambda g: sizes[g if len(g) > 1 else g[0]]) if group \
-        else n_tokens
+    if group:  # each row's group size, looked up by value (the groups' labels may be categories)
+        keys = pd.MultiIndex.from_frame(counts[group]) if len(group) > 1 else pd.Index(counts[group[0]])
+        total = sizes.reindex(keys).to_numpy()
+    else:
+        total = n_tokens
     counts["per_10k"] = (counts["count"] / total * 10_000).round(2)
     counts = counts.sort_values(group + ["count", "token"], ascending=[True] * len(group) + [False, True])
     counts["rank"] = counts.groupby(group).cumcount() + 1 if group else range(1, len(counts) + 1)
@@ -153,6 +158,12 @@ def xlogx_ratio(observed, expected):
     return observed * math.log(observed / expected) if observed > 0 else 0.0
 
 
+def xlogx_ratios(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    """observed · ln(observed / expected) of arrays (a G² cell), 0 where nothing is observed or expected."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((observed > 0) & (expected > 0), observed * np.log(observed / expected), 0.0)
+
+
 def _frequency_counts(tokens: pd.DataFrame, group: list[str], include_stopwords: bool):
     """(tokens per group, count per group and token) of one token table."""
     if group:
@@ -201,20 +212,16 @@ def keyness(tokens: pd.DataFrame, target, reference=None, min_count: int = 2) ->
         a_counts, b_counts, c, d = _keyness_counts(tokens, target, reference)
     if not c or not d:
         raise ValueError("keyness needs tokens in both the target and the reference group")
-    rows = []
-    for token in a_counts.index.union(b_counts.index):
-        a, b = int(a_counts.get(token, 0)), int(b_counts.get(token, 0))
-        if a + b < min_count:
-            continue
-        e1, e2 = c * (a + b) / (c + d), d * (a + b) / (c + d)
-        g2 = 2 * (xlogx_ratio(a, e1) + xlogx_ratio(b, e2))
-        log_ratio = math.log2(((a or 0.5) / c) / ((b or 0.5) / d))
-        rows.append({"token": token, "count_target": a, "count_reference": b,
-                     "per_10k_target": round(a / c * 10_000, 2), "per_10k_reference": round(b / d * 10_000, 2),
-                     "log_likelihood": round(g2, 3), "p_value": math.erfc(math.sqrt(g2 / 2)),
-                     "log_ratio": round(log_ratio, 3), "use": "over" if a / c > b / d else "under"})
-    table = pd.DataFrame(rows, columns=["token", "count_target", "count_reference", "per_10k_target",
-                                        "per_10k_reference", "log_likelihood", "p_value", "log_ratio", "use"])
+    counts = pd.concat([a_counts.rename("a"), b_counts.rename("b")], axis=1).fillna(0)
+    counts = counts[counts["a"] + counts["b"] >= min_count].sort_index()
+    a, b = counts["a"].to_numpy(dtype=np.int64), counts["b"].to_numpy(dtype=np.int64)
+    e1, e2 = c * (a + b) / (c + d), d * (a + b) / (c + d)
+    g2 = 2 * (xlogx_ratios(a, e1) + xlogx_ratios(b, e2))
+    log_ratio = np.log2((np.where(a > 0, a, 0.5) / c) / (np.where(b > 0, b, 0.5) / d))
+    table = pd.DataFrame({"token": counts.index.astype(str), "count_target": a, "count_reference": b,
+                          "per_10k_target": np.round(a / c * 10_000, 2), "per_10k_reference": np.round(b / d * 10_000, 2),
+                          "log_likelihood": np.round(g2, 3), "p_value": special.erfc(np.sqrt(g2 / 2)),
+                          "log_ratio": np.round(log_ratio, 3), "use": np.where(a / c > b / d, "over", "under")})
     return table.sort_values(["use", "log_likelihood", "token"], ascending=[False, False, True],
                              key=lambda s: s.map({"over": 1, "under": 0}) if s.name == "use" else s,
                              ignore_index=True)

@@ -17,6 +17,11 @@ def seed_articles(seed_pages):
     return helpers.split_articles(seed_pages)
 
 
+@pytest.fixture(scope="session")
+def seed_tokens(seed_articles, tmp_path_factory):
+    return helpers.tokenize(seed_articles, cache_dir=tmp_path_factory.mktemp("cache"), progress=False)
+
+
 @pytest.fixture
 def corpus(tmp_path):
     """An empty corpus folder; write(name, text_or_bytes, encoding) adds a page file."""

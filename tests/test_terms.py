@@ -13,11 +13,6 @@ from conftest import ROOT
 FUNCTION_WORDS = {"的", "了", "和", "是", "在", "我们", "一个", "这个", "进行", "以及", "他们", "这些"}
 
 
-@pytest.fixture(scope="session")
-def seed_tokens(seed_articles, tmp_path_factory):
-    return helpers.tokenize(seed_articles, cache_dir=tmp_path_factory.mktemp("cache"), progress=False)
-
-
 def make_articles(*bodies, edition="A"):
     return pd.DataFrame({"page_id": "p", "edition": edition, "article_no": range(1, len(bodies) + 1),
                          "headline": [f"h{i}" for i in range(len(bodies))], "body": list(bodies)})

@@ -1,0 +1,107 @@
+"""The vectorised statistics give the tables of the former row-by-row implementations (kept
+below as the reference) on the test corpora."""
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import helpers
+from banmian.token_table import ARTICLE_KEY
+
+DATED = Path(__file__).resolve().parent / "dated"
+
+
+def reference_collocations(tokens, min_count=2):
+    """The former implementation: one pandas Series per bigram (DataFrame.apply)."""
+    frame = tokens[~tokens["is_stopword"]].sort_values(ARTICLE_KEY + ["position"])
+    same_article = (frame[ARTICLE_KEY].shift(-1) == frame[ARTICLE_KEY]).all(axis=1)
+    adjacent = same_article & (frame["position"].shift(-1) == frame["position"] + 1)
+    pairs = pd.DataFrame({"first": frame["token"][adjacent].values, "second": frame["token"].shift(-1)[adjacent].values})
+    n = len(pairs)
+    counts = pairs.value_counts().rename("count").reset_index()
+    counts = counts[counts["count"] >= min_count].copy()
+    counts["first_count"] = counts["first"].map(pairs["first"].value_counts())
+    counts["second_count"] = counts["second"].map(pairs["second"].value_counts())
+    counts["bigram"] = counts["first"] + counts["second"]
+
+    def xlogx(o, e):
+        return o * math.log(o / e) if o > 0 else 0.0
+
+    def scores(row):
+        o11 = row["count"]
+        o12, o21 = row["first_count"] - o11, row["second_count"] - o11
+        o22 = n - o11 - o12 - o21
+        r1, r2, c1, c2 = o11 + o12, o21 + o22, o11 + o21, o12 + o22
+        cells = [(o11, r1 * c1 / n), (o12, r1 * c2 / n), (o21, r2 * c1 / n), (o22, r2 * c2 / n)]
+        g2 = 2 * sum(xlogx(o, e) for o, e in cells if e > 0)
+        return pd.Series({"pmi": round(math.log2(o11 * n / (row["first_count"] * row["second_count"])), 3),
+                          "log_likelihood": round(g2, 3)})
+
+    counts[["pmi", "log_likelihood"]] = counts.apply(scores, axis=1)
+    return counts.sort_values(["log_likelihood", "bigram", "first"], ascending=[False, True, True], ignore_index=True)
+
+
+def reference_keyness(a_counts, b_counts, c, d, min_count=2):
+    """The former implementation: a Python loop over the tokens."""
+    rows = []
+    for token in a_counts.index.union(b_counts.index):
+        a, b = int(a_counts.get(token, 0)), int(b_counts.get(token, 0))
+        if a + b < min_count:
+            continue
+        e1, e2 = c * (a + b) / (c + d), d * (a + b) / (c + d)
+        g2 = 2 * ((a * math.log(a / e1) if a else 0.0) + (b * math.log(b / e2) if b else 0.0))
+        rows.append({"token": token, "count_target": a, "count_reference": b,
+                     "per_10k_target": round(a / c * 10_000, 2), "per_10k_reference": round(b / d * 10_000, 2),
+                     "log_likelihood": round(g2, 3), "p_value": math.erfc(math.sqrt(g2 / 2)),
+                     "log_ratio": round(math.log2(((a or 0.5) / c) / ((b or 0.5) / d)), 3),
+                     "use": "over" if a / c > b / d else "under"})
+    table = pd.DataFrame(rows)
+    return table.sort_values(["use", "log_likelihood", "token"], ascending=[False, False, True],
+                             key=lambda s: s.map({"over": 1, "under": 0}) if s.name == "use" else s, ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def dated_tokens(tmp_path_factory):
+    articles = helpers.load_articles(DATED / "pages")
+    return helpers.tokenize(articles, cache_dir=tmp_path_factory.mktemp("cache"), progress=False)
+
+
+def same_values(ours: pd.DataFrame, reference: pd.DataFrame, columns) -> None:
+    assert len(ours) == len(reference) > 0
+    for column in columns:
+        a, b = ours[column].tolist(), reference[column].tolist()
+        if column == "p_value":
+            assert a == pytest.approx(b, rel=1e-12, abs=1e-300)
+        else:
+            assert a == b, column
+
+
+@pytest.mark.parametrize("min_count", [1, 2, 3])
+def test_collocations_equal_the_former_implementation(seed_tokens, dated_tokens, min_count):
+    for tokens in (seed_tokens, dated_tokens):
+        ours = helpers.collocations(tokens, min_count=min_count)
+        same_values(ours, reference_collocations(tokens, min_count), ours.columns)
+
+
+def test_keyness_equals_the_former_implementation(seed_tokens, dated_tokens):
+    from banmian.frequencies import _keyness_counts
+
+    cases = [(seed_tokens, {"edition": "A"}, None), (seed_tokens, {"edition": "B"}, {"edition": "A"}),
+             (dated_tokens, {"date": sorted(dated_tokens["date"].dropna().unique())[-1]}, None)]
+    for tokens, target, reference in cases:
+        for min_count in (1, 2, 5):
+            ours = helpers.keyness(tokens, target, reference, min_count=min_count)
+            expected = reference_keyness(*_keyness_counts(tokens, target, reference), min_count=min_count)
+            same_values(ours, expected, ours.columns)
+
+
+@pytest.mark.parametrize("by", ["edition", "page", "article", ["date", "page_no"]])
+def test_grouped_frequencies_divide_by_their_group_as_before(dated_tokens, seed_tokens, by):
+    tokens = dated_tokens if isinstance(by, list) else seed_tokens
+    ours = helpers.term_frequencies(tokens, by=by)
+    group = by if isinstance(by, list) else {"page": ["page_id", "edition"], "article": ARTICLE_KEY}.get(by, [by])
+    sizes = tokens.groupby(group, observed=True).size()
+    # the former lookup, one tuple per row
+    total = ours[group].apply(tuple, axis=1).map(lambda g: sizes[g if len(g) > 1 else g[0]])
+    assert ours["per_10k"].tolist() == (ours["count"] / total * 10_000).round(2).tolist()
