@@ -51,9 +51,11 @@ def decide_layouts(pages: pd.DataFrame, layout: str | None = None) -> list[str]:
     given = pages["layout"].fillna("").tolist() if "layout" in pages else [""] * len(pages)
     positions = pages["position"].fillna("").tolist() if "position" in pages else [""] * len(pages)
     folders = [str(Path(p).parent) for p in pages["path"]] if "path" in pages else [""] * len(pages)
+    undecided = {f for g, pos, f in zip(given, positions, folders) if not g and not pos}
     singles: Counter = Counter()
     for folder, text in zip(folders, pages["text"]):
-        singles[folder] += len(parse_page(text).articles) <= 1
+        if folder in undecided:  # reading a page costs: only where a file's layout is still open
+            singles[folder] += len(parse_page(text).articles) <= 1
     sizes = Counter(folders)
     return [g or ("article" if pos or (sizes[f] >= 3 and singles[f] >= 0.6 * sizes[f]) else "page")
             for g, pos, f in zip(given, positions, folders)]
@@ -82,8 +84,14 @@ def split_articles(pages: pd.DataFrame, layout: str | None = None) -> pd.DataFra
     >>> sorted(arts.headline.unique())[:1]
     ['“三剂良方”激活治理新动能']
     """
+    return split_pages(pages, decide_layouts(pages, layout))
+
+
+def split_pages(pages: pd.DataFrame, layouts: list[str]) -> pd.DataFrame:
+    """:func:`split_articles` with each page's layout given (``"page"`` or ``"article"``, in the
+    order of ``pages``)."""
     rows = []
-    for page, page_layout in zip(pages.itertuples(index=False), decide_layouts(pages, layout)):
+    for page, page_layout in zip(pages.itertuples(index=False), layouts):
         position = getattr(page, "position", "") or ""
         for no, art in enumerate(parse_page(page.text, page_layout).articles, start=1):
             rows.append({"page_id": page.page_id, "edition": page.edition,

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from .article_cache import split_with_cache
 from .decoding import PageError, PageWarning, decode_page
 from .page_files import TABLE_SUFFIXES, checked_date, date_in_text, load_pages
 from .page_parser import clean_text, parse_page
-from .pages import ARTICLE_COLUMNS, article_fields, split_articles
+from .pages import ARTICLE_COLUMNS, article_fields
 from .paths import display_path, project_path
 
 __all__ = ["TABLE_COLUMN_NAMES", "ARTICLE_TABLE_COLUMNS", "load_articles", "read_article_table", "split_report",
@@ -184,7 +185,7 @@ def load_articles(source="corpus", layout: str | None = None, strict: bool = Fal
         articles.attrs["problems"] = []
         return articles
     pages = load_pages(path, strict=strict, allow_outside=allow_outside)
-    articles = split_articles(pages, layout=layout)
+    articles = split_with_cache(pages, path, layout=layout)
     meta = pages[["path", "paper", "date", "date_source", "page_no"]]
     frames = [articles.merge(meta, on="path", how="left")]
     problems = list(pages.attrs.get("problems", []))
@@ -202,6 +203,7 @@ def load_articles(source="corpus", layout: str | None = None, strict: bool = Fal
         warnings.warn(f"{display_path(path)}: no article could be read; see the problems listed", PageWarning,
                       stacklevel=2)
     merged.attrs["problems"] = problems
+    merged.attrs["split_pages"] = articles.attrs.get("split_pages", len(pages))
     return merged
 
 

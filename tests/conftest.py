@@ -1,8 +1,12 @@
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
-import helpers  # installed with the project (pip install -e .)
+os.environ.setdefault("BANMIAN_CACHE", tempfile.mkdtemp(prefix="banmian-test-cache-"))  # before the kit is imported
+
+import helpers  # noqa: E402  (installed with the project: pip install -e .)
 
 ROOT = Path(__file__).resolve().parent.parent
 

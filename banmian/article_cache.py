@@ -1,0 +1,87 @@
+"""The split articles of a corpus folder, kept in ``.cache/articles`` and keyed on content: a page
+is split again only when its text, layout, name or place changes (or the splitting code does).
+
+Each notebook loads its corpus; with this cache a rerun reads the articles of unchanged pages
+back instead of reading every page's lines again, and a new day splits only its own pages.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .pages import ARTICLE_COLUMNS, decide_layouts, split_pages
+from .paths import CACHE_DIR
+
+LIST_COLUMNS = ["reporters", "sections", "captions"]
+KEY_FIELDS = ["page_id", "edition", "position", "path", "text"]
+
+
+@lru_cache(maxsize=1)
+def splitting_code() -> str:
+    """The code that splits pages, so that articles split by other code are never read back."""
+    here = Path(__file__).parent
+    code = b"".join((here / name).read_bytes() for name in ("page_parser.py", "pages.py", "article_cache.py"))
+    return hashlib.sha256(code).hexdigest()[:16]
+
+
+def page_keys(pages: pd.DataFrame, layouts: list[str]) -> list[str]:
+    """One key per page: a digest of everything its articles depend on."""
+    columns = [pages[c].fillna("").astype(str).tolist() if c in pages else [""] * len(pages) for c in KEY_FIELDS]
+    return [hashlib.sha256("\0".join([layout, *fields]).encode("utf-8")).hexdigest()[:32]
+            for layout, *fields in zip(layouts, *columns)]
+
+
+def store_file(source: Path, cache_dir=None) -> Path:
+    """Where the articles of one source folder are kept (one file per folder and splitting code)."""
+    name = hashlib.sha256(str(Path(os.path.abspath(source))).encode("utf-8")).hexdigest()[:16]
+    return Path(cache_dir or CACHE_DIR) / "articles" / f"{name}-{splitting_code()}.parquet"
+
+
+def split_with_cache(pages: pd.DataFrame, source: Path, layout: str | None = None, cache_dir=None) -> pd.DataFrame:
+    """:func:`split_articles` of ``pages``, reading back the articles of every page whose key is in
+    the folder's store and splitting the rest; the store then holds exactly these pages.
+    ``attrs["split_pages"]`` says how many pages were split in this call."""
+    layouts = decide_layouts(pages, layout)
+    keys = page_keys(pages, layouts)
+    target = store_file(source, cache_dir)
+    stored = _read_store(target)
+    known = set(stored["_key"]) if stored is not None else set()
+    missing = [i for i, key in enumerate(keys) if key not in known]
+    fresh = split_pages(pages.iloc[missing], [layouts[i] for i in missing])
+    page_of = {path: keys[i] for i, path in zip(missing, pages["path"].iloc[missing])} if missing else {}
+    fresh = fresh.assign(_key=fresh["path"].map(page_of))
+    parts = [fresh] + ([stored[stored["_key"].isin(set(keys))]] if stored is not None else [])
+    table = pd.concat([p for p in parts if len(p)] or [fresh], ignore_index=True)
+    order = {key: i for i, key in enumerate(keys)}
+    table = table.assign(_page=table["_key"].map(order)).sort_values("_page", kind="stable")
+    if missing or stored is None or len(known) != len(set(keys)):
+        _write_store(target, table.drop(columns="_page"))
+    articles = table[ARTICLE_COLUMNS].reset_index(drop=True)
+    for column in LIST_COLUMNS:  # Parquet gives arrays back; the kit's tables hold lists
+        articles[column] = [list(v) for v in articles[column]]
+    articles.attrs["split_pages"] = len(missing)
+    return articles
+
+
+def _read_store(path: Path) -> pd.DataFrame | None:
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError):
+        return None  # none yet, or unreadable: split again and write a new one
+
+
+def _write_store(path: Path, table: pd.DataFrame) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in path.parent.glob(f"{path.name.split('-')[0]}-*.parquet"):
+            if stale != path:
+                stale.unlink(missing_ok=True)  # written by other splitting code: never read again
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        table.to_parquet(temporary, index=False)
+        os.replace(temporary, path)
+    except OSError:
+        pass  # no cache to write to: the next run splits again

@@ -1,0 +1,62 @@
+"""load_articles keeps the split articles of a folder by content: a rerun reads them back, a
+changed or new page is split again, and the table is the same either way."""
+import shutil
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+import helpers
+from banmian.pages import split_articles
+
+DATED = Path(__file__).resolve().parent / "dated" / "pages"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load(folder):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return helpers.load_articles(folder)
+
+
+def test_a_rerun_reads_the_articles_back_and_they_are_the_same(tmp_path):
+    folder = tmp_path / "pages"
+    shutil.copytree(DATED, folder)
+    first, again = load(folder), load(folder)
+    assert first.attrs["split_pages"] == 10 and again.attrs["split_pages"] == 0
+    pd.testing.assert_frame_equal(first, again)
+    assert isinstance(again["reporters"].iloc[0], list)
+
+
+def test_the_seed_corpus_reads_back_as_split(seed_pages):
+    cached = load(ROOT / "corpus")
+    again = load(ROOT / "corpus")
+    assert again.attrs["split_pages"] == 0
+    pd.testing.assert_frame_equal(cached, again)
+    fresh = split_articles(seed_pages)
+    pd.testing.assert_frame_equal(again[fresh.columns], fresh)
+
+
+def test_a_new_or_changed_page_alone_is_split_again(tmp_path):
+    folder = tmp_path / "pages"
+    shutil.copytree(DATED, folder)
+    load(folder)
+    changed = sorted(folder.glob("*.txt"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n本报讯　社区又开了一次议事会。\n", encoding="utf-8")
+    (folder / "2025-07-07-p1.txt").write_text("## 七月新闻\n\n本报讯　“三前”工作法已在全市推广。\n", encoding="utf-8")
+    again = load(folder)
+    assert again.attrs["split_pages"] == 2
+    pages = helpers.load_pages(folder)
+    fresh = split_articles(pages)
+    pd.testing.assert_frame_equal(again[fresh.columns].reset_index(drop=True), fresh)
+
+
+def test_a_removed_page_leaves_the_table(tmp_path):
+    folder = tmp_path / "pages"
+    shutil.copytree(DATED, folder)
+    before = load(folder)
+    gone = sorted(folder.glob("*.txt"))[-1]
+    gone.unlink()
+    after = load(folder)
+    assert after.attrs["split_pages"] == 0 and len(after) < len(before)
+    assert str(gone) not in set(after["path"])
