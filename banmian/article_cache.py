@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .pages import ARTICLE_COLUMNS, decide_layouts, split_pages
+from .keyed_rows import rows_for_keys
 from .paths import CACHE_DIR
 
 LIST_COLUMNS = ["reporters", "sections", "captions"]
@@ -48,40 +49,16 @@ def split_with_cache(pages: pd.DataFrame, source: Path, layout: str | None = Non
     layouts = decide_layouts(pages, layout)
     keys = page_keys(pages, layouts)
     target = store_file(source, cache_dir)
-    stored = _read_store(target)
-    known = set(stored["_key"]) if stored is not None else set()
-    missing = [i for i, key in enumerate(keys) if key not in known]
-    fresh = split_pages(pages.iloc[missing], [layouts[i] for i in missing])
-    page_of = {path: keys[i] for i, path in zip(missing, pages["path"].iloc[missing])} if missing else {}
-    fresh = fresh.assign(_key=fresh["path"].map(page_of))
-    parts = [fresh] + ([stored[stored["_key"].isin(set(keys))]] if stored is not None else [])
-    table = pd.concat([p for p in parts if len(p)] or [fresh], ignore_index=True)
-    order = {key: i for i, key in enumerate(keys)}
-    table = table.assign(_page=table["_key"].map(order)).sort_values("_page", kind="stable")
-    if missing or stored is None or len(known) != len(set(keys)):
-        _write_store(target, table.drop(columns="_page"))
-    articles = table[ARTICLE_COLUMNS].reset_index(drop=True)
-    for column in LIST_COLUMNS:  # Parquet gives arrays back; the kit's tables hold lists
-        articles[column] = [list(v) for v in articles[column]]
-    articles.attrs["split_pages"] = len(missing)
-    return articles
 
+    def split(positions: list[int]) -> pd.DataFrame:
+        fresh = split_pages(pages.iloc[positions], [layouts[i] for i in positions])
+        return fresh.assign(_key=fresh["path"].map({pages["path"].iloc[i]: keys[i] for i in positions}))
 
-def _read_store(path: Path) -> pd.DataFrame | None:
-    try:
-        return pd.read_parquet(path)
-    except (OSError, ValueError):
-        return None  # none yet, or unreadable: split again and write a new one
-
-
-def _write_store(path: Path, table: pd.DataFrame) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for stale in path.parent.glob(f"{path.name.split('-')[0]}-*.parquet"):
-            if stale != path:
+    articles, split_count = rows_for_keys(target, keys, split, list_columns=LIST_COLUMNS)
+    if split_count:
+        for stale in target.parent.glob(f"{target.name.split('-')[0]}-*.parquet"):
+            if stale != target:
                 stale.unlink(missing_ok=True)  # written by other splitting code: never read again
-        temporary = path.with_name(f".{path.name}.{os.getpid()}")
-        table.to_parquet(temporary, index=False)
-        os.replace(temporary, path)
-    except OSError:
-        pass  # no cache to write to: the next run splits again
+    articles = articles[ARTICLE_COLUMNS]
+    articles.attrs["split_pages"] = split_count
+    return articles

@@ -31,6 +31,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from .formulation_cache import cached_candidates
 from .formulation_candidates import candidate_terms
 from .dictionary import dictionary_cut, word_tags
 from .formulation_model import THRESHOLDS, load_model, political_register, score_frame
@@ -280,7 +281,8 @@ def find_formulations(articles: pd.DataFrame, known="corpus/formulations.csv", i
     ``thresholds={"formulation": 0.7}`` asks for more certainty (fewer, surer findings);
     ``known=None`` leaves out your formulations.csv; ``reference=False`` the kit's reference list.
     ``engine="dask"`` finds the candidates on Dask workers (see :mod:`banmian.scale`); the
-    scores need the whole corpus and are computed here.
+    scores need the whole corpus and are computed here. Each article's candidates are kept in
+    ``.cache/formulations`` (:mod:`banmian.formulation_cache`): a rerun reads only new articles.
 
     >>> a = pd.DataFrame({"page_id": ["p"], "edition": ["A"], "article_no": [1], "headline": ["h"],
     ...     "body": ["形成了‘五勤’（脑勤、眼勤、嘴勤、手勤、腿勤）工作机制"]})
@@ -296,7 +298,7 @@ def find_formulations(articles: pd.DataFrame, known="corpus/formulations.csv", i
                                           pure=False))
         table = pd.concat(tables, ignore_index=True)
     else:
-        table = candidate_table(articles, known, reference)
+        table = cached_candidates(articles, candidate_table, known, reference)
     return score_candidates(table, known, model, thresholds, include_rejected)
 
 

@@ -60,3 +60,28 @@ def test_a_removed_page_leaves_the_table(tmp_path):
     after = load(folder)
     assert after.attrs["split_pages"] == 0 and len(after) < len(before)
     assert str(gone) not in set(after["path"])
+
+
+def test_formulation_candidates_are_read_back_and_only_new_articles_read(seed_articles, tmp_path):
+    from banmian.formulation_cache import cached_candidates
+    from banmian.formulations import candidate_table
+
+    first = cached_candidates(seed_articles, candidate_table, known=None, cache_dir=tmp_path)
+    again = cached_candidates(seed_articles, candidate_table, known=None, cache_dir=tmp_path)
+    assert first.attrs["read_articles"] == len(seed_articles) and again.attrs["read_articles"] == 0
+    pd.testing.assert_frame_equal(again, candidate_table(seed_articles, known=None))
+    more = pd.concat([seed_articles, seed_articles.head(1).assign(article_no=99, body="推进“五水共治”，落实“三会一课”。")],
+                     ignore_index=True)
+    grown = cached_candidates(more, candidate_table, known=None, cache_dir=tmp_path)
+    assert grown.attrs["read_articles"] == 1
+    pd.testing.assert_frame_equal(grown, candidate_table(more, known=None))
+
+
+def test_an_edit_of_formulations_csv_is_a_new_store(tmp_path):
+    from banmian.formulation_cache import store_key
+
+    listed = tmp_path / "formulations.csv"
+    listed.write_text("term,expansion,note,label\n五多,,,formulation\n", encoding="utf-8")
+    before = store_key(listed, True, True)
+    listed.write_text("term,expansion,note,label\n五多,,,not\n", encoding="utf-8")
+    assert store_key(listed, True, True) != before and store_key(None, True, True) != before

@@ -1,0 +1,68 @@
+"""The formulation candidates of a corpus kept in ``.cache/formulations`` by content: each
+article's candidates are found once and read back on a rerun; only new or changed articles are
+read again. The key of the store covers everything the candidates depend on besides the article:
+the kit's code, your ``formulations.csv`` and the reference list."""
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .keyed_rows import rows_for_keys
+from .paths import CACHE_DIR, project_path
+
+ARTICLE_FIELDS = ["page_id", "edition", "article_no", "headline", "body", "date"]
+CODE = ("formulations.py", "formulation_candidates.py", "formulation_lists.py", "numbered_terms.py", "dictionary.py",
+        "formulation_model.py", "formulation_cache.py", "reference_formulations.csv")
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    here = Path(__file__).parent
+    return hashlib.sha256(b"".join((here / name).read_bytes() for name in CODE)).hexdigest()
+
+
+def store_key(known, reference: bool, dated: bool) -> str:
+    """A digest of what every article's candidates depend on besides the article itself."""
+    digest = hashlib.sha256(_code_digest().encode())
+    if isinstance(known, pd.DataFrame):
+        digest.update(known.to_csv(index=False).encode("utf-8"))
+    elif known is not None:
+        path = project_path(known)
+        digest.update(path.read_bytes() if path.is_file() else b"no file")
+    else:
+        digest.update(b"none")
+    digest.update(f"{reference}-{dated}".encode())
+    return digest.hexdigest()[:24]
+
+
+def article_keys(articles: pd.DataFrame) -> list[str]:
+    columns = [articles[c].fillna("").astype(str).tolist() if c in articles else [""] * len(articles)
+               for c in ARTICLE_FIELDS]
+    return [hashlib.sha256("\0".join(fields).encode("utf-8")).hexdigest()[:32] for fields in zip(*columns)]
+
+
+def cached_candidates(articles: pd.DataFrame, candidate_table, known="corpus/formulations.csv", reference: bool = True,
+                      cache_dir=None) -> pd.DataFrame:
+    """``candidate_table(articles, known, reference)`` (:func:`banmian.formulations.candidate_table`),
+    each article's rows read back from the store when it holds them. ``attrs["read_articles"]``
+    says how many articles were read for candidates in this call."""
+    keys = article_keys(articles)
+    if len(set(zip(articles["page_id"], articles["edition"], articles["article_no"]))) < len(articles):
+        table = candidate_table(articles, known, reference)  # article ids repeat: no key to file rows under
+        table.attrs["read_articles"] = len(articles)
+        return table
+    by_id = dict(zip(zip(articles["page_id"].astype(str), articles["edition"].astype(str),
+                         articles["article_no"].astype(str)), keys))
+
+    def find(positions: list[int]) -> pd.DataFrame:
+        found = candidate_table(articles.iloc[positions], known, reference)
+        ids = zip(found["page_id"].astype(str), found["edition"].astype(str), found["article_no"].astype(str))
+        return found.assign(_key=[by_id[i] for i in ids])
+
+    path = Path(cache_dir or CACHE_DIR) / "formulations" / f"{store_key(known, reference, 'date' in articles)}.parquet"
+    table, read = rows_for_keys(path, keys, find, list_columns=["expansion"], keep_others=True)
+    table.attrs["read_articles"] = read
+    return table

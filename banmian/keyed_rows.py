@@ -1,0 +1,60 @@
+"""Tables kept on disk by content: rows grouped under a key (a digest of what they were computed
+from), read back for the keys a run needs, computed for the others. Used for the split articles
+of a folder and the formulation candidates of a corpus; a store never answers for a key it does
+not hold, so it is never stale."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+KEY = "_key"
+
+
+def rows_for_keys(path: Path, keys: list[str], compute: Callable[[list[int]], pd.DataFrame],
+                  list_columns=(), keep_others: bool = False) -> tuple[pd.DataFrame, int]:
+    """The rows of every key of ``keys``, in that order (each key's rows in the order computed).
+
+    Rows of keys the Parquet file at ``path`` holds are read back; ``compute(positions)`` gives the
+    rows of the missing keys (by their positions in ``keys``) with their key in column ``_key``.
+    The file is rewritten when anything was computed: with the keys of this run, plus (with
+    ``keep_others``, for a store several corpora share) the other keys it held, until they
+    outnumber this run's three to one. Returns the rows without ``_key`` and how many keys were
+    computed. Parquet gives lists back as arrays: ``list_columns`` are turned back into lists."""
+    stored = _read(path)
+    known = set(stored[KEY]) if stored is not None else set()
+    missing = [i for i, key in enumerate(keys) if key not in known]
+    wanted = set(keys)
+    fresh = compute(missing) if missing else None
+    parts = [p for p in (fresh, stored[stored[KEY].isin(wanted)] if stored is not None else None) if p is not None]
+    table = pd.concat(parts, ignore_index=True) if parts else compute([])
+    order = {key: i for i, key in enumerate(keys)}
+    table = table.assign(_order=table[KEY].map(order)).sort_values("_order", kind="stable").drop(columns="_order")
+    if missing or stored is None or (not keep_others and len(known - wanted)):
+        others = stored[~stored[KEY].isin(wanted)] if keep_others and stored is not None else None
+        if others is not None and others[KEY].nunique() > 3 * len(wanted):
+            others = None
+        _write(path, pd.concat([table, others], ignore_index=True) if others is not None and len(others) else table)
+    rows = table.drop(columns=KEY).reset_index(drop=True)
+    for column in list_columns:
+        rows[column] = [list(v) for v in rows[column]]
+    return rows, len(missing)
+
+
+def _read(path: Path) -> pd.DataFrame | None:
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError):
+        return None  # none yet, or unreadable: computed again and written anew
+
+
+def _write(path: Path, table: pd.DataFrame) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        table.to_parquet(temporary, index=False)
+        os.replace(temporary, path)
+    except OSError:
+        pass  # no cache to write to: the next run computes again
