@@ -58,13 +58,14 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
     are many); new or changed pages cost only their own segmentation, and a dictionary edit
     re-segments only the texts that contain the edited words. ``workers`` > 1 segments in that
     many processes (by default up to four when there are 400 or more articles to segment, else
-    one). ``engine="dask"`` returns a ``dask.dataframe`` over the token files instead (see
+    one). ``attrs["protected_terms"]`` lists the terms kept whole. ``engine="dask"`` returns a ``dask.dataframe`` over the token files instead (see
     :mod:`banmian.scale`).
     """
     import pyarrow as pa
 
     folder = cache_folder(Path(cache_dir) if cache_dir else CACHE_DIR)
-    files, segmented, compacted = _token_files(articles, userdict, stopwords_extra, folder, workers, progress, engine)
+    files, segmented, compacted, protected = _token_files(articles, userdict, stopwords_extra, folder, workers,
+                                                          progress, engine)
     if engine == "dask":
         from .scale import read_tokens
 
@@ -77,7 +78,7 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
         for path in unreadable_files([f for f, _ in files]):
             warnings.warn(f"{display_path(path)} was damaged; building it again", PageWarning, stacklevel=2)
             sidecar_path(path).unlink(missing_ok=True)
-        files, again, _ = _token_files(articles, userdict, stopwords_extra, folder, workers, progress, engine)
+        files, again, _, _ = _token_files(articles, userdict, stopwords_extra, folder, workers, progress, engine)
         segmented += again
         table = read_run([f for f, _ in files])
     if table is None:
@@ -85,6 +86,7 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
     tokens = sorted_categories(table.to_pandas(types_mapper={pa.string(): pd.StringDtype(na_value=float("nan"))}.get,
                                                 ignore_metadata=True))
     tokens.attrs["segmented_articles"] = segmented  # how many texts were not in the cache
+    tokens.attrs["protected_terms"] = protected  # protected_terms(articles.body), from the cache
     return tokens
 
 
@@ -105,7 +107,9 @@ def _partition_labels(articles: pd.DataFrame) -> pd.Series:
 def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, progress, engine="pandas"):
     """The token files of ``articles`` (built where missing or outdated): a list of (file, the
     positions of its articles in ``articles``), how many texts had to be segmented, and a
-    future of the last compacted copy's rows (read meanwhile; None on Dask) for :func:`read_run`."""
+    future of the last compacted copy's rows (read meanwhile; None on Dask) for :func:`read_run`,
+    and the protected terms of all the texts (:func:`protected_terms`, the new files' and the
+    cached files' together)."""
 
     carried = [c for c in CARRIED_COLUMNS if c in articles.columns]
     stamp = json.dumps([code_version(), jieba_version(), sorted(read_word_list(stopwords_extra)) if stopwords_extra
@@ -184,4 +188,4 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
         tasks = (([job(label) for label in stale[k::chunks]], tuple(entries), stopwords_extra, fingerprint)
                  for k in range(chunks) if stale[k::chunks])
         segmented = sum(run(build_token_files, tasks, min(chunks, len(stale)), "segmenting"))
-    return [(plan[label][0], plan[label][1]) for label in groups], segmented, compacted
+    return [(plan[label][0], plan[label][1]) for label in groups], segmented, compacted, sorted(all_terms)

@@ -85,3 +85,11 @@ def test_an_edit_of_formulations_csv_is_a_new_store(tmp_path):
     before = store_key(listed, True, True)
     listed.write_text("term,expansion,note,label\n五多,,,not\n", encoding="utf-8")
     assert store_key(listed, True, True) != before and store_key(None, True, True) != before
+
+
+def test_the_token_table_lists_the_protected_terms_cold_and_warm(seed_articles, tmp_path):
+    expected = helpers.protected_terms(seed_articles["body"])
+    cold = helpers.tokenize(seed_articles, cache_dir=tmp_path, progress=False)
+    warm = helpers.tokenize(seed_articles, cache_dir=tmp_path, progress=False)
+    assert cold.attrs["protected_terms"] == warm.attrs["protected_terms"] == expected
+    assert warm.attrs["segmented_articles"] == 0
