@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all setup notebooks test lab bench evaluate evaluate-real train clean
+.PHONY: all setup notebooks test lab bench bench-notebooks evaluate evaluate-real train clean
 
 all: notebooks
 
@@ -28,6 +28,11 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py $(if $(CORPUS),--corpus $(CORPUS))
+
+# Every notebook on a crawl folder of day folders: first run, rerun, one new day (time, peak memory,
+# slowest cell). CORPUS=folder (bench/realtext.py writes one from a fetched repository)
+bench-notebooks: $(STAMP)
+	$(BIN)/python bench/notebooks.py --corpus $(CORPUS)
 
 # Headline recovery and extra articles per layout on tests/devset; CRAWL=folder adds a real crawl
 evaluate: $(STAMP)

@@ -407,7 +407,7 @@ def _heading_is_headline(blocks, i, current, prev_kind, deepest_level, wide_gap=
     return False, ""
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=40_000)  # above a year of article files: the report functions sweep every page in turn
 def parse_page(text: str, mode: str = "page") -> ParsedPage:
     """Parse a page (``mode="page"``), a one-article file (``"article"``: headline stack on
     top) or an article body whose headline is known from elsewhere (``"body"``)."""
