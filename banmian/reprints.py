@@ -12,6 +12,7 @@ other) counts by its own share, which is near 1.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -41,6 +42,19 @@ def _identity(value):
     return value
 
 
+@lru_cache(maxsize=40_000)  # a second search of the same corpus (same_page=True) reuses every signature
+def _signature(text: str, shingle: int, num_perm: int):
+    """The shingles of a text and their MinHash (None when the text has no shingle)."""
+    from datasketch import LeanMinHash, MinHash
+
+    values = _shingles(text, shingle)
+    if len(values) == 0:
+        return values, None
+    minhash = MinHash(num_perm=num_perm, seed=1, hashfunc=_identity)
+    minhash.update_batch(values)
+    return values, LeanMinHash(minhash)
+
+
 def find_reprints(articles: pd.DataFrame, min_share: float = 0.5, min_similarity: float = 0.3,
                   min_chars: int = 80, shingle: int = 5, num_perm: int = 128, same_page: bool = False) -> pd.DataFrame:
     """Pairs of articles that share most of their text, wherever they are in the corpus.
@@ -59,7 +73,7 @@ def find_reprints(articles: pd.DataFrame, min_share: float = 0.5, min_similarity
     share_b, longer ("a", "b" or "same"). Extra columns the articles have (paper, date) are
     added for each side. Sorted by group, then similarity.
     """
-    from datasketch import LeanMinHash, MinHash, MinHashLSH
+    from datasketch import MinHashLSH
 
     for column in ("page_id", "edition", "article_no", "body"):
         if column not in articles.columns:
@@ -76,12 +90,10 @@ def find_reprints(articles: pd.DataFrame, min_share: float = 0.5, min_similarity
     for i, text in enumerate(texts):
         if len(text) < min_chars:
             continue
-        values = _shingles(text, shingle)
-        if len(values) == 0:
+        values, signature = _signature(text, shingle, num_perm)
+        if signature is None:
             continue
-        minhash = MinHash(num_perm=num_perm, seed=1, hashfunc=_identity)
-        minhash.update_batch(values)
-        signatures[i] = LeanMinHash(minhash)
+        signatures[i] = signature
         lsh.insert(i, signatures[i], check_duplication=False)
         shingles[i] = values
     rows = []

@@ -29,19 +29,26 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class PeakMemory:
-    """The largest resident memory of this process's children (the kernel and its workers)."""
+    """The largest memory of this process's children (the kernel and its workers): resident (RSS,
+    which counts pages a forked worker shares with the kernel once per process) and proportional
+    (PSS, which shares them out: what the machine actually holds)."""
 
     def __init__(self):
-        self.peak, self._stop = 0, threading.Event()
+        self.peak = self.peak_pss = 0
+        self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
     def _watch(self):
         me = psutil.Process()
         while not self._stop.is_set():
-            try:
-                self.peak = max(self.peak, sum(c.memory_info().rss for c in me.children(recursive=True)))
-            except psutil.Error:
-                pass
+            rss = pss = 0
+            for child in me.children(recursive=True):
+                try:
+                    rss += child.memory_info().rss
+                    pss += child.memory_full_info().pss
+                except psutil.Error:
+                    pass
+            self.peak, self.peak_pss = max(self.peak, rss), max(self.peak_pss, pss)
             time.sleep(0.05)
 
     def __enter__(self):
@@ -82,7 +89,7 @@ def run_notebook(path: Path, env: dict) -> dict:
     code = [(i, c) for i, c in enumerate(notebook.cells) if c.cell_type == "code"]
     number, slowest = max(((n, c) for n, (_, c) in enumerate(code, start=1)), key=lambda nc: cell_seconds(nc[1]))
     first_line = next((line for line in slowest.source.splitlines() if line.strip() and not line.startswith("#")), "")
-    return {"notebook": path.stem, "seconds": seconds, "peak_gb": memory.peak / 1e9,
+    return {"notebook": path.stem, "seconds": seconds, "peak_gb": memory.peak / 1e9, "pss_gb": memory.peak_pss / 1e9,
             "slowest_cell": f"cell {number} ({cell_seconds(slowest):.0f} s): {first_line.strip()[:60]}"}
 
 
@@ -113,16 +120,17 @@ def main(argv=None) -> None:
             if new_day is not None:
                 shutil.copytree(new_day, corpus / new_day.name)
             print(f"## {label}")
-            total, peak = 0.0, 0.0
+            total, peak, pss = 0.0, 0.0, 0.0
             for path in paths:
                 result = run_notebook(path, env)
                 total += result["seconds"]
-                peak = max(peak, result["peak_gb"])
-                print(f"  {result['notebook']:<24} {result['seconds']:7.1f} s   peak {result['peak_gb']:.2f} GB   "
-                      f"slowest: {result['slowest_cell']}", flush=True)
-            totals[label] = (total, peak)
-            print(f"  {'all':<24} {total:7.1f} s   peak {peak:.2f} GB\n", flush=True)
-        print("summary: " + "; ".join(f"{k} {t:.0f} s (peak {p:.2f} GB)" for k, (t, p) in totals.items()))
+                peak, pss = max(peak, result["peak_gb"]), max(pss, result["pss_gb"])
+                print(f"  {result['notebook']:<24} {result['seconds']:7.1f} s   peak RSS {result['peak_gb']:.2f} GB, "
+                      f"PSS {result['pss_gb']:.2f} GB   slowest: {result['slowest_cell']}", flush=True)
+            totals[label] = (total, peak, pss)
+            print(f"  {'all':<24} {total:7.1f} s   peak RSS {peak:.2f} GB, PSS {pss:.2f} GB\n", flush=True)
+        print("summary: " + "; ".join(f"{k} {t:.0f} s (peak RSS {p:.2f} GB, PSS {q:.2f} GB)"
+                                      for k, (t, p, q) in totals.items()))
 
 
 if __name__ == "__main__":
