@@ -196,19 +196,21 @@ def _term_trends_by_file(tokens, terms: list[str], freq: str | None) -> pd.DataF
     periods = pd.PeriodIndex(sums.index.get_level_values("period").unique(), freq=freq)
     full = pd.period_range(periods.min(), periods.max(), freq=freq)
     per_period = sums.groupby(level="period")[["articles", "tokens"]].max().reindex(full.astype(str), fill_value=0)
-    gap = per_period["articles"].to_numpy() == 0
+    # integers whatever the parts' dtypes (a part with no rows concatenates as objects)
+    articles_n, tokens_n = (per_period[c].to_numpy(dtype=np.int64) for c in ("articles", "tokens"))
+    gap = articles_n == 0
     frames = []
     for term in terms:
         one = sums.xs(term, level="term").reindex(full.astype(str), fill_value=0) if term in sums.index.get_level_values(0) \
             else pd.DataFrame(0, index=full.astype(str), columns=sums.columns)
-        counts, with_term = one["count"].to_numpy(), one["articles_with_term"].to_numpy()
+        counts, with_term = (one[c].to_numpy(dtype=np.int64) for c in ("count", "articles_with_term"))
         with np.errstate(divide="ignore", invalid="ignore"):
             frame = pd.DataFrame({
                 "term": term, "period": full.astype(str), "start": full.start_time,
                 "count": pd.array(counts, dtype="Int64"), "articles_with_term": pd.array(with_term, dtype="Int64"),
-                "articles": per_period["articles"].to_numpy(), "tokens": per_period["tokens"].to_numpy(),
-                "per_10k": np.where(gap, np.nan, counts / per_period["tokens"].to_numpy() * 10_000).round(3),
-                "share_of_articles": np.where(gap, np.nan, with_term / per_period["articles"].to_numpy()).round(4)})
+                "articles": articles_n, "tokens": tokens_n,
+                "per_10k": np.where(gap, np.nan, counts / tokens_n * 10_000).round(3),
+                "share_of_articles": np.where(gap, np.nan, with_term / articles_n).round(4)})
         frame.loc[gap, ["count", "articles_with_term"]] = pd.NA
         frames.append(frame)
     table = pd.concat(frames, ignore_index=True)

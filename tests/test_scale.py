@@ -2,6 +2,7 @@
 import warnings
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
@@ -66,3 +67,18 @@ def test_an_unknown_engine_is_named(corpus):
     articles, _, _ = corpus
     with pytest.raises(ValueError, match="engine must be 'pandas' or 'dask'"):
         helpers.tokenize(articles.head(2), engine="spark", progress=False)
+
+
+def test_term_trends_with_an_undated_token_file(tmp_path):
+    """An undated article's token file counts nothing on the timeline; its empty part must not turn
+    the counts into objects (a real month of a daily failed there)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", helpers.PageWarning)
+        articles = helpers.load_articles(DATED)
+    undated = articles.head(1).assign(page_id="undated-page", date="", article_no=1)
+    articles = pd.concat([articles, undated], ignore_index=True)
+    tokens = helpers.tokenize(articles, cache_dir=tmp_path / "a", progress=False)
+    on_dask = helpers.tokenize(articles, cache_dir=tmp_path / "b", progress=False, engine="dask")
+    terms = helpers.suggest_terms(tokens)
+    assert_frame_equal(helpers.term_trends(tokens, terms, "M"), helpers.term_trends(on_dask, terms, "M"),
+                       check_dtype=False)
