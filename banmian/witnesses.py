@@ -34,7 +34,8 @@ def collate(articles: pd.DataFrame, editions: list[str] | None = None) -> pd.Dat
     witness with its reading ("" where it has nothing there; missing where it lacks the whole
     article), variant (the witnesses differ), agreement (witnesses grouped by reading, e.g.
     "A B | C"; witnesses lacking the article are left out). Joining a witness's column over
-    the segments of a part gives back its text.
+    the segments of a part gives back its text. A page only one witness holds has nothing to
+    align and is left out (``attrs["single_witness_pages"]`` counts them).
     """
     editions = [str(e) for e in (editions if editions is not None else sorted(articles["edition"].astype(str).unique()))]
     if len(editions) < 2:
@@ -45,7 +46,10 @@ def collate(articles: pd.DataFrame, editions: list[str] | None = None) -> pd.Dat
                                chars=articles["body"].astype(str).str.len())
     editions_present(articles, *editions)
     rows = []
-    for page_id, page in articles[articles["edition"].isin(editions)].groupby("page_id", sort=True):
+    held = articles[articles["edition"].isin(editions)]
+    witnesses_per_page = held.groupby("page_id")["edition"].nunique()
+    shared = witnesses_per_page.index[witnesses_per_page >= 2]
+    for page_id, page in held[held["page_id"].isin(shared)].groupby("page_id", sort=True):
         for number, group in enumerate(_matched_articles(page, editions), start=1):
             first = group[next(e for e in editions if e in group)]
             for part in PARTS:
@@ -60,6 +64,7 @@ def collate(articles: pd.DataFrame, editions: list[str] | None = None) -> pd.Dat
     for edition in editions:
         table[edition] = table[edition].astype(object).where(table[edition].notna(), None)
     table.attrs["witnesses"] = editions
+    table.attrs["single_witness_pages"] = int((witnesses_per_page < 2).sum())
     return table
 
 

@@ -137,3 +137,11 @@ def test_a_reprint_group_goes_through_collate(seed_articles):
     assert sorted(table.attrs["witnesses"]) == sorted([str(story.page_id), "晚报"])
     with pytest.raises(ValueError, match="no reprint group 99"):
         helpers.reprint_witnesses(corpus, pairs, 99)
+
+
+def test_a_page_only_one_witness_holds_is_left_out_of_the_collation(three_witnesses):
+    articles, _ = three_witnesses
+    alone = articles.head(1).assign(page_id="another-page", edition="A")
+    collation = helpers.collate(pd.concat([articles, alone], ignore_index=True))
+    assert "another-page" not in set(collation["page_id"]) and collation.attrs["single_witness_pages"] == 1
+    pd.testing.assert_frame_equal(collation, helpers.collate(articles))
