@@ -5,6 +5,9 @@ the kit's code, your ``formulations.csv`` and the reference list."""
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import pickle
 from functools import lru_cache
 from pathlib import Path
 
@@ -66,3 +69,35 @@ def cached_candidates(articles: pd.DataFrame, candidate_table, known="corpus/for
     table, read = rows_for_keys(path, keys, find, list_columns=["expansion"], keep_others=True)
     table.attrs["read_articles"] = read
     return table
+
+
+def cached_findings(articles: pd.DataFrame, known, reference: bool, settings: dict, compute, cache_dir=None,
+                    keep: int = 8) -> pd.DataFrame:
+    """``compute()`` (the scored findings of :func:`banmian.formulations.find_formulations`), or the
+    same table read back when the articles, the lists, the code and ``settings`` (model, thresholds,
+    what to include) are those of an earlier run. The newest ``keep`` results are kept.
+    ``attrs["from_cache"]`` says which it was."""
+    digest = hashlib.sha256(store_key(known, reference, "date" in articles).encode())
+    digest.update(json.dumps(settings, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+    for key in article_keys(articles):
+        digest.update(key.encode())
+    folder = Path(cache_dir or CACHE_DIR) / "formulations"
+    path = folder / f"found-{digest.hexdigest()[:24]}.pkl"
+    try:
+        found = pd.read_pickle(path)
+        found.attrs["from_cache"] = True
+        return found
+    except (OSError, EOFError, ValueError, pickle.UnpicklingError, AttributeError, ImportError):
+        pass  # none yet, or unreadable: compute
+    found = compute()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        found.to_pickle(temporary)
+        os.replace(temporary, path)
+        for old in sorted(folder.glob("found-*.pkl"), key=lambda p: p.stat().st_mtime)[:-keep]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
+    found.attrs["from_cache"] = False
+    return found

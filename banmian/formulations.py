@@ -31,7 +31,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .formulation_cache import cached_candidates
+from .formulation_cache import cached_candidates, cached_findings
 from .formulation_candidates import candidate_terms
 from .dictionary import dictionary_cut, word_tags
 from .formulation_model import THRESHOLDS, load_model, political_register, score_frame
@@ -282,7 +282,9 @@ def find_formulations(articles: pd.DataFrame, known="corpus/formulations.csv", i
     ``known=None`` leaves out your formulations.csv; ``reference=False`` the kit's reference list.
     ``engine="dask"`` finds the candidates on Dask workers (see :mod:`banmian.scale`); the
     scores need the whole corpus and are computed here. Each article's candidates are kept in
-    ``.cache/formulations`` (:mod:`banmian.formulation_cache`): a rerun reads only new articles.
+    ``.cache/formulations`` (:mod:`banmian.formulation_cache`): a rerun reads only new articles,
+    and a rerun with nothing new (same articles, lists, model and settings) reads the whole table
+    back.
 
     >>> a = pd.DataFrame({"page_id": ["p"], "edition": ["A"], "article_no": [1], "headline": ["h"],
     ...     "body": ["形成了‘五勤’（脑勤、眼勤、嘴勤、手勤、腿勤）工作机制"]})
@@ -296,10 +298,10 @@ def find_formulations(articles: pd.DataFrame, known="corpus/formulations.csv", i
         parts = split_articles(articles, 4 * len(client.scheduler_info()["workers"]))
         tables = client.gather(client.map(candidate_table, parts, known=known, reference=reference, workers=1,
                                           pure=False))
-        table = pd.concat(tables, ignore_index=True)
-    else:
-        table = cached_candidates(articles, candidate_table, known, reference)
-    return score_candidates(table, known, model, thresholds, include_rejected)
+        return score_candidates(pd.concat(tables, ignore_index=True), known, model, thresholds, include_rejected)
+    settings = {"model": model or load_model(), "thresholds": thresholds, "include_rejected": include_rejected}
+    return cached_findings(articles, known, reference, settings, lambda: score_candidates(
+        cached_candidates(articles, candidate_table, known, reference), known, model, thresholds, include_rejected))
 
 
 def uncertain_findings(found: pd.DataFrame, n: int = 20) -> pd.DataFrame:

@@ -86,11 +86,15 @@ def run_notebook(path: Path, env: dict) -> dict:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-    code = [(i, c) for i, c in enumerate(notebook.cells) if c.cell_type == "code"]
-    number, slowest = max(((n, c) for n, (_, c) in enumerate(code, start=1)), key=lambda nc: cell_seconds(nc[1]))
-    first_line = next((line for line in slowest.source.splitlines() if line.strip() and not line.startswith("#")), "")
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    ranked = sorted(enumerate(code, start=1), key=lambda nc: -cell_seconds(nc[1]))[:3]
+
+    def named(number, cell):
+        first_line = next((line for line in cell.source.splitlines() if line.strip() and not line.startswith("#")), "")
+        return f"cell {number} ({cell_seconds(cell):.0f} s): {first_line.strip()[:50]}"
+
     return {"notebook": path.stem, "seconds": seconds, "peak_gb": memory.peak / 1e9, "pss_gb": memory.peak_pss / 1e9,
-            "slowest_cell": f"cell {number} ({cell_seconds(slowest):.0f} s): {first_line.strip()[:60]}"}
+            "slowest_cell": "; ".join(named(n, c) for n, c in ranked)}
 
 
 def main(argv=None) -> None:

@@ -93,3 +93,12 @@ def test_the_token_table_lists_the_protected_terms_cold_and_warm(seed_articles, 
     warm = helpers.tokenize(seed_articles, cache_dir=tmp_path, progress=False)
     assert cold.attrs["protected_terms"] == warm.attrs["protected_terms"] == expected
     assert warm.attrs["segmented_articles"] == 0
+
+
+def test_findings_are_read_back_when_nothing_changed(seed_articles):
+    first = helpers.find_formulations(seed_articles, include_rejected=True)
+    again = helpers.find_formulations(seed_articles, include_rejected=True)
+    assert again.attrs["from_cache"]
+    pd.testing.assert_frame_equal(first, again)
+    surer = helpers.find_formulations(seed_articles, include_rejected=True, thresholds={"formulation": 0.9})
+    assert not surer.attrs["from_cache"]
