@@ -27,9 +27,10 @@ def _code_digest() -> str:
     return hashlib.sha256(b"".join((here / name).read_bytes() for name in CODE)).hexdigest()
 
 
-def store_key(known, reference: bool, dated: bool) -> str:
-    """A digest of what every article's candidates depend on besides the article itself."""
-    digest = hashlib.sha256(_code_digest().encode())
+def store_key(known, reference: bool, dated: bool, dtypes: str = "") -> str:
+    """A digest of what every article's candidates depend on besides the article itself (``dtypes``:
+    the article table's column types, which the candidate table's columns take on)."""
+    digest = hashlib.sha256((_code_digest() + dtypes).encode())
     if isinstance(known, pd.DataFrame):
         digest.update(known.to_csv(index=False).encode("utf-8"))
     elif known is not None:
@@ -39,6 +40,10 @@ def store_key(known, reference: bool, dated: bool) -> str:
         digest.update(b"none")
     digest.update(f"{reference}-{dated}".encode())
     return digest.hexdigest()[:24]
+
+
+def column_types(articles: pd.DataFrame) -> str:
+    return ",".join(f"{c}:{articles[c].dtype}" for c in ARTICLE_FIELDS if c in articles)
 
 
 def article_keys(articles: pd.DataFrame) -> list[str]:
@@ -65,7 +70,8 @@ def cached_candidates(articles: pd.DataFrame, candidate_table, known="corpus/for
         ids = zip(found["page_id"].astype(str), found["edition"].astype(str), found["article_no"].astype(str))
         return found.assign(_key=[by_id[i] for i in ids])
 
-    path = Path(cache_dir or CACHE_DIR) / "formulations" / f"{store_key(known, reference, 'date' in articles)}.parquet"
+    key = store_key(known, reference, "date" in articles, column_types(articles))
+    path = Path(cache_dir or CACHE_DIR) / "formulations" / f"{key}.parquet"
     table, read = rows_for_keys(path, keys, find, list_columns=["expansion"], keep_others=True)
     table.attrs["read_articles"] = read
     return table
@@ -77,7 +83,7 @@ def cached_findings(articles: pd.DataFrame, known, reference: bool, settings: di
     same table read back when the articles, the lists, the code and ``settings`` (model, thresholds,
     what to include) are those of an earlier run. The newest ``keep`` results are kept.
     ``attrs["from_cache"]`` says which it was."""
-    digest = hashlib.sha256(store_key(known, reference, "date" in articles).encode())
+    digest = hashlib.sha256(store_key(known, reference, "date" in articles, column_types(articles)).encode())
     digest.update(json.dumps(settings, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
     for key in article_keys(articles):
         digest.update(key.encode())

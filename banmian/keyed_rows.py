@@ -28,7 +28,8 @@ def rows_for_keys(path: Path, keys: list[str], compute: Callable[[list[int]], pd
     missing = [i for i, key in enumerate(keys) if key not in known]
     wanted = set(keys)
     fresh = compute(missing) if missing else None
-    parts = [p for p in (fresh, stored[stored[KEY].isin(wanted)] if stored is not None else None) if p is not None]
+    parts = [p for p in (fresh, stored[stored[KEY].isin(wanted)] if stored is not None else None)
+             if p is not None and len(p)]  # an empty part has object columns: concatenated, it would make them objects
     table = pd.concat(parts, ignore_index=True) if parts else compute([])
     order = {key: i for i, key in enumerate(keys)}
     table = table.assign(_order=table[KEY].map(order)).sort_values("_order", kind="stable").drop(columns="_order")

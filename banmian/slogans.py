@@ -1,7 +1,8 @@
 """Slogans: numbered formulations (数字式提法: “五多” “三前” “三会一课” “一城两区三门户” …)
 with the items that spell them out, parallel 以X促Y formulas and quoted catchphrases.
 
-The rules (each finding says which one decided it, in ``reason``):
+The former hand rules (:func:`rule_formulations`; the rules themselves are in
+:mod:`banmian.numbered_terms`, and each finding says which one decided it, in ``reason``):
 
 1. Candidates: a quoted term that begins with a number (or 双); a run of several number +
    character units (三严三实); numeral + measure word + a two-character word (两个维护); every

@@ -102,3 +102,24 @@ def test_findings_are_read_back_when_nothing_changed(seed_articles):
     pd.testing.assert_frame_equal(first, again)
     surer = helpers.find_formulations(seed_articles, include_rejected=True, thresholds={"formulation": 0.9})
     assert not surer.attrs["from_cache"]
+
+
+def test_findings_take_the_column_types_of_the_articles_they_are_read_for(seed_articles):
+    as_objects = seed_articles.astype({"page_id": object, "edition": object})
+    helpers.find_formulations(as_objects)
+    found = helpers.find_formulations(seed_articles)
+    pd.testing.assert_frame_equal(found, helpers.find_formulations(seed_articles, engine="dask"))
+
+
+def test_an_article_without_candidates_leaves_the_column_types_alone(seed_articles, tmp_path):
+    from banmian.formulation_cache import cached_candidates
+    from banmian.formulations import candidate_table
+
+    cached_candidates(seed_articles, candidate_table, known=None, cache_dir=tmp_path)
+    plain = seed_articles.head(1).assign(article_no=98, headline="天气", body="今天晴，气温适中，适合出行。")
+    more = pd.concat([seed_articles, plain], ignore_index=True)
+    grown = cached_candidates(more, candidate_table, known=None, cache_dir=tmp_path)
+    assert grown.attrs["read_articles"] == 1
+    pd.testing.assert_frame_equal(grown, candidate_table(more, known=None))
+    again = cached_candidates(more, candidate_table, known=None, cache_dir=tmp_path)
+    pd.testing.assert_frame_equal(again, candidate_table(more, known=None))
