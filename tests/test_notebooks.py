@@ -33,6 +33,8 @@ def test_committed_notebook_holds_nothing_that_changes_from_run_to_run(path):
     assert not [c for c in nb["cells"] if "execution" in c.get("metadata", {})], "execution timestamps saved"
     plain = ["".join(o.get("data", {}).get("text/plain", "")) for c in nb["cells"] for o in c.get("outputs", [])]
     assert not [t for t in plain if re.search(r" at 0x[0-9a-f]+>", t)], "memory addresses saved"
+    streams = ["".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", [])]
+    assert not [t for t in streams + plain if "from the cache" in t], "what the cache held (a fresh clone differs)"
     for cell in nb["cells"]:
         kinds = [(o["output_type"], o.get("name")) for o in cell.get("outputs", [])]
         assert not [a for a, b in zip(kinds, kinds[1:]) if a == b and a[0] == "stream"], "stream outputs left split"
