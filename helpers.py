@@ -16,8 +16,9 @@ The code lives in the ``banmian`` package, in layers (``docs/layout.md``): text 
 decoding, keyed_rows); page files; pages (page_parser, pages); article sources (sources,
 article_cache); segmentation (dictionary, formulation_lists, numbered_terms, segmenter); the
 token store (token_table, token_files, workers, tokens, scale, store); analyses (frequencies,
-concordance, slogans, the formulation modules, trends, editions, witnesses, reprints); charts.
-This module gathers their public names under one name for notebooks: ``import helpers``.
+concordance, slogans, the formulation modules, trends, editions, edition_views, witnesses,
+reprints); charts. This module gathers their public names under one name for notebooks:
+``import helpers``.
 """
 from banmian.paths import *  # noqa: F401,F403
 from banmian.decoding import *  # noqa: F401,F403
@@ -39,6 +40,7 @@ from banmian.formulation_model import *  # noqa: F401,F403
 from banmian.formulation_evaluation import *  # noqa: F401,F403
 from banmian.trends import *  # noqa: F401,F403
 from banmian.editions import *  # noqa: F401,F403
+from banmian.edition_views import *  # noqa: F401,F403
 from banmian.witnesses import *  # noqa: F401,F403
 from banmian.reprints import *  # noqa: F401,F403
 from banmian.charts import *  # noqa: F401,F403

@@ -7,15 +7,13 @@ frequent characters such as 的 as junk in texts over 200 characters and misalig
 """
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from functools import lru_cache
 
 import pandas as pd
 
-__all__ = ["PARTS", "part_text", "align_editions", "compare_editions", "diff_html", "reconcile", "VARIANT_TYPES", "edition_overview",
-           "align_corpus", "compare_corpus", "diff_alignment_check"]
+__all__ = ["PARTS", "part_text", "align_editions", "compare_editions", "VARIANT_TYPES"]
 
 VARIANT_TYPES = ["punctuation width", "punctuation", "paragraph break", "substitution", "insertion in a",
                  "insertion in b", "omitted block", "moved text"]
@@ -36,7 +34,7 @@ def editions_present(articles: pd.DataFrame, *editions):
             raise ValueError(f"unknown edition {edition!r}: the articles have editions {', '.join(map(str, known))}")
 
 
-def _lcs(a: str, b: str) -> int:
+def lcs_length(a: str, b: str) -> int:
     from rapidfuzz.distance import LCSseq
     return int(LCSseq.similarity(a, b))
 
@@ -67,7 +65,7 @@ def align_editions(articles: pd.DataFrame, a: str, b: str, min_coverage: float =
         scored = []
         for na, ta in texts_a.items():
             for nb, tb in texts_b.items():
-                common = _lcs(ta, tb)
+                common = lcs_length(ta, tb)
                 scored.append((common / max(1, min(len(ta), len(tb))), common, na, nb))
         used_a, used_b, pairs = set(), set(), []
         for share, common, na, nb in sorted(scored, reverse=True):
@@ -246,7 +244,7 @@ def _variants(a: str, b: str, sections: set[str]) -> list[dict]:
     for region_a, (text_a, start_a) in gone:
         for region_b, (text_b, start_b) in new:
             if region_a != region_b and start_b not in moved_b \
-                    and _lcs(text_a, text_b) >= MOVED_SIMILARITY * max(len(text_a), len(text_b)):
+                    and lcs_length(text_a, text_b) >= MOVED_SIMILARITY * max(len(text_a), len(text_b)):
                 moved_a.add(start_a)
                 moved_b.add(start_b)
                 rows.append({"type": "moved text", "text_a": text_a, "text_b": text_b, "pos_a": start_a,
@@ -272,7 +270,7 @@ def _region_variants(region_a: _Region, region_b: _Region, sections: set[str]) -
                          "context": _context(a, i1, i2, seg_a.replace("\n", "¶"), seg_b.replace("\n", "¶"))})
             continue
         if max(len(seg_a), len(seg_b)) >= BLOCK_CHARS and (
-                min(len(seg_a.strip()), len(seg_b.strip())) <= 2 or _lcs(seg_a, seg_b) < 0.3 * min(len(seg_a), len(seg_b))):
+                min(len(seg_a.strip()), len(seg_b.strip())) <= 2 or lcs_length(seg_a, seg_b) < 0.3 * min(len(seg_a), len(seg_b))):
             for side, seg, start in (("a", seg_a, i1), ("b", seg_b, j1)):
                 if len(seg.strip()) > 2:
                     for chunk, chunk_start in _split_at_sections(seg, start, sections):
@@ -371,7 +369,7 @@ def compare_editions(articles: pd.DataFrame, a: str, b: str, show_width: bool = 
     县委负责人 / 县委书记, not 负 / 书. Hints come from jieba's dictionary and the corpus's own
     frequencies (``corpus``, default ``articles``), and are only hints.
     """
-    return _compare(articles, a, b, show_width, hints, "\n".join((articles if corpus is None else corpus)["body"]))
+    return variant_table(articles, a, b, show_width, hints, "\n".join((articles if corpus is None else corpus)["body"]))
 
 
 PART_NAMES = {"captions": "caption"}
@@ -385,7 +383,7 @@ def part_text(article, part: str) -> str:
     return "" if pd.isna(value) else str(value)
 
 
-def _lone_article(pair, keyed: pd.DataFrame, a: str, b: str) -> tuple[str, str, str]:
+def lone_article(pair, keyed: pd.DataFrame, a: str, b: str) -> tuple[str, str, str]:
     """(side, edition, body) of an article that only one edition has."""
     side = "a" if pair.status.endswith("in a") else "b"
     edition = a if side == "a" else b
@@ -393,7 +391,7 @@ def _lone_article(pair, keyed: pd.DataFrame, a: str, b: str) -> tuple[str, str, 
     return side, edition, keyed.loc[(pair.page_id, edition, number), "body"]
 
 
-def _compare(articles: pd.DataFrame, a: str, b: str, show_width: bool, hints: bool, corpus_text: str,
+def variant_table(articles: pd.DataFrame, a: str, b: str, show_width: bool, hints: bool, corpus_text: str,
              pairs: pd.DataFrame | None = None) -> pd.DataFrame:
     pairs = align_editions(articles, a, b) if pairs is None else pairs
     keyed = articles.set_index(["page_id", "edition", "article_no"])
@@ -401,7 +399,7 @@ def _compare(articles: pd.DataFrame, a: str, b: str, show_width: bool, hints: bo
     rows = []
     for pair in pairs.itertuples(index=False):
         if pair.status != "in both":
-            side, _, body = _lone_article(pair, keyed, a, b)
+            side, _, body = lone_article(pair, keyed, a, b)
             rows.append({"page_id": pair.page_id, "headline": pair.headline_a or pair.headline_b,
                          "part": "article", "type": "omitted block", "side": side, "text_a": body if side == "a" else "",
                          "text_b": body if side == "b" else "", "pos_a": 0, "pos_b": 0,
@@ -430,130 +428,3 @@ def _compare(articles: pd.DataFrame, a: str, b: str, show_width: bool, hints: bo
     order = {name: k for k, name in enumerate(["article"] + [PART_NAMES.get(p, p) for p in PARTS])}
     return table.sort_values(["page_id", "headline", "part", "pos_a", "pos_b"], ignore_index=True,
                              key=lambda c: c.map(order) if c.name == "part" else c)
-
-
-# --------------------------------------------------------------------------- views
-
-def diff_html(text_a: str, text_b: str, label_a: str = "A", label_b: str = "B") -> str:
-    """An inline view of two texts: text only in ``a`` struck through in red, text only in
-    ``b`` underlined in green, paragraph breaks kept. All page text is HTML-escaped."""
-    from rapidfuzz.distance import Indel
-
-    def esc(text):
-        return html.escape(text).replace("\n", "¶<br>")
-
-    parts = [f'<div class="banmian-diff" style="line-height:1.8;font-size:15px">'
-             f'<p style="font-size:12px;color:#555"><del style="background:#fdd;color:#900">{html.escape(label_a)} only</del>'
-             f' · <ins style="background:#dfd;color:#060">{html.escape(label_b)} only</ins></p>']
-    for op in Indel.opcodes(text_a, text_b):
-        if op.tag == "equal":
-            parts.append(esc(text_a[op.src_start:op.src_end]))
-        if op.tag in ("delete", "replace"):
-            parts.append(f'<del style="background:#fdd;color:#900">{esc(text_a[op.src_start:op.src_end])}</del>')
-        if op.tag in ("insert", "replace"):
-            parts.append(f'<ins style="background:#dfd;color:#060">{esc(text_b[op.dest_start:op.dest_end])}</ins>')
-    parts.append("</div>")
-    return "".join(parts)
-
-
-def reconcile(articles: pd.DataFrame, a: str, b: str, base: str | None = None) -> pd.DataFrame:
-    """One edition (``base``, default ``a``) with the other's missing passages filled in
-    and every word-level variant marked: 〔A 贸易货钱小区｜B 贸易货栈小区〕, 〔补 B：…〕.
-    One row per article of the base edition (plus articles only the other has): page_id,
-    headline, text."""
-    editions_present(articles, a, b)
-    base = base or a
-    if base not in (a, b):
-        raise ValueError(f"reconcile: base {base!r} must be one of the two editions compared, {a!r} or {b!r}")
-    other = b if base == a else a
-    pairs = align_editions(articles, a, b)
-    variants = _compare(articles, a, b, show_width=False, hints=False, corpus_text="", pairs=pairs)
-    keyed = articles.set_index(["page_id", "edition", "article_no"])
-    rows = []
-    for pair in pairs.itertuples(index=False):
-        if pair.status != "in both":
-            _, edition, body = _lone_article(pair, keyed, a, b)
-            text = body if edition == base else f"〔补 {other}：{body}〕"
-            rows.append({"page_id": pair.page_id, "headline": pair.headline_a or pair.headline_b, "text": text})
-            continue
-        number = pair.article_no_a if base == a else pair.article_no_b
-        body = keyed.loc[(pair.page_id, base, number), "body"]
-        mine = variants[(variants.page_id == pair.page_id) & (variants.headline == pair.headline_a)
-                        & (variants.part == "body")]
-        base_col, other_col = ("text_a", "text_b") if base == a else ("text_b", "text_a")
-        pos_col = "pos_a" if base == a else "pos_b"
-        base_side = "a" if base == a else "b"
-        edits = []
-        for v in mine.itertuples(index=False):
-            if v.type in ("substitution", "insertion in a", "insertion in b"):
-                start = getattr(v, pos_col)
-                mark = f"〔{a} {v.text_a}｜{b} {v.text_b}〕"
-                edits.append((start, start + len(getattr(v, base_col)), mark))
-            elif v.type == "omitted block" and v.side != base_side:
-                edits.append((getattr(v, pos_col), getattr(v, pos_col), f"〔补 {other}：{getattr(v, other_col)}〕"))
-        text = body
-        for start, end, mark in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
-            text = text[:start] + mark + text[end:]
-        rows.append({"page_id": pair.page_id, "headline": pair.headline_a, "text": text})
-    return pd.DataFrame(rows, columns=["page_id", "headline", "text"])
-
-
-# --------------------------------------------------------------------------- whole corpus
-
-def edition_overview(articles: pd.DataFrame) -> pd.DataFrame:
-    """One row per page: its editions, and whether (and as which pair) the kit compares them."""
-    rows = []
-    for page_id, page in articles.groupby("page_id", sort=True):
-        editions = sorted(page["edition"].unique())
-        if len(editions) == 1:
-            note = "single edition: nothing to compare"
-        elif len(editions) == 2:
-            note = f"compared as a = {editions[0]}, b = {editions[1]}"
-        else:
-            note = (f"{len(editions)} editions: {editions[0]} and {editions[1]} compared; "
-                    "call compare_editions for the others")
-        rows.append({"page_id": page_id, "editions": editions, "articles": len(page), "note": note})
-    return pd.DataFrame(rows, columns=["page_id", "editions", "articles", "note"])
-
-
-def _each_comparable_page(articles: pd.DataFrame, compare, columns: list[str]) -> pd.DataFrame:
-    frames = [pd.DataFrame(columns=columns + ["edition_a", "edition_b"])]
-    for row in edition_overview(articles).itertuples(index=False):
-        if len(row.editions) >= 2:
-            a, b = row.editions[:2]
-            frame = compare(articles[articles["page_id"] == row.page_id], a, b)
-            frames.append(frame.assign(edition_a=a, edition_b=b))
-    if len(frames) == 1:  # no page has two editions: an empty table with every column
-        return frames[0]
-    return pd.concat(frames[1:], ignore_index=True)
-
-
-def align_corpus(articles: pd.DataFrame) -> pd.DataFrame:
-    """:func:`align_editions` for every page with two or more editions (its first two
-    labels as a and b, named in columns edition_a and edition_b)."""
-    return _each_comparable_page(articles, align_editions, ALIGNMENT_COLUMNS)
-
-
-def compare_corpus(articles: pd.DataFrame, show_width: bool = False) -> pd.DataFrame:
-    """:func:`compare_editions` for every page with two or more editions; hints draw on
-    the whole corpus."""
-    corpus_text = "\n".join(articles["body"])
-    return _each_comparable_page(articles, lambda page, a, b: _compare(page, a, b, show_width, True, corpus_text),
-                                 VARIANT_COLUMNS)
-
-
-def diff_alignment_check(text_a: str, text_b: str) -> pd.DataFrame:
-    """How many characters each diff method aligns between two texts: RapidFuzz's LCS (what
-    the kit uses), difflib with autojunk on (its default) and off. Fewer aligned characters
-    means more spurious edits; difflib's autojunk drops frequent characters (的, 社, 区 …)
-    from matching in texts over 200 characters."""
-    from difflib import SequenceMatcher
-
-    rows = [{"method": "rapidfuzz LCS (the kit)", "aligned": _lcs(text_a, text_b)}]
-    for autojunk in (True, False):
-        matcher = SequenceMatcher(None, text_a, text_b, autojunk=autojunk)
-        rows.append({"method": f"difflib, autojunk={autojunk}",
-                     "aligned": sum(block.size for block in matcher.get_matching_blocks())})
-    table = pd.DataFrame(rows)
-    table["share_of_shorter"] = (table["aligned"] / max(1, min(len(text_a), len(text_b)))).round(3)
-    return table
