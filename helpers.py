@@ -13,12 +13,12 @@ Nothing here writes into ``seeds/`` or ``corpus/``: derived files go to ``output
 and ``.cache/``, both ignored by git.
 
 The code lives in the ``banmian`` package, in layers (``docs/layout.md``): text (paths,
-decoding, keyed_rows); page files; pages (page_parser, pages); article sources (sources,
-article_cache); segmentation (dictionary, formulation_lists, numbered_terms, segmenter); the
-token store (token_table, token_files, workers, tokens, scale, store); analyses (frequencies,
-concordance, slogans, the formulation modules, trends, editions, edition_views, witnesses,
-reprints); charts. This module gathers their public names under one name for notebooks:
-``import helpers``.
+decoding, keyed_rows); page files; pages (credit_lines, page_parser, pages); article sources
+(sources, article_cache); segmentation (dictionary, formulation_lists, expansions,
+numbered_terms, segmenter); the token store (token_table, token_files, workers, tokens, scale,
+store); analyses (frequencies, concordance, slogans, the formulation modules, trends, editions,
+edition_views, witnesses, reprints); charts. This module gathers their public names under one
+name for notebooks: ``import helpers``.
 """
 from banmian.paths import *  # noqa: F401,F403
 from banmian.decoding import *  # noqa: F401,F403

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .pages import ARTICLE_COLUMNS, decide_layouts, split_pages
 from .keyed_rows import rows_for_keys
-from .paths import CACHE_DIR
+from .pages import ARTICLE_COLUMNS, decide_layouts, split_pages
+from .paths import CACHE_DIR, code_digest
 
 LIST_COLUMNS = ["reporters", "sections", "captions"]
 KEY_FIELDS = ["page_id", "edition", "position", "path", "text"]
@@ -24,9 +24,7 @@ KEY_FIELDS = ["page_id", "edition", "position", "path", "text"]
 @lru_cache(maxsize=1)
 def splitting_code() -> str:
     """The code that splits pages, so that articles split by other code are never read back."""
-    here = Path(__file__).parent
-    code = b"".join((here / name).read_bytes() for name in ("page_parser.py", "pages.py", "article_cache.py"))
-    return hashlib.sha256(code).hexdigest()[:16]
+    return code_digest("credit_lines.py", "page_parser.py", "pages.py", "article_cache.py")
 
 
 def page_keys(pages: pd.DataFrame, layouts: list[str]) -> list[str]:

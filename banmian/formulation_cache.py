@@ -14,17 +14,16 @@ from pathlib import Path
 import pandas as pd
 
 from .keyed_rows import rows_for_keys
-from .paths import CACHE_DIR, project_path
+from .paths import CACHE_DIR, code_digest, project_path
 
 ARTICLE_FIELDS = ["page_id", "edition", "article_no", "headline", "body", "date"]
-CODE = ("formulations.py", "formulation_candidates.py", "formulation_lists.py", "numbered_terms.py", "dictionary.py",
+CODE = ("formulations.py", "formulation_candidates.py", "formulation_lists.py", "numbered_terms.py", "expansions.py", "dictionary.py",
         "formulation_model.py", "formulation_cache.py", "reference_formulations.csv")
 
 
 @lru_cache(maxsize=1)
 def _code_digest() -> str:
-    here = Path(__file__).parent
-    return hashlib.sha256(b"".join((here / name).read_bytes() for name in CODE)).hexdigest()
+    return code_digest(*CODE)
 
 
 def store_key(known, reference: bool, dated: bool, dtypes: str = "") -> str:

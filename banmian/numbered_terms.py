@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 
 from .dictionary import dictionary_cut, word_tags
+from .expansions import expansion_after, expansion_before, split_items
 
 __all__ = ["MEASURE_WORDS", "rule_findings", "nearby_expansion", "announced_numbers", "chinese_number"]
 
@@ -30,8 +31,6 @@ _ARABIC_MULTI = re.compile(rf"(?:\d+[{_MEASURE}][{HAN_RANGE}]{{2}}){{2,}}")
 _UNQUOTED_MEASURE = re.compile(rf"(?<![第{_NUM}\d])[二两三四五六七八九十]{{1,2}}[{_MEASURE}][{HAN_RANGE}]{{2}}")
 _COUNT_WORDS = {"两次", "一批", "一等奖", "二等奖", "三等奖", "一幅", "一位", "一趟", "一份", "一件", "一种",
                 "一起", "一度", "一线", "一直", "一方", "一年", "一切", "一些", "一体", "两者", "一同", "一致"}
-_ITEM_SPLIT = re.compile(r"[、，,；;]")
-_CLAUSE_END = "，。；！？：,;!?:"
 
 
 def chinese_number(text: str) -> int:
@@ -350,62 +349,6 @@ def _measure_template(term: str, quoted: bool) -> tuple[str, str, str]:
     return family, "rejected", "a count of things unless spelled out" + ("" if quoted else " or quoted")
 
 
-def _split_items(text: str) -> list[str]:
-    return [item.strip(" “”‘’") for item in _ITEM_SPLIT.split(text) if item.strip(" “”‘’")]
-
-
-def _expansion_after(text: str, end: int) -> tuple[list[str], str]:
-    after = text[end:end + 200]
-    paren = re.match(r"\s*[（(]([^（）()]{2,120})[）)]", after)
-    if paren:
-        items = [i for i in re.split(r"[、，,；;]", paren.group(1)) if i.strip()]
-        return (items, "after, in parentheses") if len(items) >= 2 else ([], "")
-    lead = re.match(rf"[^{_CLAUSE_END}“”‘’—]{{0,6}}(——|—|[：:])([^。；！？\n]{{2,160}})", after)
-    if lead:
-        run = re.split(r"[，。；,;]", lead.group(2))[0]
-        items = [i.strip(" “”‘’") for i in run.split("、") if i.strip(" “”‘’")]
-        if len(items) >= 2:
-            return items, "after a dash" if lead.group(1).startswith("—") else "after a colon"
-    return [], ""
-
-
-def _trim_enumeration(parts: list[str]) -> list[str]:
-    """Cut the clause words off the first and last item of an enumeration: the middle
-    items give the typical length ("…却以热线纾困、居民自治、单位共建作为…")."""
-    if len(parts) < 2:
-        return parts
-    middle = parts[1:-1]
-    if middle:
-        size = sorted(map(len, middle))[len(middle) // 2]
-        first, last = parts[0][-size:], parts[-1][:size]
-    else:
-        first = re.split(r"(?:以|把|将|用|通过|对|从|即|是|有|为)", parts[0])[-1]
-        last = re.split(r"(?:作为|成为|等|的|为|是|这|——)", parts[-1])[0]
-    return [first] + middle + [last]
-
-
-def _expansion_before(text: str, start: int, announced: int | None) -> tuple[list[str], str]:
-    before = text[max(0, start - 200):start].rstrip("“‘")
-    dash = re.search(r"([^。；！？\n]{2,180})——$", before)
-    if dash:
-        clause = re.split(r"[，。；,;：:]", dash.group(1))[-1]
-        items = [i.strip(" “”‘’") for i in clause.split("、") if i.strip(" “”‘’")]
-        if len(items) >= 2:
-            return items, "before, leading to a dash"
-    clauses = re.split(r"[。；！？\n，,]", before)
-    where = "before, in the same clause"
-    if len(clauses) >= 2 and len(clauses[-1].strip("“‘ ")) <= 2:  # 甲、乙、丙，这三剂良方 / 甲、乙，“两个X”
-        clauses, where = clauses[:-1], "before, in the clause before"
-    parts = clauses[-1].split("、")
-    if len(parts) < 3 and announced == 2:
-        parts = re.split(r"(?<=[^\W\d_]{2})(?:和|与|及)(?=[^\W\d_]{2})", clauses[-1])
-    if len(parts) >= (2 if announced == 2 else 3) and announced:
-        items = _trim_enumeration([p.strip(" “”‘’") for p in parts])
-        if len(items) == announced and all(items):
-            return items, where
-    return [], ""
-
-
 def _spells_it_out(term: str, items: list[str], where: str) -> bool:
     """Do the items spell the term out? Items right after it do (两个维护：…、…); items
     before it only when they share its head word (问题清单、任务清单、责任清单三张清单): a list
@@ -487,9 +430,9 @@ def find_in_text(text: str, known: dict[str, str], include_rejected: bool,
         numbers = _announced(term)
         total = sum(numbers) if numbers else None
         countable = total is not None and total <= 20  # 千万工程: magnitudes, not a count of items
-        items, where = _expansion_after(text, end) if expansions or label == "rejected" else ([], "")
+        items, where = expansion_after(text, end) if expansions or label == "rejected" else ([], "")
         if not items and (expansions or label == "rejected"):
-            items, where = _expansion_before(text, start - (1 if quoted else 0), total if countable else None)
+            items, where = expansion_before(text, start - (1 if quoted else 0), total if countable else None)
         right_after = not where.startswith("after") or re.match(r"\s*[（(：:—]", text[end:end + 2])
         if label == "rejected" and not why and items and len(items) == total and right_after \
                 and _spells_it_out(term, items, where) \
@@ -498,7 +441,7 @@ def find_in_text(text: str, known: dict[str, str], include_rejected: bool,
         if label == "rejected" and not include_rejected:
             continue
         if not items and term in known and known[term][0]:
-            items, where = _split_items(known[term][0]), f"from the {known[term][1]}"
+            items, where = split_items(known[term][0]), f"from the {known[term][1]}"
         rows.append({"term": term, "quoted": quoted, "family": family, "label": label, "reason": reason,
                      "number": "+".join(map(str, numbers)), "number_total": total, "start": start,
                      "context": text[max(0, start - 20):end + 20].replace("\n", " "),
@@ -519,7 +462,7 @@ _OPENS_ITEMS = frozenset("（(：:—")
 def nearby_expansion(text: str, term: str, start: int, end: int, quoted: bool) -> tuple[list[str], str]:
     """The items that spell a term out next to it (after it in parentheses, after a dash or a
     colon, or an enumeration before it with as many items as it announces) and where."""
-    items, where = _expansion_after(text, end) if _OPENS_ITEMS.intersection(text[end:end + 10]) else ([], "")
+    items, where = expansion_after(text, end) if _OPENS_ITEMS.intersection(text[end:end + 10]) else ([], "")
     if not items:
         numbers = _announced(term)
         total = sum(numbers) if numbers and sum(numbers) <= 20 else None
@@ -527,9 +470,9 @@ def nearby_expansion(text: str, term: str, start: int, end: int, quoted: bool) -
         if total is None and not text[max(0, lead - 4):lead].rstrip("“‘").endswith("——"):
             return items, where  # without a count only a dash before the term can lead to its items
         before = text[max(0, lead - 200):lead]
-        clauses = "".join(re.split(r"[。；！？\n，,]", before)[-2:])  # what _expansion_before can read items from
+        clauses = "".join(re.split(r"[。；！？\n，,]", before)[-2:])  # what expansion_before can read items from
         if "、" in clauses or before.rstrip("“‘").endswith("——") or (total == 2 and re.search("[和与及]", clauses)):
-            items, where = _expansion_before(text, lead, total)
+            items, where = expansion_before(text, lead, total)
     return items, where
 
 

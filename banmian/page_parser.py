@@ -8,9 +8,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .credit_lines import (
+    BYLINE,
+    CREDIT_ROLE,
+    HAN,
+    NAME_LINE,
+    PHOTO_CREDIT,
+    byline_names,
+    parse_credits,
+    split_names,
+)
+
 __all__ = ["clean_text"]
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CONTEXT = f"{HAN}\u3000-\u303f\uff01-\uff60“”‘’—…·"
 _HALF_TO_FULL = {",": "，", "(": "（", ")": "）", ":": "：", ";": "；", "?": "？", "!": "！"}
 _HALF_PUNCT = re.compile(
@@ -197,19 +207,12 @@ def _mark_header(blocks: list[_Block], header_lines: int) -> None:
             block.kind = "heading"
 
 
-_CREDIT_ROLE = re.compile(r"(本\s*版\s*责\s*编|责\s*任\s*编\s*辑|责\s*编|美\s*编|校\s*对|审\s*读|版\s*式|"
-                          r"排\s*版|组\s*版|编\s*辑|本\s*版\s*摄\s*影)")
 _COLUMN_LABEL = re.compile(rf"^[A-Z][A-Z0-9 &'’.-]{{1,30}}\s*[{HAN}]{{0,10}}$")
 _CAPTION_START = re.compile(r"^(图为|图[:：]|[上下左右中]图|图片[:：]|图\d|[（(]资料图片[）)])")
-_PHOTO_CREDIT = re.compile(rf"(?:[{HAN}]{{2,5}}发\s*)?[（(]?\s*(?:(?:本报)?(?:记者|通讯员)\s*)?"
-                           rf"([{HAN}]{{2,4}}(?:[\s、][{HAN}]{{2,4}})*)\s?摄(?:影)?\s*[）)]?\s*$")
-_BYLINE = re.compile(rf"^(本报(?:特约|见习)?记者\s*|(?:新华社|中新社)?(?:记者|通讯员)\s+|文\s*[/／]\s*)([{HAN}\s、，,]+)$")
-_NAME_LINE = re.compile(rf"^[{HAN}]{{2,4}}(?:[\s、][{HAN}]{{2,4}})*$")
 _PAREN = r"[（(][^（）()]{1,40}[）)]"
 _DATELINE = re.compile(rf"^((?:本报讯|本报[{HAN}0-9]{{0,10}}电|[{HAN}]{{2,6}}社[{HAN}0-9]{{0,12}}电)\s*(?:{_PAREN})?"
                        rf"|[{HAN}]{{2,8}}讯\s*[（(](?:记者|通讯员)[^（）()]{{1,40}}[）)])\s*")
 _PLACEHOLDER = re.compile(r"^[（(【\[]?\s*(?:图片|公益|分类)?广告\s*[）)】\]]?$")
-_BYLINE_ROLE = re.compile(r"(本报(?:特约|见习)?记者|见习记者|实习生|通讯员|记者|摄影)")
 
 
 def _is_heading_like(text: str) -> bool:
@@ -232,15 +235,15 @@ def _is_long_headline(text: str) -> bool:
 
 def _classify(block: _Block) -> str:
     text = block.text
-    if _CREDIT_ROLE.match(text) and len(text) <= 80 and "。" not in text:
+    if CREDIT_ROLE.match(text) and len(text) <= 80 and "。" not in text:
         return "credit"
     if _COLUMN_LABEL.match(text) or _PLACEHOLDER.match(text):
         return "label"
-    if _CAPTION_START.match(text) or (len(text) <= 20 and _PHOTO_CREDIT.fullmatch(text)):
+    if _CAPTION_START.match(text) or (len(text) <= 20 and PHOTO_CREDIT.fullmatch(text)):
         return "caption"
     if re.match(r"^[—–-]{1,3}", text) and len(text) <= 60:
         return "subtitle"
-    if _BYLINE.match(text) and len(text) <= 40:
+    if BYLINE.match(text) and len(text) <= 40:
         return "byline"
     if (_PARENTHESISED.match(text) or _DATELINE.match(text)) and not block.level:
         return "body"
@@ -280,44 +283,6 @@ def _rejoin_column_breaks(blocks: list[_Block], fixes: Counter) -> list[_Block]:
             i = j + 1
         out.append(block)
     return out
-
-
-def _split_names(text: str) -> list[str]:
-    """Names in a credit or byline field: "李 楠" is one name, "曹欣怡 邢智轩" two."""
-    names = []
-    for part in re.split(r"[、，,/／]|\s{2,}", text.strip()):
-        tokens = part.split()
-        if not tokens:
-            continue
-        # Typesetters pad two-character names to three ("李 楠"); "张三 李四" is two names.
-        if len(tokens) > 1 and len("".join(tokens)) <= 4 and min(map(len, tokens)) == 1:
-            names.append("".join(tokens))
-        else:
-            names.extend(tokens)
-    return names
-
-
-def _parse_credits(lines: list[str], fixes: Counter) -> list[tuple[str, str]]:
-    credits = []
-    for line in lines:
-        parts = _CREDIT_ROLE.split(line)
-        for role, names in zip(parts[1::2], parts[2::2]):
-            fields = _split_names(names)
-            if any(" " in n.strip() for n in re.split(r"[、，,]|\s{2,}", names)):
-                fixes["spaces inside credit names removed"] += 1
-            for name in fields:
-                credits.append((re.sub(r"\s+", "", role), name))
-    return credits
-
-
-def _reporters(byline: str) -> list[str]:
-    """Reporters named in a byline or dateline: "本报讯（记者 曹欣怡 通讯员 王五）" → ["曹欣怡"]."""
-    names: list[str] = []
-    parts = _BYLINE_ROLE.split(re.sub(r"^本报讯|[（()）]", " ", byline))
-    for role, field_text in zip(parts[1::2], parts[2::2]):
-        if role.endswith("记者"):
-            names.extend(n for n in _split_names(re.sub(rf"[^{HAN}\s、，,]", " ", field_text)) if n not in names)
-    return names
 
 
 @dataclass
@@ -363,9 +328,9 @@ class Article:
         self.raw_paragraphs.append(raw_text)
 
     def add_caption(self, text: str, fixes: Counter):
-        credit = _PHOTO_CREDIT.search(text)
+        credit = PHOTO_CREDIT.search(text)
         if credit and (credit.start() == 0 or text[credit.start() - 1] in "。）) "):
-            self.photographers.extend(_split_names(credit.group(1)))
+            self.photographers.extend(split_names(credit.group(1)))
             fixes["photo credits separated"] += 1
             text = text[:credit.start()].strip()
         if text:
@@ -436,7 +401,7 @@ def parse_page(text: str, mode: str = "page") -> ParsedPage:
             prev_kind = "kicker"
             continue
         if kind in ("body", "heading") and not block.level and current is not None and current.expects_byline \
-                and not current.paragraphs and not current.byline and _NAME_LINE.match(text_):
+                and not current.paragraphs and not current.byline and NAME_LINE.match(text_):
             kind = "byline"  # a bare name under a headline
         stacked = (kind == "heading" and current is not None and prev_kind == "heading" and not current.paragraphs
                    and not current.byline and not current.captions and block.gap <= 1
@@ -448,7 +413,7 @@ def parse_page(text: str, mode: str = "page") -> ParsedPage:
                 starts, signal = not block.indent, "flush-left line on an indented page"
             signal = "one article per file" if one_article else signal
         if kind == "credit":
-            credits.extend(_parse_credits(block.lines, fixes))
+            credits.extend(parse_credits(block.lines, fixes))
         elif kind == "label":
             labels.append(text_)
         elif stacked:
@@ -477,7 +442,7 @@ def parse_page(text: str, mode: str = "page") -> ParsedPage:
             current.subtitle = (current.subtitle + " " + text_.lstrip("—–- ")).strip()
         elif kind == "byline" and current.expects_byline:
             current.byline = (current.byline + " " + text_).strip()
-            current.reporters.extend(_reporters(text_) or _split_names(text_))
+            current.reporters.extend(byline_names(text_) or split_names(text_))
             fixes["bylines separated from the body"] += 1
         elif kind == "caption":
             current.add_caption(text_, fixes)
@@ -487,7 +452,7 @@ def parse_page(text: str, mode: str = "page") -> ParsedPage:
                 dateline = _DATELINE.match(text_)
                 if dateline and dateline.end() < len(text_):
                     current.byline = dateline.group(1)
-                    current.reporters.extend(_reporters(dateline.group(1)))
+                    current.reporters.extend(byline_names(dateline.group(1)))
                     text_, raw_text = text_[dateline.end():], raw_text[dateline.end():]
                     fixes["datelines separated from the body"] += 1
             current.add_paragraph(text_, raw_text)
@@ -515,7 +480,7 @@ def clean_text(text: str) -> str:
     lines = []
     for block in _rejoin_column_breaks(_split_blocks(text, fixes), fixes):
         if block.kind == "credit":
-            lines.append(" ".join(f"{role} {name}" for role, name in _parse_credits(block.lines, fixes)))
+            lines.append(" ".join(f"{role} {name}" for role, name in parse_credits(block.lines, fixes)))
         else:
             lines.append(block.text)
     return "\n".join(lines)

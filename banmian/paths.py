@@ -2,10 +2,11 @@
 shown to the user (the text layer: every other module may use these)."""
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
-__all__ = ["ROOT", "OUTPUT_DIR", "CACHE_DIR", "project_path", "display_path", "output_file"]
+__all__ = ["ROOT", "OUTPUT_DIR", "CACHE_DIR", "project_path", "display_path", "output_file", "code_digest"]
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_DIR = ROOT / "output"
@@ -38,3 +39,10 @@ def output_file(folder: str, name: str, suffix: str) -> Path:
     target = OUTPUT_DIR / folder / f"{name}{suffix}"
     target.parent.mkdir(parents=True, exist_ok=True)
     return target
+
+
+def code_digest(*names: str) -> str:
+    """A digest of the named files of the package (the code a cache entry was made by): an entry
+    made by other code never matches."""
+    here = Path(__file__).parent
+    return hashlib.sha256(b"".join((here / name).read_bytes() for name in names)).hexdigest()[:16]

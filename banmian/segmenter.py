@@ -3,7 +3,6 @@ the protected numbered terms, and a comparison of segmenters on one text."""
 from __future__ import annotations
 
 import bisect
-import hashlib
 import re
 from collections import ChainMap
 from functools import lru_cache
@@ -19,6 +18,7 @@ from .dictionary import (
     read_userdict,
     word_tags,
 )
+from .paths import code_digest
 
 __all__ = ["protected_terms", "compare_segmentation"]
 # jieba cuts a text block by block (runs of Han, Latin letters, digits and +#&._%-), each on its own.
@@ -134,10 +134,8 @@ def dictionary_entries(texts, userdict) -> list[tuple]:
 def code_version() -> str:
     """The kit's segmentation code (dictionaries, segmenter, the numbered-term rules that protect terms, the
     token table), so that a cache entry made by other code never matches."""
-    here = Path(__file__).parent
-    code = b"".join((here / name).read_bytes() for name in ("dictionary.py", "segmenter.py", "numbered_terms.py",
-                                                            "formulation_lists.py", "token_table.py"))
-    return hashlib.sha256(code).hexdigest()[:16]
+    return code_digest("dictionary.py", "segmenter.py", "numbered_terms.py", "expansions.py", "formulation_lists.py",
+                       "token_table.py")
 
 
 class WordFinder:
