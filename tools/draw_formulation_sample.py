@@ -22,7 +22,8 @@ The later draws, each run once and in this order (see ``tests/formulations_real/
 ``--check xwlb:2024-03`` (the independent check), ``--enrich 500`` (training-only candidates),
 ``--supplement`` (more test candidates of the finder-only stratum, after the first model was
 fixed), ``--test-split test2`` (the second test split, before the second model was fitted) and
-``--test-split test3`` (the third, before the third model was fitted).
+``--test-split test3`` (the third, before the third model was fitted) and ``--test-split test4``
+(the fourth, before the fourth model was fitted).
 """
 from __future__ import annotations
 
@@ -167,6 +168,7 @@ def draw_supplement(sizes, out: Path, rng: random.Random) -> None:
 TEST_SPLITS = {  # (months, candidate id prefix, article id prefix); each drawn before the change it measures
     "test2": ([("rmrb", "2026-04"), ("qqnews", "2023-06")], "t", "b"),
     "test3": ([("qqnews", "2023-08"), ("qqnews", "2024-03")], "u", "d"),
+    "test4": ([("qqnews", "2023-05"), ("qqnews", "2024-01")], "w", "e"),
 }
 
 
