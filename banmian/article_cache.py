@@ -55,8 +55,9 @@ def split_with_cache(pages: pd.DataFrame, source: Path, layout: str | None = Non
     articles, split_count = rows_for_keys(target, keys, split, list_columns=LIST_COLUMNS)
     if split_count:
         for stale in target.parent.glob(f"{target.name.split('-')[0]}-*.parquet"):
-            if stale != target:
-                stale.unlink(missing_ok=True)  # written by other splitting code: never read again
+            if stale != target:  # written by other splitting code: never read again
+                stale.unlink(missing_ok=True)
+                stale.with_name(stale.name + ".empty").unlink(missing_ok=True)
     articles = articles[ARTICLE_COLUMNS]
     articles.attrs["split_pages"] = split_count
     return articles

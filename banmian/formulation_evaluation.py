@@ -63,28 +63,30 @@ def evaluate_formulations(folder=EVALUATION_SET, reference: bool = True) -> pd.D
     found = find_formulations(_as_articles(sentences), known=None, include_rejected=True, reference=reference)
     found = found[found["field"] == "body"]
     rows = []
+    # plain records grouped once: a pandas filter per sentence costs more than the scoring itself
+    labelled_by_sentence = {s: g.to_dict("records") for s, g in candidates.groupby("sentence", sort=False)}
+    found_by_article = {no: g.to_dict("records") for no, g in
+                        found[["article_no", "term", "start", "label", "reason"]].groupby("article_no", sort=False)}
     for no, sentence in enumerate(sentences, start=1):
-        labelled = candidates[candidates["sentence"] == sentence]
-        here = found[found["article_no"] == no]
-        kept = here[here["label"] == "formulation"]
-        spans = [(kept_row.start, kept_row.start + len(kept_row.term), kept_row.term, kept_row.reason)
-                 for kept_row in kept.itertuples()]
+        here = found_by_article.get(no, [])
+        spans = [(f["start"], f["start"] + len(f["term"]), f["term"], f["reason"]) for f in here
+                 if f["label"] == "formulation"]
         covered = set()
-        for row in labelled.itertuples():
-            start = sentence.find(row.term)
-            end = start + len(row.term)
+        for row in labelled_by_sentence[sentence]:
+            start = sentence.find(row["term"])
+            end = start + len(row["term"])
             overlapping = [s for s in spans if s[0] < end and start < s[1]]
             covered.update(s[:3] for s in overlapping)
-            exact = next((s for s in overlapping if s[2] == row.term), None)
-            if row.label == "borderline":
-                outcome, why = "borderline", exact[3] if exact else _reason_for(here, row.term)
-            elif row.label == "formulation":
+            exact = next((s for s in overlapping if s[2] == row["term"]), None)
+            if row["label"] == "borderline":
+                outcome, why = "borderline", exact[3] if exact else _reason_for(here, row["term"])
+            elif row["label"] == "formulation":
                 outcome = "TP" if exact else "FN"
-                why = exact[3] if exact else _reason_for(here, row.term)
+                why = exact[3] if exact else _reason_for(here, row["term"])
             else:
                 outcome = "FP" if overlapping else "TN"
-                why = overlapping[0][3] if overlapping else _reason_for(here, row.term)
-            rows.append({"part": "sentences", "class": row._1, "label": row.label, "term": row.term,
+                why = overlapping[0][3] if overlapping else _reason_for(here, row["term"])
+            rows.append({"part": "sentences", "class": row["class"], "label": row["label"], "term": row["term"],
                          "context": sentence, "outcome": outcome, "reason": why})
         for start, end, term, reason in spans:
             if (start, end, term) not in covered:
@@ -106,10 +108,9 @@ def evaluate_formulations(folder=EVALUATION_SET, reference: bool = True) -> pd.D
     return pd.DataFrame(rows, columns=["part", "class", "label", "term", "context", "outcome", "reason"])
 
 
-def _reason_for(found: pd.DataFrame, term: str) -> str:
+def _reason_for(found: list[dict], term: str) -> str:
     """What the finder said about a term it did not keep (its rejection reason), if anything."""
-    match = found[found["term"] == term]
-    return match["reason"].iloc[0] if len(match) else "not a candidate"
+    return next((f["reason"] for f in found if f["term"] == term), "not a candidate")
 
 
 def formulation_scores(evaluation: pd.DataFrame, by: str = "part") -> pd.DataFrame:

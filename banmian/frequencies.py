@@ -10,7 +10,7 @@ from scipy import special
 from .dictionary import stopword_list
 from .scale import is_dask
 from .segmenter import cached_segmenter, dictionary_entries
-from .token_table import ARTICLE_KEY
+from .token_table import ARTICLE_KEY, article_index
 
 __all__ = ["term_frequencies", "keywords", "compare_keywords", "comparison_groups", "keyness"]
 
@@ -62,22 +62,40 @@ def term_frequencies(tokens: pd.DataFrame, by=None, include_stopwords: bool = Fa
     return counts.reset_index(drop=True)
 
 
-def keywords(tokens: pd.DataFrame, top: int = 10) -> pd.DataFrame:
+def keywords(tokens: pd.DataFrame, top: int = 10, articles: pd.DataFrame | None = None) -> pd.DataFrame:
     """Keywords per article by TF-IDF computed over this corpus's own articles.
 
     tf is the share of the article's counted tokens; idf = ln((1 + N) / (1 + df)) + 1
-    over the N articles. Columns: page_id, edition, article_no, rank, keyword, score.
+    over the N articles. ``articles`` (rows of the article table) limits the table to those
+    articles, their idf still counted over the whole corpus. Columns: page_id, edition,
+    article_no, rank, keyword, score. Computed on integer codes: one count per (article, token)
+    pair, document frequencies by ``np.bincount``.
     """
     kept = tokens[~tokens["is_stopword"]]
-    counts = kept.groupby(ARTICLE_KEY + ["token"]).size().rename("count").reset_index()
-    n_docs = kept.groupby(ARTICLE_KEY).ngroups
-    df = counts.groupby("token").size()
-    counts["tf"] = counts["count"] / counts.groupby(ARTICLE_KEY)["count"].transform("sum")
-    counts["score"] = counts["tf"] * (((1 + n_docs) / (1 + counts["token"].map(df))).map(math.log) + 1)
-    counts = counts.sort_values(ARTICLE_KEY + ["score", "token"], ascending=[True] * 3 + [False, True])
-    counts["rank"] = counts.groupby(ARTICLE_KEY).cumcount() + 1
-    out = counts[counts["rank"] <= top].rename(columns={"token": "keyword"})
-    return out[ARTICLE_KEY + ["rank", "keyword", "score"]].reset_index(drop=True)
+    groups = kept.groupby(ARTICLE_KEY, observed=True, sort=True)
+    keys = groups.size().index.to_frame(index=False)
+    article = groups.ngroup().to_numpy(dtype=np.int64)
+    token, vocabulary = pd.factorize(kept["token"], sort=True)
+    pairs, count = np.unique(article * max(len(vocabulary), 1) + token, return_counts=True)
+    article, token = np.divmod(pairs, max(len(vocabulary), 1))
+    document_frequency = np.bincount(token, minlength=len(vocabulary))
+    tf = count / np.bincount(article, weights=count)[article]
+    score = tf * (np.log((1 + len(keys)) / (1 + document_frequency[token])) + 1)
+    if articles is not None:
+        wanted = pd.MultiIndex.from_frame(keys.astype(str)).isin(
+            pd.MultiIndex.from_frame(articles[ARTICLE_KEY].astype(str)))
+        keep = wanted[article]
+        article, token, score = article[keep], token[keep], score[keep]
+    order = np.lexsort((token, -score, article))
+    article, token, score = article[order], token[order], score[order]
+    first = np.flatnonzero(np.r_[True, article[1:] != article[:-1]])
+    rank = np.arange(len(article)) - np.repeat(first, np.diff(np.r_[first, len(article)])) + 1
+    keep = rank <= top
+    out = keys.iloc[article[keep]].reset_index(drop=True)
+    out["rank"] = rank[keep]
+    out["keyword"] = pd.Series(np.asarray(vocabulary, dtype=object)[token[keep]], dtype=kept["token"].dtype)
+    out["score"] = score[keep]
+    return out
 
 
 def compare_keywords(articles: pd.DataFrame, tokens: pd.DataFrame, top: int = 10,
@@ -93,7 +111,7 @@ def compare_keywords(articles: pd.DataFrame, tokens: pd.DataFrame, top: int = 10
     tfidf.tokenizer = tfidf.postokenizer = segmenter.tokenizer
     textrank.tokenizer = textrank.postokenizer = segmenter.postokenizer
     tfidf.stop_words = textrank.stop_words = stop | tfidf.stop_words
-    ours = keywords(tokens, top).set_index(ARTICLE_KEY + ["rank"])["keyword"]
+    ours = keywords(tokens, top, articles=articles).set_index(ARTICLE_KEY + ["rank"])["keyword"]
     rows = []
     for art in articles.itertuples(index=False):
         by_tfidf = [w for w in tfidf.extract_tags(art.body, topK=top * 3) if len(w) > 1 and not w.isdigit()]
@@ -110,8 +128,7 @@ def compare_keywords(articles: pd.DataFrame, tokens: pd.DataFrame, top: int = 10
 
 def _mask(tokens: pd.DataFrame, selector) -> pd.Series:
     if isinstance(selector, pd.DataFrame):  # rows of the article table: their tokens
-        keys = pd.MultiIndex.from_frame(selector[ARTICLE_KEY].astype(str))
-        return pd.Series(pd.MultiIndex.from_frame(tokens[ARTICLE_KEY].astype(str)).isin(keys), index=tokens.index)
+        return pd.Series(article_index(tokens, selector) >= 0, index=tokens.index)
     if isinstance(selector, pd.Series):
         return selector.reindex(tokens.index).fillna(False).astype(bool)
     mask = pd.Series(True, index=tokens.index)

@@ -22,9 +22,11 @@ def rows_for_keys(path: Path, keys: list[str], compute: Callable[[list[int]], pd
     The file is rewritten when anything was computed: with the keys of this run, plus (with
     ``keep_others``, for a store several corpora share) the other keys it held, until they
     outnumber this run's three to one. Returns the rows without ``_key`` and how many keys were
-    computed. Parquet gives lists back as arrays: ``list_columns`` are turned back into lists."""
+    computed. Keys that gave no rows are remembered too (``PATH.empty``), so they are not computed
+    again. Parquet gives lists back as arrays: ``list_columns`` are turned back into lists."""
     stored = _read(path)
-    known = set(stored[KEY]) if stored is not None else set()
+    empty = _read_empty(path) if stored is not None else set()
+    known = set(stored[KEY]) | empty if stored is not None else set()
     missing = [i for i, key in enumerate(keys) if key not in known]
     wanted = set(keys)
     fresh = compute(missing) if missing else None
@@ -37,7 +39,11 @@ def rows_for_keys(path: Path, keys: list[str], compute: Callable[[list[int]], pd
         others = stored[~stored[KEY].isin(wanted)] if keep_others and stored is not None else None
         if others is not None and others[KEY].nunique() > 3 * len(wanted):
             others = None
-        _write(path, pd.concat([table, others], ignore_index=True) if others is not None and len(others) else table)
+        without_rows = wanted - set(table[KEY])
+        if others is not None:
+            without_rows |= empty - wanted
+        _write(path, pd.concat([table, others], ignore_index=True) if others is not None and len(others) else table,
+               without_rows)
     rows = table.drop(columns=KEY).reset_index(drop=True)
     for column in list_columns:
         rows[column] = [list(v) for v in rows[column]]
@@ -51,11 +57,27 @@ def _read(path: Path) -> pd.DataFrame | None:
         return None  # none yet, or unreadable: computed again and written anew
 
 
-def _write(path: Path, table: pd.DataFrame) -> None:
+def _empty_file(path: Path) -> Path:
+    return path.with_name(path.name + ".empty")
+
+
+def _read_empty(path: Path) -> set[str]:
+    """The keys whose computation gave no rows (a page without articles, an article without
+    candidates): kept beside the table, so that they are not computed again on every run."""
+    try:
+        return set(_empty_file(path).read_text(encoding="utf-8").split())
+    except OSError:
+        return set()
+
+
+def _write(path: Path, table: pd.DataFrame, without_rows: set[str]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}")
-        table.to_parquet(temporary, index=False)
-        os.replace(temporary, path)
+        for target, write in ((_empty_file(path), lambda t: t.write_text("\n".join(sorted(without_rows)),
+                                                                         encoding="utf-8")),
+                              (path, lambda t: table.to_parquet(t, index=False))):
+            temporary = target.with_name(f".{target.name}.{os.getpid()}")
+            write(temporary)
+            os.replace(temporary, target)
     except OSError:
         pass  # no cache to write to: the next run computes again

@@ -117,10 +117,12 @@ def _inside(path: Path, folders) -> bool:
 
 
 def _walk(folder: Path, problem):
-    """Every file under ``folder``, sorted, skipping hidden folders; symbolic links to folders
-    are not followed (no loops); broken links are reported."""
+    """Every file under ``folder``, sorted, skipping hidden folders, as (path, real path) pairs:
+    the folder is resolved once, so only a file that is a symbolic link needs resolving (its
+    real path is its target); symbolic links to folders are not followed (no loops); broken links
+    are reported."""
     found = []
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+    for dirpath, dirnames, filenames in os.walk(folder.resolve(), followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__")))
         for name in dirnames:
             if (Path(dirpath) / name).is_symlink():
@@ -130,15 +132,16 @@ def _walk(folder: Path, problem):
             path = Path(dirpath) / name
             if name.startswith("."):
                 continue
+            real = path
             if path.is_symlink():
                 try:
-                    path.resolve(strict=True)
+                    real = path.resolve(strict=True)
                 except (OSError, RuntimeError) as err:
                     loop = isinstance(err, RuntimeError) or getattr(err, "errno", None) == 40
                     problem(display_path(path), "symbolic link loop; skipped" if loop else
                             "broken symbolic link (its target does not exist); skipped")
                     continue
-            found.append(path)
+            found.append((path, real))
     return found
 
 
@@ -216,28 +219,29 @@ def load_pages(corpus="corpus", strict: bool = False, allow_outside: bool = Fals
                 meta["date"], meta["date_source"] = inferred["date"], inferred["date_source"]
             entries.append((path, meta, "manifest"))
     listed = {path for path, _, _ in entries} | named_in_bad_rows
-    candidates = [source] if single else _walk(folder, problem)
+    candidates = [(source, source.resolve())] if single else _walk(folder, problem)
     unlisted: list[str] = []
     named: list[Path] = []
-    stems = Counter(p.stem for p in candidates)
-    for path in candidates:
+    stems = Counter(p.stem for p, _ in candidates)
+    real_folder = folder.resolve()
+    for path, real in candidates:
         suffix = path.suffix.lower()
-        if path.name in RESERVED_NAMES and path.parent == folder:
+        if path.name in RESERVED_NAMES and path.parent == real_folder:
             continue
         if suffix in TABLE_SUFFIXES and not single:
             tables.append(path)
             continue
-        if suffix not in PAGE_SUFFIXES or path.resolve() in listed:
+        if suffix not in PAGE_SUFFIXES or real in listed:
             continue
-        if not allow_outside and not _inside(path.resolve(), allowed):
+        if not allow_outside and real is not path and not _inside(real, allowed):
             problem(display_path(path), "a symbolic link to a file outside the corpus and project folders; refused "
                                          "(pass allow_outside=True to load it)")
             continue
-        meta = infer_metadata(path, folder) | {"layout": ""}
+        meta = infer_metadata(path, real_folder) | {"layout": ""}
         if stems[path.stem] > 1:  # the same name in two folders: keep them apart
-            meta["page_id"] = path.relative_to(folder).with_suffix("").as_posix() if path.is_relative_to(folder) \
-                else meta["page_id"]
-        entries.append((path.resolve(), meta, "inferred from file name"))
+            meta["page_id"] = path.relative_to(real_folder).with_suffix("").as_posix() \
+                if path.is_relative_to(real_folder) else meta["page_id"]
+        entries.append((real, meta, "inferred from file name"))
         if single:
             continue
         if meta["date"] and meta["page_no"]:  # a crawl's own names: date and page read with certainty

@@ -23,11 +23,9 @@ def project_path(path) -> Path:
 
 
 def display_path(path: Path) -> str:
-    path = Path(os.path.abspath(path))  # not resolve(): a symbolic link loop must still have a name
-    try:
-        return path.relative_to(ROOT).as_posix()
-    except ValueError:
-        return str(path)
+    path = os.path.abspath(path)  # not resolve(): a symbolic link loop must still have a name
+    inside = str(ROOT) + os.sep
+    return Path(path[len(inside):]).as_posix() if path.startswith(inside) else path
 
 
 def output_file(folder: str, name: str, suffix: str) -> Path:

@@ -42,16 +42,28 @@ def _identity(value):
     return value
 
 
+@lru_cache(maxsize=4)
+def _permutations(num_perm: int):
+    """datasketch's permutations for seed 1, made once rather than once a text."""
+    from datasketch import MinHash
+
+    minhash = MinHash(num_perm=num_perm, seed=1, hashfunc=_identity)
+    return minhash.permutations, minhash.scheme
+
+
 @lru_cache(maxsize=40_000)  # a second search of the same corpus (same_page=True) reuses every signature
 def _signature(text: str, shingle: int, num_perm: int):
-    """The shingles of a text and their MinHash (None when the text has no shingle)."""
+    """The shingles of a text and their MinHash (None when the text has no shingle). The shingles
+    are already hashes: they go in as Python ints through the builtin ``int``, which is much faster
+    than a Python function per shingle and gives the same values."""
     from datasketch import LeanMinHash, MinHash
 
     values = _shingles(text, shingle)
     if len(values) == 0:
         return values, None
-    minhash = MinHash(num_perm=num_perm, seed=1, hashfunc=_identity)
-    minhash.update_batch(values)
+    permutations, scheme = _permutations(num_perm)
+    minhash = MinHash(num_perm=num_perm, seed=1, hashfunc=int, permutations=permutations, scheme=scheme)
+    minhash.update_batch(values.tolist())
     return values, LeanMinHash(minhash)
 
 

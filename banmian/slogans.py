@@ -100,24 +100,25 @@ def rule_formulations(articles: pd.DataFrame, known="corpus/formulations.csv",
 def formulation_summary(found: pd.DataFrame) -> pd.DataFrame:
     """One row per term: family, label, number, occurrences, articles, pages, editions,
     dates (if the frame has them), and the first expansion the corpus gives with its count check."""
-    def first_expansion(group):
-        spelled = group[group["expansion_count"] > 0]
-        return spelled.iloc[0] if len(spelled) else None
-
-    rows = []
-    for term, group in found.groupby("term", sort=False):
-        spelled = first_expansion(group)
-        rows.append({"term": term, "family": group["family"].iloc[0], "label": group["label"].iloc[0],
-                     "number": group["number"].iloc[0], "occurrences": len(group),
-                     "articles": group[["page_id", "edition", "article_no"]].drop_duplicates().shape[0],
-                     "pages": group["page_id"].nunique(), "editions": sorted(group["edition"].unique()),
-                     "expansion": spelled["expansion"] if spelled is not None else [],
-                     "expansion_count": spelled["expansion_count"] if spelled is not None else 0,
-                     "count_matches": spelled["count_matches"] if spelled is not None else None})
     columns = ["term", "family", "label", "number", "occurrences", "articles", "pages", "editions",
                "expansion", "expansion_count", "count_matches"]
-    return pd.DataFrame(rows, columns=columns).sort_values(["label", "occurrences", "term"],
-                                                           ascending=[False, False, True], ignore_index=True)
+    if found.empty:
+        return pd.DataFrame(columns=columns)
+    groups = found.groupby("term", sort=False)
+    table = found.drop_duplicates("term")[["term", "family", "label", "number"]].set_index("term")
+    table["occurrences"] = groups.size()
+    table["articles"] = found.drop_duplicates(["term", "page_id", "edition", "article_no"]).groupby("term").size()
+    table["pages"] = groups["page_id"].nunique()
+    table["editions"] = groups["edition"].agg(lambda editions: sorted(editions.unique()))
+    spelled = found[found["expansion_count"] > 0].drop_duplicates("term").set_index("term")
+    table["expansion"] = spelled["expansion"].reindex(table.index)
+    table["expansion"] = [e if isinstance(e, list) else [] for e in table["expansion"]]
+    table["expansion_count"] = spelled["expansion_count"].reindex(table.index).fillna(0).astype(
+        found["expansion_count"].dtype)
+    table["count_matches"] = spelled["count_matches"].reindex(table.index).astype(object)
+    table["count_matches"] = table["count_matches"].where(table["count_matches"].notna(), None)
+    return table.reset_index()[columns].sort_values(["label", "occurrences", "term"], ascending=[False, False, True],
+                                                   ignore_index=True)
 
 
 def formulations_over_corpus(found: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:

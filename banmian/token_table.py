@@ -113,13 +113,15 @@ def article_index(tokens: pd.DataFrame, articles: pd.DataFrame):
     rows of one article are contiguous, so each run is looked up once)."""
     if tokens.empty:
         return np.array([], dtype=np.int64)
-    columns = [tokens[c].to_numpy() for c in ARTICLE_KEY]
     change = np.zeros(len(tokens), dtype=bool)
     change[0] = True
-    for values in columns:
+    for c in ARTICLE_KEY:  # compared as category codes where the column has them: no strings made
+        column = tokens[c]
+        values = column.cat.codes.to_numpy() if isinstance(column.dtype, pd.CategoricalDtype) else column.to_numpy()
         change[1:] |= values[1:] != values[:-1]
     starts = np.flatnonzero(change)
     lengths = np.diff(np.append(starts, len(tokens)))
     where = {key: i for i, key in enumerate(zip(*(articles[c].astype(str).to_numpy() for c in ARTICLE_KEY)))}
-    runs = [where.get(tuple(str(v[i]) for v in columns), -1) for i in starts]
+    run_keys = zip(*(tokens[c].iloc[starts].astype(str).to_numpy() for c in ARTICLE_KEY))
+    runs = [where.get(key, -1) for key in run_keys]
     return np.repeat(np.array(runs, dtype=np.int64), lengths)

@@ -123,3 +123,33 @@ def test_an_article_without_candidates_leaves_the_column_types_alone(seed_articl
     pd.testing.assert_frame_equal(grown, candidate_table(more, known=None))
     again = cached_candidates(more, candidate_table, known=None, cache_dir=tmp_path)
     pd.testing.assert_frame_equal(again, candidate_table(more, known=None))
+
+
+def test_a_page_without_articles_is_not_split_again_on_every_run(tmp_path):
+    folder = tmp_path / "pages"
+    shutil.copytree(DATED, folder)
+    (folder / "2025-07-08-p4.md").write_text("# 本版责编：吴储岐\n\n\n", encoding="utf-8")  # a crawl's credit-only file
+    first, again = load(folder), load(folder)
+    assert first.attrs["split_pages"] >= 10 and again.attrs["split_pages"] == 0
+    pd.testing.assert_frame_equal(first, again)
+
+
+def test_keys_that_give_no_rows_are_remembered(tmp_path):
+    from banmian.keyed_rows import rows_for_keys
+
+    asked = []
+
+    def compute(positions):
+        asked.append(list(positions))
+        return pd.DataFrame({"value": [p * 10 for p in positions if p % 2 == 0],
+                             "_key": [f"k{p}" for p in positions if p % 2 == 0]})
+
+    store = tmp_path / "store.parquet"
+    keys = [f"k{i}" for i in range(5)]
+    first, computed = rows_for_keys(store, keys, compute)
+    again, computed_again = rows_for_keys(store, keys, compute)
+    assert (computed, computed_again) == (5, 0) and asked == [[0, 1, 2, 3, 4]]
+    pd.testing.assert_frame_equal(first, again)
+    assert again["value"].tolist() == [0, 20, 40]
+    more, computed_more = rows_for_keys(store, keys + ["k5"], compute)  # a new key alone is computed
+    assert computed_more == 1 and asked[-1] == [5] and more["value"].tolist() == [0, 20, 40]

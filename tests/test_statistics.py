@@ -105,3 +105,65 @@ def test_grouped_frequencies_divide_by_their_group_as_before(dated_tokens, seed_
     # the former lookup, one tuple per row
     total = ours[group].apply(tuple, axis=1).map(lambda g: sizes[g if len(g) > 1 else g[0]])
     assert ours["per_10k"].tolist() == (ours["count"] / total * 10_000).round(2).tolist()
+
+
+def reference_keywords(tokens, top=10):
+    """The former implementation: pandas groupby over token strings, idf mapped with math.log."""
+    kept = tokens[~tokens["is_stopword"]]
+    counts = kept.groupby(ARTICLE_KEY + ["token"]).size().rename("count").reset_index()
+    n_docs = kept.groupby(ARTICLE_KEY).ngroups
+    df = counts.groupby("token").size()
+    counts["tf"] = counts["count"] / counts.groupby(ARTICLE_KEY)["count"].transform("sum")
+    counts["score"] = counts["tf"] * (((1 + n_docs) / (1 + counts["token"].map(df))).map(math.log) + 1)
+    counts = counts.sort_values(ARTICLE_KEY + ["score", "token"], ascending=[True] * 3 + [False, True])
+    counts["rank"] = counts.groupby(ARTICLE_KEY).cumcount() + 1
+    out = counts[counts["rank"] <= top].rename(columns={"token": "keyword"})
+    return out[ARTICLE_KEY + ["rank", "keyword", "score"]].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("top", [1, 5, 50])
+def test_keywords_equal_the_former_implementation(seed_tokens, dated_tokens, top):
+    for tokens in (seed_tokens, dated_tokens):
+        ours = helpers.keywords(tokens, top=top)
+        expected = reference_keywords(tokens, top)
+        pd.testing.assert_frame_equal(ours[ARTICLE_KEY + ["rank", "keyword"]], expected[ARTICLE_KEY + ["rank", "keyword"]])
+        assert ours["score"].tolist() == pytest.approx(expected["score"].tolist(), rel=1e-12)
+
+
+def test_keywords_of_some_articles_keep_the_corpus_idf(seed_articles, seed_tokens):
+    some = seed_articles.iloc[[0, 3]]
+    ours = helpers.keywords(seed_tokens, top=5, articles=some)
+    whole = helpers.keywords(seed_tokens, top=5)
+    chosen = whole[whole.set_index(ARTICLE_KEY).index.isin(some.set_index(ARTICLE_KEY).index)].reset_index(drop=True)
+    assert ours["article_no"].nunique() == 2
+    pd.testing.assert_frame_equal(ours, chosen)
+
+
+def reference_formulation_summary(found):
+    """The former implementation: a pandas filter per term."""
+    def first_expansion(group):
+        spelled = group[group["expansion_count"] > 0]
+        return spelled.iloc[0] if len(spelled) else None
+
+    rows = []
+    for term, group in found.groupby("term", sort=False):
+        spelled = first_expansion(group)
+        rows.append({"term": term, "family": group["family"].iloc[0], "label": group["label"].iloc[0],
+                     "number": group["number"].iloc[0], "occurrences": len(group),
+                     "articles": group[["page_id", "edition", "article_no"]].drop_duplicates().shape[0],
+                     "pages": group["page_id"].nunique(), "editions": sorted(group["edition"].unique()),
+                     "expansion": spelled["expansion"] if spelled is not None else [],
+                     "expansion_count": spelled["expansion_count"] if spelled is not None else 0,
+                     "count_matches": spelled["count_matches"] if spelled is not None else None})
+    columns = ["term", "family", "label", "number", "occurrences", "articles", "pages", "editions",
+               "expansion", "expansion_count", "count_matches"]
+    return pd.DataFrame(rows, columns=columns).sort_values(["label", "occurrences", "term"],
+                                                           ascending=[False, False, True], ignore_index=True)
+
+
+def test_formulation_summary_equals_the_former_implementation(seed_articles):
+    dated = helpers.load_articles(DATED / "pages")
+    for articles in (seed_articles, dated):
+        for found in (helpers.find_formulations(articles), helpers.find_formulations(articles, include_rejected=True)):
+            pd.testing.assert_frame_equal(helpers.formulation_summary(found), reference_formulation_summary(found))
+    assert helpers.formulation_summary(helpers.find_formulations(seed_articles).iloc[:0]).empty

@@ -145,3 +145,15 @@ def test_a_page_only_one_witness_holds_is_left_out_of_the_collation(three_witnes
     collation = helpers.collate(pd.concat([articles, alone], ignore_index=True))
     assert "another-page" not in set(collation["page_id"]) and collation.attrs["single_witness_pages"] == 1
     pd.testing.assert_frame_equal(collation, helpers.collate(articles))
+
+
+def test_reprint_signatures_are_datasketchs_minhash_of_the_shingles(seed_articles):
+    from datasketch import LeanMinHash, MinHash
+
+    from banmian import reprints
+
+    for text in seed_articles["body"].head(8):
+        shingles, signature = reprints._signature(text, 5, 128)
+        plain = MinHash(num_perm=128, seed=1, hashfunc=lambda value: value)
+        plain.update_batch(shingles)
+        assert signature == LeanMinHash(plain)
