@@ -2,9 +2,9 @@
 
     python bench/train_formulations.py [--repos DIR]
 
-Reads the labelled candidates of ``tests/formulations_real`` (the development months, the first
-and second test splits after their one evaluation each, and the training-only enrichment; the
-third test split is never read here), computes their features in their months' corpora (read
+Reads the labelled candidates of ``tests/formulations_real`` (the development months, the first,
+second and third test splits after their one evaluation each, and the training-only enrichment;
+the fourth test split is never read here), computes their features in their months' corpora (read
 from the fetched repositories), chooses the regularisation (by log loss) and the threshold (by
 the weighted F1 of the whole kit on the strata the former finder also proposed) by leaving one
 month out, fits a logistic regression (scikit-learn, liblinear: deterministic) on all
