@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all setup notebooks test lab bench bench-notebooks evaluate evaluate-real train clean
+.PHONY: all setup notebooks report test lab bench bench-notebooks evaluate evaluate-real train clean
 
 all: notebooks
 
@@ -19,6 +19,11 @@ $(STAMP): requirements.txt pyproject.toml
 # Execute notebooks/NN_*.ipynb in order, save them executed, write output/html/*.html
 notebooks: $(STAMP)
 	$(BIN)/python tools/run_notebooks.py
+
+# Every notebook run on CORPUS=path into output/report-NAME/: index.html, html/, tables/ (zip it, send it)
+report: $(STAMP)
+	@test -n "$(CORPUS)" || { echo "make report CORPUS=path/to/pages (a folder, a page file or a table)"; exit 2; }
+	$(BIN)/python tools/make_report.py $(CORPUS) $(if $(NAME),--name $(NAME))
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

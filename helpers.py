@@ -17,7 +17,7 @@ decoding, keyed_rows); page files; pages (credit_lines, page_parser, pages); art
 (sources, article_cache); segmentation (dictionary, formulation_lists, expansions,
 numbered_terms, segmenter); the token store (token_table, token_files, workers, tokens, scale,
 store); analyses (frequencies, concordance, slogans, the formulation modules, trends, editions,
-edition_views, witnesses, reprints); charts. This module gathers their public names under one
+edition_views, witnesses, reprints, moving, runs); charts. This module gathers their public names under one
 name for notebooks: ``import helpers``.
 """
 from banmian.paths import *  # noqa: F401,F403
@@ -39,6 +39,8 @@ from banmian.formulations import *  # noqa: F401,F403
 from banmian.formulation_model import *  # noqa: F401,F403
 from banmian.formulation_evaluation import *  # noqa: F401,F403
 from banmian.trends import *  # noqa: F401,F403
+from banmian.moving import *  # noqa: F401,F403
+from banmian.runs import *  # noqa: F401,F403
 from banmian.editions import *  # noqa: F401,F403
 from banmian.edition_views import *  # noqa: F401,F403
 from banmian.witnesses import *  # noqa: F401,F403

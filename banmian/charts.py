@@ -12,7 +12,7 @@ from .paths import ROOT, display_path, output_file
 from .trends import FREQUENCIES
 
 __all__ = ["SHIPPED_FONT", "font_path", "setup_fonts", "save_figure", "plot_article_lengths", "plot_top_terms",
-           "plot_trends", "plot_dispersion",
+           "plot_trends", "plot_dispersion", "plot_moving_terms",
            "word_cloud", "export_text", "export_csv", "html_escape", "preview", "plot_formulations"]
 
 SHIPPED_FONT = ROOT / "fonts" / "NotoSansSC-Regular.otf"
@@ -166,10 +166,12 @@ def export_csv(frame: pd.DataFrame, name: str) -> str:
 def preview(frame: pd.DataFrame, name: str, rows: int = 20):
     """The first ``rows`` rows of a table for a notebook, captioned with how many rows it has
     and where the whole table was written (``output/tables/NAME.csv``): big tables stay
-    readable in shared HTML, and nothing is hidden."""
+    readable in shared HTML, and nothing is hidden. The caption links the CSV as
+    ``../tables/NAME.csv``, where it lies beside the HTML that ``make`` and ``make report`` write
+    (``html/`` and ``tables/`` side by side), so the link works in the shared files."""
     path = export_csv(frame, name)
     shown = f"the first {rows} of {len(frame):,} rows" if len(frame) > rows else f"{len(frame):,} rows"
-    caption = f"{shown}; the whole table: {path}"
+    caption = f'{shown}; the whole table: <a href="../tables/{html_escape(name)}.csv">{html_escape(path)}</a>'
     uuid = hashlib.sha1(caption.encode("utf-8")).hexdigest()[:5]  # the same HTML ids on every run
     return frame.head(rows).style.set_uuid(uuid).set_caption(caption).format(precision=3)
 
@@ -221,4 +223,25 @@ def plot_dispersion(occurrences: pd.DataFrame, ax=None):
     ax.set_xlim(occurrences.attrs["first_date"] - pd.Timedelta(days=1),
                 occurrences.attrs["last_date"] + pd.Timedelta(days=1))
     ax.set_title("出现位置 · where each occurrence falls on the timeline")
+    return ax
+
+
+def plot_moving_terms(moving: pd.DataFrame, n: int = 12, ax=None):
+    """Bars of the binary log ratio of the newest period against the periods before it, for the
+    ``n`` strongest rising and falling terms of a :func:`banmian.moving.moving_terms` table
+    (1 means twice as frequent as before, -1 half as frequent)."""
+    import matplotlib.pyplot as plt
+
+    setup_fonts()
+    if moving.empty:
+        return _nothing_to_plot(ax, "one period only: nothing to compare")
+    shown = pd.concat([moving[moving["direction"] == d].head(n) for d in ("rising", "falling")])
+    shown = shown.sort_values("log_ratio")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.32 * len(shown) + 1.2))
+    colours = np.where(shown["log_ratio"] > 0, "#b2182b", "#2166ac")
+    ax.barh(shown["token"], shown["log_ratio"], color=colours)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("log₂ ratio of the rates, newest period against the ones before")
+    ax.set_title("升降的词 · terms rising and falling " + moving.attrs.get("description", ""))
     return ax

@@ -9,7 +9,7 @@ from pathlib import Path
 __all__ = ["ROOT", "OUTPUT_DIR", "CACHE_DIR", "project_path", "display_path", "output_file", "code_digest"]
 
 ROOT = Path(__file__).resolve().parent.parent
-OUTPUT_DIR = ROOT / "output"
+OUTPUT_DIR = Path(os.environ.get("BANMIAN_OUTPUT") or ROOT / "output")  # a report writes its own folder
 CACHE_DIR = Path(os.environ.get("BANMIAN_CACHE") or ROOT / ".cache")  # the environment variable: a cache elsewhere
 
 

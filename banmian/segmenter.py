@@ -20,7 +20,7 @@ from .dictionary import (
 )
 from .paths import code_digest
 
-__all__ = ["protected_terms", "compare_segmentation"]
+__all__ = ["protected_terms", "compare_segmentation", "example_sentence"]
 # jieba cuts a text block by block (runs of Han, Latin letters, digits and +#&._%-), each on its own.
 _JIEBA_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
 
@@ -202,6 +202,23 @@ def compare_segmentation(text: str, userdict="corpus/userdict.txt") -> pd.DataFr
         words = cached_segmenter(entries).segment(text)
         rows.append({"dictionary": label, "tokens": len(words), "segmentation": " / ".join(words)})
     return pd.DataFrame(rows)
+
+
+def example_sentence(texts, terms=None, longest: int = 80) -> str:
+    """A sentence of the user's own texts that shows what the project dictionary changes: the
+    first one (of at most ``longest`` characters) holding one of ``terms`` (say the numbered
+    terms the token table kept whole, ``tokens.attrs["protected_terms"]``), or with no terms a
+    quoted numbered term such as “五多”; else the first sentence of the first text."""
+    wanted = re.compile("|".join(map(re.escape, sorted(terms, key=len, reverse=True)))) if terms else _QUOTED_NUMBERED
+    first = ""
+    for text in texts:
+        for sentence in re.findall(r"[^。！？\n]+[。！？]?", str(text)):
+            sentence = sentence.strip()
+            if not first and sentence:
+                first = sentence[:longest]
+            if len(sentence) <= longest and wanted.search(sentence):
+                return sentence
+    return first
 
 
 _NUMERAL = "一二三四五六七八九十两双百千万"

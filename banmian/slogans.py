@@ -39,7 +39,7 @@ import pandas as pd
 from .formulation_lists import known_formulations
 from .numbered_terms import HAN_RANGE, QUOTED_SHORT, find_in_text
 
-__all__ = ["FORMULATION_COLUMNS", "rule_formulations", "formulation_summary", "expansion_table",
+__all__ = ["FORMULATION_COLUMNS", "rule_formulations", "formulation_summary", "formulation_table", "expansion_table",
            "formulations_over_corpus", "parallel_slogans", "quoted_phrases"]
 
 FORMULATION_COLUMNS = ["page_id", "edition", "article_no", "headline", "field", "term", "family", "label", "reason",
@@ -119,6 +119,20 @@ def formulation_summary(found: pd.DataFrame) -> pd.DataFrame:
     table["count_matches"] = table["count_matches"].where(table["count_matches"].notna(), None)
     return table.reset_index()[columns].sort_values(["label", "occurrences", "term"], ascending=[False, False, True],
                                                    ignore_index=True)
+
+
+def formulation_table(found: pd.DataFrame, max_articles: int = 12) -> pd.DataFrame:
+    """How often each formulation appears in each article (headline included), one column per
+    edition and article, when at most ``max_articles`` articles have findings; on a larger corpus,
+    where that table would grow a column per article, the number of articles per edition that
+    use each term (columns: editions), most used first."""
+    articles = found.drop_duplicates(["edition", "article_no", "page_id"])
+    if len(articles) <= max_articles:
+        return found.assign(article=found["article_no"].astype(str) + " " + found["headline"].str[:10]).pivot_table(
+            index="term", columns=["edition", "article"], values="start", aggfunc="count", fill_value=0)
+    table = found.drop_duplicates(["term", "page_id", "edition", "article_no"]).pivot_table(
+        index="term", columns="edition", values="article_no", aggfunc="size", fill_value=0)
+    return table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index]
 
 
 def formulations_over_corpus(found: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:

@@ -20,8 +20,7 @@ from .scale import is_dask
 from .frequencies import xlogx_ratio
 
 __all__ = ["FREQUENCIES", "choose_freq", "date_report", "date_coverage", "term_trends",
-           "period_keyness", "latest_period_keyness", "first_seen", "suggest_terms", "dispersion",
-           "front_page_terms"]
+           "period_keyness", "latest_period_keyness", "first_seen", "dispersion", "front_page_terms"]
 
 # freq argument → pandas period alias and what the notebooks call it
 FREQUENCIES = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
@@ -384,17 +383,6 @@ def first_seen(tokens: pd.DataFrame, terms=None, freq: str | None = "M", min_art
                                        ignore_index=True)
     table.attrs.update(undated_articles=line.undated_articles, freq=line.freq)
     return table
-
-
-def suggest_terms(tokens: pd.DataFrame, n: int = 4) -> list[str]:
-    """Terms worth following in this corpus: its ``n`` most frequent content words of two or
-    more characters and its two most widespread numbered formulations."""
-    counted = tokens.loc[~tokens["is_stopword"] & (tokens["token"].str.len() >= 2), "token"]
-    words = list(counted.value_counts().index[:n])
-    formulations = first_seen(tokens, min_articles=1) if "date" in tokens.columns else pd.DataFrame()
-    if len(formulations):
-        formulations = formulations[formulations["kind"] == "formulation"].sort_values("articles", ascending=False)
-    return list(dict.fromkeys(words + (list(formulations["term"][:2]) if len(formulations) else [])))
 
 
 def latest_period_keyness(tokens: pd.DataFrame, freq: str | None = None, previous: int = 3,

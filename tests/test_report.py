@@ -1,0 +1,43 @@
+"""make report: the notebooks run on a corpus into one folder that opens on its own."""
+import hashlib
+import re
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATED = Path(__file__).resolve().parent / "dated" / "pages"
+sys.path.insert(0, str(ROOT / "tools"))
+
+
+def digest(folder: Path) -> str:
+    return hashlib.sha256(b"".join(p.read_bytes() for p in sorted(folder.glob("*.ipynb")))).hexdigest()
+
+
+def test_a_report_holds_the_index_the_notebooks_and_their_tables(monkeypatch, tmp_path):
+    from make_report import make_report
+
+    corpus = tmp_path / "dated-pages"
+    shutil.copytree(DATED, corpus)
+    monkeypatch.setenv("BANMIAN_CORPUS", "corpus")  # restored afterwards: make_report sets both
+    monkeypatch.setenv("BANMIAN_OUTPUT", str(ROOT / "output"))
+    notebooks_before = digest(ROOT / "notebooks")
+    kit_tables = sorted((ROOT / "output" / "tables").glob("*.csv")) if (ROOT / "output" / "tables").exists() else []
+    stamps = {p: p.stat().st_mtime_ns for p in kit_tables}
+    index = make_report(corpus, name="test-dated", prefixes=["01", "05"])
+    out = index.parent
+    try:
+        text = index.read_text(encoding="utf-8")
+        assert "10 pages and 16 articles" in text and "from 2025-01-06 to 2025-06-30" in text
+        links = re.findall(r'href="([^"]+)"', text)
+        assert "html/01_corpus.html" in links and any(link.startswith("tables/") for link in links)
+        assert all((out / link).is_file() for link in links)
+        page = (out / "html" / "01_corpus.html").read_text(encoding="utf-8")
+        assert "First recorded run of this corpus: 10 pages" in page
+        assert not re.search(r'<(script|link|img)[^>]+(src|href)="https?://', page)  # opens offline
+        for link in re.findall(r'href="\.\./tables/([^"]+)"', page):
+            assert (out / "tables" / link).is_file()
+        assert digest(ROOT / "notebooks") == notebooks_before
+        assert all(p.stat().st_mtime_ns == stamps[p] for p in kit_tables)  # the kit's own output untouched
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
