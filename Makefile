@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all setup notebooks report test lab bench bench-notebooks evaluate evaluate-real train clean
+.PHONY: all setup notebooks report check-report test lab bench bench-notebooks evaluate evaluate-real train clean
 
 all: notebooks
 
@@ -24,6 +24,11 @@ notebooks: $(STAMP)
 report: $(STAMP)
 	@test -n "$(CORPUS)" || { echo "make report CORPUS=path/to/pages (a folder, a page file or a table)"; exit 2; }
 	$(BIN)/python tools/make_report.py $(CORPUS) $(if $(NAME),--name $(NAME))
+
+# Open a report in headless Chromium with the network off: pages load, tables are interactive and sort
+# (needs pip install -e .[browser] and Debian's chromium). REPORT=output/report-NAME
+check-report: $(STAMP)
+	$(BIN)/python tools/check_report.py $(REPORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -11,7 +11,7 @@ import pandas as pd
 from .paths import ROOT, display_path, output_file
 from .trends import FREQUENCIES
 
-__all__ = ["SHIPPED_FONT", "font_path", "setup_fonts", "save_figure", "plot_article_lengths", "plot_top_terms",
+__all__ = ["TablePreview", "SHIPPED_FONT", "font_path", "setup_fonts", "save_figure", "plot_article_lengths", "plot_top_terms",
            "plot_trends", "plot_dispersion", "plot_moving_terms",
            "word_cloud", "export_text", "export_csv", "html_escape", "preview", "plot_formulations"]
 
@@ -154,26 +154,61 @@ def html_escape(text: str) -> str:
     return html.escape(str(text))
 
 
+def _flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """List cells as "、"-joined text."""
+    return frame.apply(lambda col: col.map(lambda v: "、".join(map(str, v)) if isinstance(v, (list, tuple)) else v))
+
+
 def export_csv(frame: pd.DataFrame, name: str) -> str:
     """Write a table to ``output/tables/NAME.csv`` as UTF-8 with BOM, so Excel shows the
     Chinese; list cells become "、"-joined text. Returns the path, relative to the project."""
     target = output_file("tables", name, ".csv")
-    flat = frame.apply(lambda col: col.map(lambda v: "、".join(map(str, v)) if isinstance(v, (list, tuple)) else v))
-    flat.to_csv(target, index=False, encoding="utf-8-sig")
+    _flat(frame).to_csv(target, index=False, encoding="utf-8-sig")
     return display_path(target)
 
 
-def preview(frame: pd.DataFrame, name: str, rows: int = 20):
-    """The first ``rows`` rows of a table for a notebook, captioned with how many rows it has
-    and where the whole table was written (``output/tables/NAME.csv``): big tables stay
-    readable in shared HTML, and nothing is hidden. The caption links the CSV as
-    ``../tables/NAME.csv``, where it lies beside the HTML that ``make`` and ``make report`` write
-    (``html/`` and ``tables/`` side by side), so the link works in the shared files."""
+class TablePreview:
+    """A table as a notebook shows it (:func:`preview`): sortable and searchable in the notebook
+    and in the shared HTML (DataTables through ITables, offline: the library travels inside the
+    first table a kernel shows), with its first rows readable as plain HTML where no JavaScript
+    runs (a code forge's notebook view), and a caption that links the whole table as CSV."""
+
+    _library_shown = False  # the first table of a kernel carries the DataTables library
+
+    def __init__(self, frame: pd.DataFrame, caption: str, table_id: str, rows: int, text: str):
+        self.frame, self.caption, self.table_id, self.rows, self.text = frame, caption, table_id, rows, text
+
+    def _repr_html_(self) -> str:
+        from itables import javascript, to_html_datatable
+
+        table = to_html_datatable(self.frame, caption=self.caption, table_id=self.table_id, connected=False,
+                                  display_logo_when_loading=False, maxBytes=_INTERACTIVE_BYTES,
+                                  pageLength=self.rows, classes="display nowrap compact")
+        if TablePreview._library_shown:
+            return table
+        TablePreview._library_shown = True
+        from itables.options import dt_bundle
+
+        return javascript.generate_init_offline_itables_html(dt_bundle) + table
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+_INTERACTIVE_BYTES = 256 * 1024  # a longer table is thinned by ITables (it says so); the CSV holds it whole
+
+
+def preview(frame: pd.DataFrame, name: str, rows: int = 20) -> TablePreview:
+    """A table for a notebook: written whole to ``output/tables/NAME.csv`` and shown as an
+    interactive table (sort, search, pages of ``rows`` rows) that works offline in the shared
+    HTML, its first rows readable without JavaScript. The caption says how many rows there are
+    and links the CSV as ``../tables/NAME.csv``, where it lies beside the HTML that ``make`` and
+    ``make report`` write (``html/`` and ``tables/`` side by side)."""
     path = export_csv(frame, name)
-    shown = f"the first {rows} of {len(frame):,} rows" if len(frame) > rows else f"{len(frame):,} rows"
-    caption = f'{shown}; the whole table: <a href="../tables/{html_escape(name)}.csv">{html_escape(path)}</a>'
-    uuid = hashlib.sha1(caption.encode("utf-8")).hexdigest()[:5]  # the same HTML ids on every run
-    return frame.head(rows).style.set_uuid(uuid).set_caption(caption).format(precision=3)
+    caption = f'{len(frame):,} rows; the whole table: <a href="../tables/{html_escape(name)}.csv">{html_escape(path)}</a>'
+    table_id = "itables_" + hashlib.sha1(f"{name}\0{len(frame)}".encode("utf-8")).hexdigest()[:10]  # stable ids
+    return TablePreview(_flat(frame).reset_index(drop=True), caption, table_id, rows,
+                        f"{len(frame):,} rows of {name}; the whole table: {path}")
 
 
 def plot_trends(trends: pd.DataFrame, measure: str = "per_10k", smooth: int | None = None, ax=None):

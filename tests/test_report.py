@@ -41,3 +41,23 @@ def test_a_report_holds_the_index_the_notebooks_and_their_tables(monkeypatch, tm
         assert all(p.stat().st_mtime_ns == stamps[p] for p in kit_tables)  # the kit's own output untouched
     finally:
         shutil.rmtree(out, ignore_errors=True)
+
+
+def test_a_preview_is_an_interactive_table_that_reads_without_javascript(tmp_path, monkeypatch):
+    import pandas as pd
+
+    import helpers
+    from banmian import paths
+
+    monkeypatch.setattr(paths, "OUTPUT_DIR", tmp_path)
+    monkeypatch.setattr(helpers.TablePreview, "_library_shown", False)
+    frame = pd.DataFrame({"term": ["五多", "三前", "两新"] * 20, "articles": range(60), "pages": [["1", "2"]] * 60})
+    table = helpers.preview(frame, "05_test_terms", rows=15)
+    first, again = table._repr_html_(), table._repr_html_()
+    assert "_itables_" in first and len(first) > 500_000 and len(again) < 50_000  # the library travels once
+    static = again[again.index("_fallback"):again.index("</table></div>")]
+    assert static.count("<tr><td style=") == 15 and "五多" in static and "1、2" in static  # first rows, no script needed
+    assert '<a href="../tables/05_test_terms.csv">' in again and "60 rows" in again
+    assert not re.search(r'<(script|link)[^>]+(src|href)="?https?://', first)  # nothing from the network
+    assert repr(table) == "60 rows of 05_test_terms; the whole table: " + str(tmp_path / "tables" / "05_test_terms.csv")
+    assert (tmp_path / "tables" / "05_test_terms.csv").read_text(encoding="utf-8-sig").count("\n") == 61
