@@ -61,3 +61,10 @@ def test_a_preview_is_an_interactive_table_that_reads_without_javascript(tmp_pat
     assert not re.search(r'<(script|link)[^>]+(src|href)="?https?://', first)  # nothing from the network
     assert repr(table) == "60 rows of 05_test_terms; the whole table: " + str(tmp_path / "tables" / "05_test_terms.csv")
     assert (tmp_path / "tables" / "05_test_terms.csv").read_text(encoding="utf-8-sig").count("\n") == 61
+
+
+def test_the_index_turns_the_notebooks_opening_markdown_into_html():
+    from make_report import _markdown_inline
+
+    assert _markdown_inline("with [jieba](https://github.com/fxsjy/jieba), **all** of `corpus/` <b>") == (
+        'with <a href="https://github.com/fxsjy/jieba">jieba</a>, <strong>all</strong> of <code>corpus/</code> &lt;b&gt;')
