@@ -156,15 +156,19 @@ def _pair_table(articles: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
     return pairs[columns]
 
 
-def reprint_witnesses(articles: pd.DataFrame, pairs: pd.DataFrame, group: int) -> pd.DataFrame:
+def reprint_witnesses(articles: pd.DataFrame, pairs: pd.DataFrame, group: int,
+                      max_witnesses: int | None = 8) -> pd.DataFrame:
     """The articles of one reprint group as editions of one page, ready for
     :func:`compare_editions` or :func:`collate`: page_id ``reprint-<group>``, each article an
-    edition named after its paper (or page) and date where known."""
+    edition named after its paper (or page) and date where known. A group can hold hundreds of
+    copies of one wire story, and collating them all takes minutes: the first ``max_witnesses``
+    (in the order the pairs list them; None for all) are taken, and ``attrs["group_size"]`` says
+    how many the group has."""
     chosen = pairs[pairs["group"] == group]
     if chosen.empty:
         raise ValueError(f"no reprint group {group}: groups are {sorted(pairs['group'].unique())[:10]}")
     rows = list(dict.fromkeys([*chosen["row_a"], *chosen["row_b"]]))
-    members = articles.loc[rows].copy()
+    members = articles.loc[rows[:max_witnesses]].copy()
     names = []
     for _, article in members.iterrows():
         paper, date = article.get("paper"), article.get("date")
@@ -172,4 +176,6 @@ def reprint_witnesses(articles: pd.DataFrame, pairs: pd.DataFrame, group: int) -
         date = str(date) if pd.notna(date) else ""
         name = f"{source} {date}".strip()
         names.append(name if name not in names else f"{name} ({article['edition']}{article['article_no']})")
-    return members.assign(page_id=f"reprint-{group}", edition=names, article_no="1")
+    witnesses = members.assign(page_id=f"reprint-{group}", edition=names, article_no="1")
+    witnesses.attrs["group_size"] = len(rows)
+    return witnesses

@@ -32,7 +32,7 @@ def dask_client():
         pass
     if _LOCAL is None:
         cluster = LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+                               dashboard_address=":0")  # any free port: no warning when 8787 is taken
         _LOCAL = Client(cluster)
     return _LOCAL
 

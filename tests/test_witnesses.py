@@ -157,3 +157,14 @@ def test_reprint_signatures_are_datasketchs_minhash_of_the_shingles(seed_article
         plain = MinHash(num_perm=128, seed=1, hashfunc=lambda value: value)
         plain.update_batch(shingles)
         assert signature == LeanMinHash(plain)
+
+
+def test_a_large_reprint_group_is_collated_from_its_first_witnesses(seed_articles):
+    body = seed_articles["body"].iloc[0]
+    copies = pd.DataFrame({"page_id": [f"p{i}" for i in range(12)], "edition": "A", "article_no": 1,
+                           "headline": "同一篇通稿", "body": [body + "。" * i for i in range(12)]})
+    pairs = helpers.find_reprints(copies)
+    group = pairs["group"].iloc[0]
+    witnesses = helpers.reprint_witnesses(copies, pairs, group, max_witnesses=5)
+    assert len(witnesses) == 5 and witnesses.attrs["group_size"] == 12
+    assert len(helpers.reprint_witnesses(copies, pairs, group, max_witnesses=None)) == 12

@@ -8,7 +8,7 @@ or ``playwright install chromium``. Every request that is not a local file is re
 counted, so a page that needed the network shows it. For every notebook page of the report it
 prints how many interactive tables started, how many static tables were left (a table whose
 script failed stays static), the requests refused and the script errors; then it sorts a table
-by a numeric column, both ways, and checks the order. Exits 1 if anything
+by a numeric column, both ways, and checks the order, and filters a long table with its search box. Exits 1 if anything
 failed.
 """
 from __future__ import annotations
@@ -30,7 +30,7 @@ def check(report: Path, browser_path: str | None) -> bool:
         refused: list[str] = []
         context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "blob:", "data:"))
                       else (refused.append(route.request.url), route.abort()))
-        sorted_once = False
+        sorted_once = filtered_once = False
         for path in pages:
             page = context.new_page()
             errors: list[str] = []
@@ -38,11 +38,17 @@ def check(report: Path, browser_path: str | None) -> bool:
             refused.clear()
             page.goto(path.resolve().as_uri(), wait_until="load")
             page.wait_for_timeout(1500)
+            rendered = page.locator("h1").count() > 0 and len(page.inner_text("body")) > 200
             interactive = page.locator("table.dataTable").count()
             waiting = page.locator("table[id^=itables_][hidden]").count()
-            print(f"{path.relative_to(report)}: {interactive} interactive tables, {waiting} left static, "
-                  f"{len(refused)} network requests refused, {len(errors)} script errors")
-            ok &= not errors and not refused and not waiting
+            print(f"{path.relative_to(report)}: {'rendered' if rendered else 'NOT RENDERED'}, {interactive} interactive "
+                  f"tables, {waiting} left static, {len(refused)} network requests refused, {len(errors)} script errors")
+            ok &= rendered and not errors and not refused and not waiting
+            if interactive and not filtered_once:
+                result = filters(page)
+                if result is not None:
+                    ok &= result
+                    filtered_once = True
             if interactive and not sorted_once:
                 result = sorts(page)
                 if result is not None:
@@ -52,7 +58,34 @@ def check(report: Path, browser_path: str | None) -> bool:
         browser.close()
     if not sorted_once:
         print("no interactive table with a numeric column of three values or more: sorting not checked")
-    return ok and sorted_once
+    if not filtered_once:
+        print("no interactive table longer than its page (with a search box): filtering not checked")
+    return ok and sorted_once and filtered_once
+
+
+def filters(page) -> bool | None:
+    """Type a word of a table's first row into its search box: every row left must hold it, and
+    fewer rows than before are listed. None when no table of the page is longer than its page."""
+    for number in range(page.locator("table.dataTable").count()):
+        table = page.locator("table.dataTable").nth(number)
+        box = table.locator("xpath=ancestor::div[contains(@class, 'dt-container')]").locator("input[type=search]")
+        if not box.count():
+            continue
+        words = [w.strip() for w in table.locator("tbody tr").first.locator("td").all_inner_texts()]
+        query = next((w for w in words if len(w) >= 2 and _number(w) is None), None)
+        if query is None:
+            continue
+        info = table.locator("xpath=ancestor::div[contains(@class, 'dt-container')]").locator(".dt-info")
+        before = info.inner_text() if info.count() else ""
+        box.first.fill(query)
+        page.wait_for_timeout(500)
+        rows = table.locator("tbody tr").all_inner_texts()
+        after = info.inner_text() if info.count() else ""
+        good = bool(rows) and all(query in row for row in rows) and after != before
+        print(f"filtering table {number + 1} for {query!r}: {'every row shown holds it' if good else 'NOT filtered'} "
+              f"({after or len(rows)})")
+        return good
+    return None
 
 
 def sorts(page) -> bool | None:
