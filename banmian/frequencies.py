@@ -76,8 +76,9 @@ def keywords(tokens: pd.DataFrame, top: int = 10, articles: pd.DataFrame | None 
     keys = groups.size().index.to_frame(index=False)
     article = groups.ngroup().to_numpy(dtype=np.int64)
     token, vocabulary = pd.factorize(kept["token"], sort=True)
-    pairs, count = np.unique(article * max(len(vocabulary), 1) + token, return_counts=True)
-    article, token = np.divmod(pairs, max(len(vocabulary), 1))
+    width = max(len(vocabulary), 1)  # one integer per (article, token) pair
+    pairs, count = np.unique(article * width + token, return_counts=True)
+    article, token = np.divmod(pairs, width)
     document_frequency = np.bincount(token, minlength=len(vocabulary))
     tf = count / np.bincount(article, weights=count)[article]
     score = tf * (np.log((1 + len(keys)) / (1 + document_frequency[token])) + 1)

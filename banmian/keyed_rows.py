@@ -73,11 +73,11 @@ def _read_empty(path: Path) -> set[str]:
 def _write(path: Path, table: pd.DataFrame, without_rows: set[str]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        for target, write in ((_empty_file(path), lambda t: t.write_text("\n".join(sorted(without_rows)),
-                                                                         encoding="utf-8")),
-                              (path, lambda t: table.to_parquet(t, index=False))):
-            temporary = target.with_name(f".{target.name}.{os.getpid()}")
-            write(temporary)
-            os.replace(temporary, target)
+        empty = path.with_name(f".{path.name}.empty.{os.getpid()}")
+        empty.write_text("\n".join(sorted(without_rows)), encoding="utf-8")
+        os.replace(empty, _empty_file(path))
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        table.to_parquet(temporary, index=False)
+        os.replace(temporary, path)
     except OSError:
         pass  # no cache to write to: the next run computes again

@@ -83,14 +83,16 @@ def _load(folder: Path, name: str):
 
 
 def since_last_run(articles: pd.DataFrame, tokens: pd.DataFrame, found: pd.DataFrame | None = None,
-                   corpus="corpus", freq: str | None = None, cache_dir=None) -> RunChanges:
+                   corpus="corpus", freq: str | None = None, cache_dir=None,
+                   moving: pd.DataFrame | None = None) -> RunChanges:
     """What changed in ``corpus`` since the last run that saw it differently.
 
     ``articles`` and ``tokens`` are the corpus as loaded now (``helpers.load_articles``,
     ``helpers.tokenize``); ``found`` its formulations (``helpers.find_formulations``), if
     computed. The manifest of this run is kept in ``.cache/runs`` under the corpus path; on
     the first run of a corpus the summary says so and the tables are empty. A rerun with
-    nothing new reports the last change again (against the run before it)."""
+    nothing new reports the last change again (against the run before it). ``moving``: the
+    :func:`banmian.moving.moving_terms` table, if already computed (else it is computed here)."""
     pages = page_digests(articles)
     formulations = found.loc[found["label"] == "formulation", "term"].unique() if found is not None \
         else []
@@ -107,8 +109,8 @@ def since_last_run(articles: pd.DataFrame, tokens: pd.DataFrame, found: pd.DataF
         if current is not None:
             _save(folder, "previous", *current)
         _save(folder, "current", pages, terms)
-    rising = moving_terms(tokens, freq)
-    rising = rising[rising["direction"] == "rising"].reset_index(drop=True)
+    moving = moving_terms(tokens, freq) if moving is None else moving
+    rising = moving[moving["direction"] == "rising"].reset_index(drop=True)
     if before is None:
         summary = (f"First recorded run of this corpus: {len(pages):,} pages and {int(pages['articles'].sum()):,} "
                    f"articles. The next run after new pages arrive shows what changed.")

@@ -56,7 +56,7 @@ def test_since_the_last_run_after_a_new_day(tmp_path, monkeypatch):
     new_terms = next(o["data"]["text/plain"] for n, c, o in outputs(again) if "changes.new_terms" in c.source
                      and "data" in o)
     assert re.search(r"四下基层\s+formulation\s+1", new_terms) and re.search(planted + r"\s+word\s+2", new_terms)
-    moving = next(o["data"]["text/html"] for n, c, o in outputs(again) if "moving_terms(tokens)" in c.source
+    moving = next(o["data"]["text/html"] for n, c, o in outputs(again) if "plot_moving_terms" in c.source
                   and "text/html" in o.get("data", {}))
     rising = re.findall(r"<td[^>]*>rising</td><td[^>]*>([^<]+)</td>", moving)  # the rows readable without JavaScript
     assert rising[:1] == [planted]
