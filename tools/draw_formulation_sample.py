@@ -169,6 +169,7 @@ TEST_SPLITS = {  # (months, candidate id prefix, article id prefix); each drawn 
     "test2": ([("rmrb", "2026-04"), ("qqnews", "2023-06")], "t", "b"),
     "test3": ([("qqnews", "2023-08"), ("qqnews", "2024-03")], "u", "d"),
     "test4": ([("qqnews", "2023-05"), ("qqnews", "2024-01")], "w", "e"),
+    "test5": ([("qqnews", "2023-07"), ("qqnews", "2024-02")], "x", "g"),
 }
 
 
