@@ -4,7 +4,7 @@
 
 Reads SCRATCH/out*.tsv (labels of the drawn candidates, by id), SCRATCH/agreement_out.tsv (the
 second, independent reading of 200 of them; ``agree_t3_out.tsv`` the same for the third test
-split, ``agree_t4_out.tsv`` for the fourth) and SCRATCH/articles_out*.tsv (every formulation
+split, ``agree_t4_out.tsv`` for the fourth, ``agree_t5_out.tsv`` for the fifth) and SCRATCH/articles_out*.tsv (every formulation
 of the 60 whole articles), checks them against ``tests/formulations_real/sample.tsv`` and
 ``articles.tsv``, and writes ``labels.tsv``, ``agreement.tsv`` and ``article_terms.tsv`` there:
 terms, labels, classes, reasons and offsets, never the sentences. An article term is placed at
@@ -59,7 +59,9 @@ def main() -> None:
                                          ("out_t3_", "test3_sample.tsv", "test3_labels.tsv"),
                                          ("agree_t3_", "test3_sample.tsv", "test3_agreement.tsv"),
                                          ("out_t4_", "test4_sample.tsv", "test4_labels.tsv"),
-                                         ("agree_t4_", "test4_sample.tsv", "test4_agreement.tsv")):
+                                         ("agree_t4_", "test4_sample.tsv", "test4_agreement.tsv"),
+                                         ("out_t5_", "test5_sample.tsv", "test5_labels.tsv"),
+                                         ("agree_t5_", "test5_sample.tsv", "test5_agreement.tsv")):
         files = sorted(sheets.glob(f"{prefix}*.tsv"))
         if files:
             extra = pd.concat([read_sheet(p) for p in files], ignore_index=True)
@@ -75,7 +77,7 @@ def main() -> None:
         print(f"{len(agreement)} second readings")
 
     collect_articles("articles.tsv", sorted(sheets.glob("articles_out[0-9]*.tsv")), "article_terms.tsv")
-    for split in ("test2", "test3", "test4"):
+    for split in ("test2", "test3", "test4", "test5"):
         if (STANDOFF / f"{split}_articles.tsv").exists():
             collect_articles(f"{split}_articles.tsv", sorted(sheets.glob(f"articles_out_{split[0]}{split[-1]}_*.tsv")),
                              f"{split}_article_terms.tsv")
