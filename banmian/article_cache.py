@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .keyed_rows import rows_for_keys
-from .pages import ARTICLE_COLUMNS, decide_layouts, split_pages
+from .pages import ARTICLE_COLUMNS, decide_layouts, decide_slots, split_pages
 from .paths import CACHE_DIR, code_digest
 
 LIST_COLUMNS = ["reporters", "sections", "captions"]
@@ -24,14 +24,15 @@ KEY_FIELDS = ["page_id", "edition", "position", "path", "text"]
 @lru_cache(maxsize=1)
 def splitting_code() -> str:
     """The code that splits pages, so that articles split by other code are never read back."""
-    return code_digest("credit_lines.py", "page_parser.py", "pages.py", "article_cache.py")
+    return code_digest("credit_lines.py", "page_parser.py", "header_slots.py", "pages.py", "article_cache.py")
 
 
-def page_keys(pages: pd.DataFrame, layouts: list[str]) -> list[str]:
+def page_keys(pages: pd.DataFrame, layouts: list[str], slots: list[tuple[str, ...]] | None = None) -> list[str]:
     """One key per page: a digest of everything its articles depend on."""
     columns = [pages[c].fillna("").astype(str).tolist() if c in pages else [""] * len(pages) for c in KEY_FIELDS]
-    return [hashlib.sha256("\0".join([layout, *fields]).encode("utf-8")).hexdigest()[:32]
-            for layout, *fields in zip(layouts, *columns)]
+    shapes = [",".join(s) for s in slots] if slots else [""] * len(pages)
+    return [hashlib.sha256("\0".join([layout, shape, *fields]).encode("utf-8")).hexdigest()[:32]
+            for layout, shape, *fields in zip(layouts, shapes, *columns)]
 
 
 def store_file(source: Path, cache_dir=None) -> Path:
@@ -45,11 +46,12 @@ def split_with_cache(pages: pd.DataFrame, source: Path, layout: str | None = Non
     the folder's store and splitting the rest; the store then holds exactly these pages.
     ``attrs["split_pages"]`` says how many pages were split in this call."""
     layouts = decide_layouts(pages, layout)
-    keys = page_keys(pages, layouts)
+    slots = decide_slots(pages, layouts)
+    keys = page_keys(pages, layouts, slots)
     target = store_file(source, cache_dir)
 
     def split(positions: list[int]) -> pd.DataFrame:
-        fresh = split_pages(pages.iloc[positions], [layouts[i] for i in positions])
+        fresh = split_pages(pages.iloc[positions], [layouts[i] for i in positions], [slots[i] for i in positions])
         return fresh.assign(_key=fresh["path"].map({pages["path"].iloc[i]: keys[i] for i in positions}))
 
     articles, split_count = rows_for_keys(target, keys, split, list_columns=LIST_COLUMNS)

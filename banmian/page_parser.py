@@ -42,6 +42,11 @@ def _normalise_punctuation(text: str, fixes: Counter | None = None) -> str:
     return text
 
 
+def normalise_line(line: str, fixes: Counter | None = None) -> str:
+    """One line as the parser reads it: indentation and outer spaces gone, punctuation normalised."""
+    return _normalise_punctuation(line.replace("\u3000", " ").replace("\t", "  ").strip(), fixes)
+
+
 def _join_lines(lines: list[str], twins: list[str] | None = None):
     """Join the lines of one block (two-space breaks): no space between Chinese, one between
     Latin words. With ``twins`` (the same lines before punctuation was normalised, each as
@@ -382,6 +387,7 @@ def parse_page(text: str, mode: str = "page") -> ParsedPage:
     levels = [b.level for b in blocks if b.level and b.kind == "heading"]
     deepest = max(levels) if len(set(levels)) > 1 else 99
     indented = not one_article and _indented_page(blocks)
+    marked = not one_article and any(b.level and b.kind == "heading" for b in blocks)
     # a gap wider than the one between paragraphs separates articles: 2 blank lines, or 1 where paragraphs touch
     body_gaps = Counter(b.gap for b in blocks[1:] if b.kind == "body")
     wide_gap = 1 if body_gaps and body_gaps.most_common(1)[0][0] == 0 else 2
@@ -411,6 +417,8 @@ def parse_page(text: str, mode: str = "page") -> ParsedPage:
             starts, signal = _heading_is_headline(blocks, i, current, prev_kind, deepest, wide_gap)
             if indented and current is not None and not block.level:
                 starts, signal = not block.indent, "flush-left line on an indented page"
+            if marked and current is not None and not block.level:
+                starts = False  # on a markdown page only a heading mark starts an article
             signal = "one article per file" if one_article else signal
         if kind == "credit":
             credits.extend(parse_credits(block.lines, fixes))

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from .header_slots import header_slots, parse_slotted
 from .page_files import LAYOUTS
 from .page_parser import Article, ends_sentence, parse_page, starts_mid_sentence
 
-__all__ = ["ARTICLE_COLUMNS", "decide_layouts", "split_articles", "page_credits", "page_labels",
+__all__ = ["ARTICLE_COLUMNS", "decide_layouts", "decide_slots", "split_articles", "page_credits", "page_labels",
            "cleaning_report", "cleaning_examples", "corpus_summary", "reporter_counts"]
 
 ARTICLE_COLUMNS = ["page_id", "edition", "article_no", "headline", "subtitle", "kicker", "byline",
@@ -61,6 +62,28 @@ def decide_layouts(pages: pd.DataFrame, layout: str | None = None) -> list[str]:
             for g, pos, f in zip(given, positions, folders)]
 
 
+def decide_slots(pages: pd.DataFrame, layouts: list[str], sample: int = 400) -> list[tuple[str, ...]]:
+    """The fixed header slots of each one-article file (see :func:`banmian.header_slots.header_slots`),
+    ``()`` for a page or a file without them, in the order of ``pages``. The shape is found per
+    folder from up to ``sample`` of its files; a folder of fewer than 30 one-article files takes
+    the shape of all the corpus's one-article files."""
+    folders = [str(Path(p).parent) for p in pages["path"]] if "path" in pages else [""] * len(pages)
+    texts: dict[str, list[str]] = {}
+    for folder, text, layout in zip(folders, pages["text"], layouts):
+        if layout == "article":
+            texts.setdefault(folder, []).append(text)
+    if not texts:
+        return [()] * len(pages)
+
+    def shape(files: list[str]) -> tuple[str, ...]:
+        step = max(1, len(files) // sample)
+        return header_slots(files[::step][:sample])
+
+    everything = shape([t for files in texts.values() for t in files])
+    by_folder = {f: shape(files) if len(files) >= 30 else everything for f, files in texts.items()}
+    return [by_folder[f] if layout == "article" else () for f, layout in zip(folders, layouts)]
+
+
 def split_articles(pages: pd.DataFrame, layout: str | None = None) -> pd.DataFrame:
     """Split each page into articles: one row per article, in page order.
 
@@ -84,16 +107,18 @@ def split_articles(pages: pd.DataFrame, layout: str | None = None) -> pd.DataFra
     >>> sorted(arts.headline.unique())[:1]
     ['“三剂良方”激活治理新动能']
     """
-    return split_pages(pages, decide_layouts(pages, layout))
+    layouts = decide_layouts(pages, layout)
+    return split_pages(pages, layouts, decide_slots(pages, layouts))
 
 
-def split_pages(pages: pd.DataFrame, layouts: list[str]) -> pd.DataFrame:
+def split_pages(pages: pd.DataFrame, layouts: list[str], slots: list[tuple[str, ...]] | None = None) -> pd.DataFrame:
     """:func:`split_articles` with each page's layout given (``"page"`` or ``"article"``, in the
-    order of ``pages``)."""
+    order of ``pages``) and, for one-article files, their header slots (:func:`decide_slots`)."""
     rows = []
-    for page, page_layout in zip(pages.itertuples(index=False), layouts):
+    for page, page_layout, page_slots in zip(pages.itertuples(index=False), layouts, slots or [()] * len(pages)):
         position = getattr(page, "position", "") or ""
-        for no, art in enumerate(parse_page(page.text, page_layout).articles, start=1):
+        parsed = parse_slotted(page.text, page_slots) if page_slots else parse_page(page.text, page_layout)
+        for no, art in enumerate(parsed.articles, start=1):
             rows.append({"page_id": page.page_id, "edition": page.edition,
                          "article_no": int(position) if position and page_layout == "article" else no,
                          **article_fields(art), "path": getattr(page, "path", ""), "layout": page_layout})

@@ -123,8 +123,9 @@ def render_page(page: pd.DataFrame, style: str) -> str:
         paragraphs = [p.strip().replace("\u3000", "") for p in art.body]
         if style == "indented":
             parts.append("\n".join(head) + "\n\n" + "\n".join("\u3000\u3000" + p for p in paragraphs))
-        elif style == "markdown":
-            parts.append("\n".join("## " + h for h in head) + "\n\n" + "\n\n".join(paragraphs))
+        elif style == "markdown":  # the headline marked, kicker and subtitle as plain lines around it
+            stack = [art.kicker, "## " + art.headline, art.subtitle]
+            parts.append("\n".join(h for h in stack if h) + "\n\n" + "\n\n".join(paragraphs))
         else:  # OCR-like: no indentation, body hard-wrapped at 24 characters, no blank line between paragraphs
             parts.append("\n".join(head) + "\n" + "\n".join(line for p in paragraphs for line in _wrap(p, 24)))
     return "\n\n".join(parts) + "\n"
