@@ -33,11 +33,17 @@ MODEL_FILE = Path(__file__).with_name("formulation_model.json")
 THRESHOLDS = {"formulation": 0.5, "borderline": 0.3}  # used only when no model file is shipped
 _NUM = re.compile(rf"[{NUMERAL_CHARS}0-9０-９]+")
 _NAME_HEADS = set("碑馆楼村镇乡路街园院厂站港桥寺山河湖岛区县市省州湾峰塔台宫殿庙观亭阁坊巷号队团社店")
+_PLACE_ITEMS = set("省市县区州乡镇村站场港山园岛江河湖海城路街桥楼馆院校厂矿湾峰岸")  # 三州一市, 七站两场, 三山五园
+_SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+                "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 _POLICY_BEFORE = ("落实", "推进", "坚持", "开展", "实施", "践行", "深化", "做到", "增强", "树立", "强化", "贯彻",
                   "围绕", "聚焦", "抓好", "推动", "实行", "建立", "健全", "完善", "推行", "深入", "学习", "提出",
                   "坚定", "弘扬", "统筹", "突出", "牢记", "把握", "打好", "守牢", "筑牢", "持续")
 _REGISTER = re.compile("坚持|落实|推进|实施|工作|党|政策|制度|机制|改革|建设|发展|治理|部署|要求|全面|深化|推动|加强|"
                        "干部|群众|服务|基层|体系|战略|高质量|现代化")
+_NOUN_AFTER = re.compile("模式|体系|工程|计划|政策|机制|制度|战略|行动|工作法|格局|布局|原则|要求|理念|方针|改革|矩阵|架构|"
+                         "思路|目标|任务|举措|措施|方案|路径")  # 3+1+2 模式, “1+N”政策体系
+_VERB_BEFORE = re.compile("|".join(_POLICY_BEFORE))
 _PROGRAMME_END = re.compile("(?:" + "|".join(PROGRAMME_WORDS) + ")$")
 
 
@@ -75,6 +81,9 @@ def _term_features(term: str) -> tuple[str, ...]:
         feats.append("alternating")
     if term[-1] in _NAME_HEADS:
         feats.append("name_head")
+    items = _NUM.sub("", term)
+    if items and all(c in _PLACE_ITEMS for c in items):
+        feats.append("place_items")
     if first:  # the term's shape with its numbers left out: 13个严禁 and 7个严禁, 体育八条 and 金融十六条
         last = list(_NUM.finditer(term))[-1]
         feats += ["skeleton=" + _NUM.sub("N", term), "before_num=" + term[:first.start()],
@@ -99,9 +108,15 @@ def _flag(mask, name: str) -> np.ndarray:
 
 def feature_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """The features of every candidate row that depend on more than the term, one column per kind
-    (the feature's name, or None where a row does not have it). ``frame`` has columns term, quoted,
+    (the feature's name, or None where a row does not have it); see :func:`feature_arrays`."""
+    return pd.DataFrame(feature_arrays(frame), index=frame.index, dtype=object)
+
+
+def feature_arrays(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The features of every candidate row that depend on more than the term, one object array per
+    kind (the feature's name, or None where a row does not have it). ``frame`` has columns term, quoted,
     field, before (two characters before the term), after (two after), rule_label, rule_reason,
-    source, expansion_count, count_matches, expansion_where, articles, dates, pages, quoted_share,
+    source, listed, expansion_count, count_matches, expansion_where, articles, dates, pages, quoted_share,
     family, context (the term with 20 characters on each side: its register, political or not) and
     register (of the whole article, :func:`political_register`)."""
     quoted = frame["quoted"].astype(bool).to_numpy()
@@ -118,7 +133,12 @@ def feature_columns(frame: pd.DataFrame) -> pd.DataFrame:
     matches = spelled & frame["count_matches"].fillna(False).astype(bool).to_numpy()
     register = frame["context"].str.count(_REGISTER.pattern).clip(upper=3).astype(int).astype(str)
     shares = (frame["quoted_share"].astype(float) * 4).round() / 4
-    return pd.DataFrame({
+    at = np.minimum(frame["start"].to_numpy(dtype=int), 20)  # where the term starts in its context
+    ends = at + frame["term"].str.len().to_numpy(dtype=int) + quoted
+    after6 = pd.Series([c[e:e + 6] for c, e in zip(frame["context"], ends)], index=frame.index, dtype=object)
+    starts = at - quoted
+    before6 = pd.Series([c[max(0, a - 6):a] for c, a in zip(frame["context"], starts)], index=frame.index, dtype=object)
+    columns = {
         "register": "register=" + register.to_numpy(dtype=object),
         "article_register": "article_register=" + level,
         "article_register&quoted": "article_register=" + level + "&quoted=" + q,
@@ -126,6 +146,8 @@ def feature_columns(frame: pd.DataFrame) -> pd.DataFrame:
         "rule": "rule=" + rule,
         "why": "why=" + reasons.map({r: _reason_key(r) for r in reasons.unique()}).to_numpy(dtype=object),
         "source": "source=" + frame["source"].astype(str).to_numpy(dtype=object),
+        "listed": _flag(frame["listed"], "listed"),  # in the reference list, whoever proposed it
+        "listed&quoted": _flag(frame["listed"].astype(bool) & quoted, "listed&quoted"),
         "family": "family=" + frame["family"].astype(str).to_numpy(dtype=object),
         "rule&quoted": "rule=" + rule + "&quoted=" + q,
         "rule&articles": "rule=" + rule + "&articles=" + articles,
@@ -140,10 +162,15 @@ def feature_columns(frame: pd.DataFrame) -> pd.DataFrame:
         "before": "before=" + before1, "after": "after=" + after1,
         "before2": "before2=" + before.to_numpy(dtype=object), "after2": "after2=" + after.to_numpy(dtype=object),
         "policy_verb_before": _flag(before.isin(_POLICY_BEFORE), "policy_verb_before"),
+        "policy_verb_near": _flag(before6.str.contains(_VERB_BEFORE), "policy_verb_near"),
+        "policy_noun_after": _flag(after6.str.contains(_NOUN_AFTER), "policy_noun_after"),
+        "after_surname": _flag(pd.Series(before1).isin(_SURNAMES).to_numpy() & (frame["term"].str.len() <= 3).to_numpy(),
+                               "after_surname"),  # 四清 in 陈四清
         "after_quote_or_paren": _flag(pd.Series(after1).isin(list("“”‘’「」\"（(")), "after_quote_or_paren"),
         "after_punctuation": _flag(pd.Series(after1).isin(list("，。；、：！？,;:.!?$")), "after_punctuation"),
         "before_punctuation": _flag(pd.Series(before1).isin(list("，。；、：！？,;:.!?^")), "before_punctuation"),
-    }, index=frame.index)
+    }
+    return {name: np.asarray(values, dtype=object) for name, values in columns.items()}
 
 
 def candidate_features(frame: pd.DataFrame) -> list[list[str]]:
@@ -159,11 +186,13 @@ def score_frame(frame: pd.DataFrame, model: dict) -> np.ndarray:
     plus the weights of the candidate's features, summed column by column (the same features as
     :func:`candidate_features`)."""
     weights = model["weights"]
-    terms = frame["term"].unique()
-    term_weight = {t: sum(weights.get(f, 0.0) for f in _term_features(t)) for t in terms}
-    logits = model["intercept"] + frame["term"].map(term_weight).to_numpy(dtype=float)
-    for name, column in feature_columns(frame).items():
-        logits = logits + column.map(weights).fillna(0.0).to_numpy(dtype=float)
+    codes, terms = pd.factorize(frame["term"].to_numpy(dtype=object))
+    term_weight = np.array([sum(weights.get(f, 0.0) for f in _term_features(t)) for t in terms])
+    logits = model["intercept"] + term_weight[codes]
+    for column in feature_arrays(frame).values():  # each kind by its distinct values: a few hundred, not a row each
+        codes, names = pd.factorize(column)  # None → code -1
+        per_name = np.append(np.array([weights.get(n, 0.0) for n in names], dtype=float), 0.0)
+        logits = logits + per_name[codes]
     return 1.0 / (1.0 + np.exp(-logits))
 
 

@@ -16,11 +16,11 @@ every candidate term, scored by a model learned from real pages.
 4. ``label`` from thresholds you can change: "formulation" at ``score >= thresholds["formulation"]``,
    "borderline" from ``thresholds["borderline"]``, else "rejected". Of overlapping terms the likelier
    one is kept (五水共治, not 五水).
-5. The lists decide where they speak: a term of the reference list found where it cuts no word
-   is a formulation (as 79 of 81 such candidates on the development pages were), and so is a term
-   quoted in one enumeration with it that shares its first character (“双报到、双服务”); a term of your
-   ``corpus/formulations.csv`` with label "not" is always rejected, with label "formulation"
-   (the default) always kept.
+5. The reference list is a strong feature, not a verdict: a listed term is scored in its context like
+   any other, so 四清 inside the name 陈四清 or 两步走 in 分两步走 can still be rejected. A term
+   quoted in one enumeration with a listed formulation that shares its first character is a
+   formulation too (“双报到、双服务”). Your ``corpus/formulations.csv`` decides: label "not" is always
+   rejected, label "formulation" (the default) always kept.
 """
 from __future__ import annotations
 
@@ -53,7 +53,8 @@ def candidate_table(articles: pd.DataFrame, known="corpus/formulations.csv", ref
     """Every candidate occurrence of the corpus with what the features need: page_id, edition,
     article_no, headline, field, term, start, end, quoted, before / after (two characters),
     the former rules' family, label and reason (rule_label "none" where they proposed
-    nothing), source, expansion and its count, register (political words per 100 characters of
+    nothing), source, listed (the term is in the reference list, wherever it was found),
+    expansion and its count, register (political words per 100 characters of
     the article), context; plus date when the articles have one.
 
     A corpus of more than a million characters is read in ``workers`` processes (default: one
@@ -71,6 +72,7 @@ def candidate_table(articles: pd.DataFrame, known="corpus/formulations.csv", ref
         return pd.concat(tables, ignore_index=True)
     known_table = known_formulations(known, reference)
     known_map = {t: (e, o) for t, e, o in zip(known_table["term"], known_table["expansion"], known_table["origin"])}
+    listed = set(known_table.loc[known_table["origin"] == "reference list", "term"])
     dated = "date" in articles.columns
     rows = []
     for art in articles.itertuples(index=False):
@@ -96,12 +98,12 @@ def candidate_table(articles: pd.DataFrame, known="corpus/formulations.csv", ref
                 rows.append((art.page_id, art.edition, art.article_no, headline, date, field, term, start, end,
                              bool(quoted), quote_at, text[max(0, lead - 2):lead], text[end + (1 if quoted else 0):][:2],
                              rule["family"] if rule else "", rule["label"] if rule else "none",
-                             rule["reason"] if rule else "", rule["source"] if rule else "pattern",
+                             rule["reason"] if rule else "", rule["source"] if rule else "pattern", term in listed,
                              items, len(items), where, register,
                              text[max(0, start - 20):end + 20].replace("\n", " ")))
     columns = _KEY + ["headline", "date", "field", "term", "start", "end", "quoted", "quote_at", "before", "after",
                       "family",
-                      "rule_label", "rule_reason", "source", "expansion", "expansion_count", "expansion_where",
+                      "rule_label", "rule_reason", "source", "listed", "expansion", "expansion_count", "expansion_where",
                       "register", "context"]
     table = pd.DataFrame(rows, columns=columns)
     if not dated:
@@ -156,9 +158,8 @@ def score_candidates(table: pd.DataFrame, known="corpus/formulations.csv", model
     reason[certain.to_numpy()] = table.loc[certain, "rule_reason"].to_numpy()
     user = read_known_formulations(known) if known else pd.DataFrame(columns=["term", "label"])
     user_label = dict(zip(user["term"], user["label"]))
-    listed = ((table["source"] == "reference list") & (table["rule_label"] == "formulation")).to_numpy()
-    label[listed], scores[listed] = "formulation", 1.0  # 79 of 81 such candidates of the development months are
-    reason[listed] = "in the reference list"            # formulations (the other two: 三公 of 三公九卿, 四大板块)
+    listed = table["listed"].to_numpy(dtype=bool) & ~certain.to_numpy()
+    reason[listed] = reason[listed] + "; in the reference list"
     told = table["term"].map(user_label)
     said_not, said_yes = (told == "not").to_numpy(), ((told == "formulation") & (table["rule_label"] != "rejected")).to_numpy()
     before = label.copy()
@@ -221,7 +222,8 @@ def _family(term: str) -> str:
 def _listed_siblings(table: pd.DataFrame) -> pd.DataFrame:
     """A term quoted in one enumeration with a formulation the lists name, and sharing its first
     character, is a formulation too (“双报到、双服务”, “四个意识、四个自信”)."""
-    listed = table["reason"].isin(["in the reference list", "in formulations.csv"]) & table["quoted"]
+    listed = ((table["listed"] & (table["label"] == "formulation")) | (table["reason"] == "in formulations.csv")) \
+        & table["quoted"]
     if not listed.any():
         return table
     columns = _KEY + ["field", "quote_at"]
@@ -310,8 +312,7 @@ def uncertain_findings(found: pd.DataFrame, n: int = 20) -> pd.DataFrame:
     ``find_formulations(..., include_rejected=True)``; one row per term with its best context."""
     model = load_model()
     threshold = (model["thresholds"] if model else THRESHOLDS)["formulation"]
-    open_rows = found[~found["reason"].isin(["in formulations.csv", "labelled not in formulations.csv",
-                                             "in the reference list"])
+    open_rows = found[~found["reason"].isin(["in formulations.csv", "labelled not in formulations.csv"])
                       & ~found["reason"].str.startswith("enumerated with the listed") & (found["score"] > 0)]
     if open_rows.empty:
         return pd.DataFrame(columns=["term", "score", "label", "occurrences", "context"])

@@ -46,15 +46,16 @@ def labelled_sample(kind: str = "sample") -> pd.DataFrame:
     """The drawn candidates with their labels: one row per candidate, with page_id (path#item),
     start as int, weight as float. ``kind``: "sample" (development and test splits),
     "enrichment" (training only), "check" (the independent check), "supplement" (of the test
-    split), "test2" and "test3" (the second and third test splits, each measured once and then trained
-    on) or "test4" (the fourth test split, kept for the next change of method)."""
+    split), "test2", "test3" and "test4" (the second, third and fourth test splits, each measured once and
+    then trained on) or "test5" (the fifth test split, kept for the next change of method)."""
     drawn, labels = {"sample": ("sample.tsv", "labels.tsv"), "enrichment": ("enrichment_sample.tsv",
                                                                             "enrichment_labels.tsv"),
                      "check": ("check_sample.tsv", "check_labels.tsv"),
                      "supplement": ("supplement_sample.tsv", "supplement_labels.tsv"),
                      "test2": ("test2_sample.tsv", "test2_labels.tsv"),
                      "test3": ("test3_sample.tsv", "test3_labels.tsv"),
-                     "test4": ("test4_sample.tsv", "test4_labels.tsv")}[kind]
+                     "test4": ("test4_sample.tsv", "test4_labels.tsv"),
+                     "test5": ("test5_sample.tsv", "test5_labels.tsv")}[kind]
     sample = read(drawn).merge(read(labels), on="id", how="inner")
     sample["start"] = sample["start"].astype(int)
     sample["weight"] = sample["weight"].astype(float)
@@ -80,13 +81,13 @@ def test_sample() -> pd.DataFrame:
 
 
 def development_rows() -> pd.DataFrame:
-    """Everything the scorer may be fitted on: the development months, the first, second and
-    third test splits (each evaluated once, see ``evaluation-*-test-split.txt``) and the
-    training-only enrichment; split "dev" for the rows that enter the leave-one-month-out
-    estimates, "train-only" for the rest. The fourth test split is never read here."""
+    """Everything the scorer may be fitted on: the development months, the first four test
+    splits (each evaluated once, see ``evaluation-*-test-split.txt``) and the training-only
+    enrichment; split "dev" for the rows that enter the leave-one-month-out estimates,
+    "train-only" for the rest. The fifth test split is never read here."""
     sample = labelled_sample()
     first_test = test_sample().assign(split="dev")
-    later_tests = [labelled_sample(split).assign(split="dev") for split in ("test2", "test3")]
+    later_tests = [labelled_sample(split).assign(split="dev") for split in ("test2", "test3", "test4")]
     return pd.concat([sample[sample["split"] == "dev"], first_test, *later_tests, labelled_sample("enrichment")],
                      ignore_index=True)
 
