@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all setup notebooks report check-report test lab bench bench-notebooks evaluate evaluate-real train clean
+.PHONY: all setup notebooks report check-report test lab bench bench-notebooks evaluate evaluate-real train train-stacks clean
 
 all: notebooks
 
@@ -51,12 +51,20 @@ evaluate: $(STAMP)
 # Formulations on real pages (stand-off labels in tests/formulations_real): REPOS = the folder of the
 # fetched repositories, each as <owner>+<name>/repo (see tests/formulations_real/README.md)
 REPOS ?= $(BANMIAN_REPOS)
+# Headline stacks on the slot crawl's development and test months (or CRAWL=month folders) come first
 evaluate-real: $(STAMP)
+	$(BIN)/pip install --quiet -e ".[real]"
+	$(BIN)/python bench/evaluate_headlines.py $(if $(REPOS),--repos $(REPOS)) $(if $(CRAWL),--crawl $(CRAWL))
 	$(BIN)/python bench/evaluate_real.py $(if $(REPOS),--repos $(REPOS)) $(if $(YEAR),--year)
 
 # Retrain the formulation scorer from the development labels; writes banmian/formulation_model.json
 train: $(STAMP)
 	$(BIN)/python bench/train_formulations.py $(if $(REPOS),--repos $(REPOS))
+
+# Retrain the headline-stack model from the slot crawl's development months; writes banmian/stack_model.json
+train-stacks: $(STAMP)
+	$(BIN)/pip install --quiet -e ".[real]"
+	$(BIN)/python bench/train_stacks.py $(if $(REPOS),--repos $(REPOS))
 
 clean:
 	rm -rf output .cache .pytest_cache

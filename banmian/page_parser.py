@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .stack_roles import upper_is_kicker
 from .credit_lines import (
     BYLINE,
     CREDIT_ROLE,
@@ -162,6 +163,8 @@ _INDENT = re.compile(r"^(\u3000|\s{2,}|\t)")
 _NUMBERED_HEADING = re.compile(r"^(第?[一二三四五六七八九十]{1,3}[、是]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．](?!\d))")
 # A headline closed by an editorial tag: 奋斗的史诗 复兴的伟力（社论）, …（人民论坛）, …（国际视点）
 _EDITORIAL_TAG = re.compile(rf"[{HAN}”\w](?<!摄)[（(][^（）()。，]{{2,24}}[）)]$")
+_PLAIN_STARTS = ("after a label", "after a wide gap")
+_PARALLEL_PHRASES = re.compile(rf"^[{HAN}]{{4}}(?:\s+[{HAN}]{{4}})+$")  # 只争朝夕 不负韶华: a headline, not two names
 _PICTURE_ITEM = re.compile(r"^(图片报道|图片新闻|新闻图片|摄影报道|图说|图片故事)")
 _PARENTHESISED = re.compile(r"^[（(【\[].*[）)】\]]$")
 # The double deck of news headlines: a kicker that announces (…强调, …指出, 就…：) and a
@@ -170,6 +173,17 @@ _KICKER_END = ("——", "—", "：", ":", "强调", "指出", "表示", "要�
 _EVENT_END = re.compile(r"(举行|开幕|闭幕|召开|举办|发布|揭晓|落幕|成立|启动|开通|签署|会谈|会晤|通话|开幕式)$")
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+[成个名家项亿万余多]")
 _ATTENDANCE = re.compile(r"(出席|主持|致辞|讲话|会见|宣读|批示|参加|见证|视察|考察)")
+
+
+def marked_pair(upper: str, lower: str) -> str:
+    """What a mark says of two stacked headline lines: "kicker+headline" (the upper ends in ——, ：
+    or a verb that announces, 强调 / 指出 …, or the lower carries an editorial tag),
+    "headline+subtitle" (the upper carries the tag), or "" where no mark decides."""
+    if _EDITORIAL_TAG.search(upper):
+        return "headline+subtitle"
+    if upper.endswith(_KICKER_END) or _EDITORIAL_TAG.search(lower):
+        return "kicker+headline"
+    return ""
 
 
 def _indented_page(blocks: list[_Block]) -> bool:
@@ -305,26 +319,35 @@ class Article:
     expects_byline: bool = True
     signal: str = ""              # what told the parser that an article starts here
     level: int = 0                # markdown level of the headline
+    learned_pair: bool = False    # headline + subtitle read by the stack model, not by a mark
 
     def take_stack_line(self, text: str) -> None:
         """A second or third headline line printed right under the headline, before any text.
 
         Chinese pages stack an optional kicker (引题) above the headline and an optional
-        subtitle (副题) below it. A line ending in —— or ： announces what follows, so it
-        is the kicker; a line ending in an editorial tag (（社论）, （国际视点）) is the
-        headline; once there is a kicker or the headline carries its tag, a further line is
-        the subtitle; so is a long line (over 40 characters) and a line saying who attended
-        the event the headline reports (…在京举行 / 李克强出席), and a line that gives figures
-        under one that gives none (…覆盖率达到九成以上). Otherwise the upper line of an
-        unmarked pair is read as the kicker, the commoner double deck on Chinese dailies."""
+        subtitle (副题) below it. A mark decides where there is one (:func:`marked_pair`):
+        a line ending in —— or ： (or 强调, 指出 …) announces what follows, so it is the kicker;
+        a line ending in an editorial tag (（社论）, （国际视点）) is the headline. An unmarked
+        pair is read by the model learned from real stacks (:mod:`banmian.stack_roles`). A third
+        line is the subtitle: under a kicker and its headline, or, when the model had read the
+        first two as headline and subtitle, it moves them up to kicker and headline."""
         upper = self.headline
-        if self.subtitle or self.kicker or _EDITORIAL_TAG.search(upper):
+        if self.kicker or (self.subtitle and not self.learned_pair):
             self.subtitle = (self.subtitle + " " + text).strip()
-        elif upper.endswith(_KICKER_END) or _EDITORIAL_TAG.search(text):
+            return
+        if self.subtitle:  # three unmarked lines: kicker, headline, subtitle
+            self.kicker, self.headline, self.subtitle = upper, self.subtitle, text
+            return
+        mark = marked_pair(upper, text)
+        learned = None if mark else upper_is_kicker(upper, text)
+        if mark == "kicker+headline" or learned:
             self.kicker, self.headline = upper.rstrip("—：: "), text
+        elif mark == "headline+subtitle" or learned is False:
+            self.subtitle = text
+            self.learned_pair = learned is False
         elif len(text) > 40 or (_EVENT_END.search(upper) and _ATTENDANCE.search(text)) or (
-                _FIGURE.search(text) and not _FIGURE.search(upper)):
-            self.subtitle = text  # a long explanation, who attended (…在京举行 / 习近平出席), or the figures
+                _FIGURE.search(text) and not _FIGURE.search(upper)):  # no model shipped: the former rules
+            self.subtitle = text
         else:
             self.kicker, self.headline = upper, text
 
@@ -396,7 +419,7 @@ def parse_page(text: str, mode: str = "page") -> ParsedPage:
     current: Article | None = Article(headline="", signal="table row") if mode == "body" else None
     if current is not None:
         articles.append(current)
-    kicker, prev_kind = "", ""
+    kicker, prev_kind, briefs = "", "", False
     for i, block in enumerate(blocks):
         kind, text_ = block.kind, block.text
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
@@ -407,7 +430,8 @@ def parse_page(text: str, mode: str = "page") -> ParsedPage:
             prev_kind = "kicker"
             continue
         if kind in ("body", "heading") and not block.level and current is not None and current.expects_byline \
-                and not current.paragraphs and not current.byline and NAME_LINE.match(text_):
+                and not current.paragraphs and not current.byline and NAME_LINE.match(text_) \
+                and not _PARALLEL_PHRASES.match(text_):
             kind = "byline"  # a bare name under a headline
         stacked = (kind == "heading" and current is not None and prev_kind == "heading" and not current.paragraphs
                    and not current.byline and not current.captions and block.gap <= 1
@@ -417,9 +441,12 @@ def parse_page(text: str, mode: str = "page") -> ParsedPage:
             starts, signal = _heading_is_headline(blocks, i, current, prev_kind, deepest, wide_gap)
             if indented and current is not None and not block.level:
                 starts, signal = not block.indent, "flush-left line on an indented page"
-            if marked and current is not None and not block.level:
-                starts = False  # on a markdown page only a heading mark starts an article
+            if marked and current is not None and not block.level and signal not in _PLAIN_STARTS \
+                    and not (briefs and signal == "followed by a dateline"):
+                starts = False  # on a markdown page a plain line starts an article only after a label or gap,
+                #                 or with its dateline in a run of briefs under a column label (NEWS 新闻集锦)
             signal = "one article per file" if one_article else signal
+        briefs = (briefs or kind == "label") and not block.level
         if kind == "credit":
             credits.extend(parse_credits(block.lines, fixes))
         elif kind == "label":
@@ -447,6 +474,9 @@ def parse_page(text: str, mode: str = "page") -> ParsedPage:
             kind = "body"
             current.add_paragraph(text_, block.raw_text)
         elif kind == "subtitle" and prev_kind == "heading" and not current.paragraphs:
+            if current.learned_pair:  # a marked subtitle under two unmarked lines: they were kicker + headline
+                current.kicker, current.headline, current.subtitle = current.headline, current.subtitle, ""
+                current.learned_pair = False
             current.subtitle = (current.subtitle + " " + text_.lstrip("—–- ")).strip()
         elif kind == "byline" and current.expects_byline:
             current.byline = (current.byline + " " + text_).strip()

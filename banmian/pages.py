@@ -2,6 +2,7 @@
 and the summaries of a corpus's articles."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from .page_parser import Article, ends_sentence, parse_page, starts_mid_sentence
 __all__ = ["ARTICLE_COLUMNS", "decide_layouts", "decide_slots", "split_articles", "page_credits", "page_labels",
            "cleaning_report", "cleaning_examples", "corpus_summary", "reporter_counts"]
 
+_NN_SUFFIX = re.compile(r"[-_]\d{1,3}$")
 ARTICLE_COLUMNS = ["page_id", "edition", "article_no", "headline", "subtitle", "kicker", "byline",
                    "reporters", "photographer", "sections", "captions", "body", "chars", "paragraphs",
                    "truncated", "starts_mid_sentence", "raw_body", "path", "layout", "signal"]
@@ -87,7 +89,9 @@ def decide_slots(pages: pd.DataFrame, layouts: list[str], sample: int = 400) -> 
 def split_articles(pages: pd.DataFrame, layout: str | None = None) -> pd.DataFrame:
     """Split each page into articles: one row per article, in page order.
 
-    Columns: page_id, edition, article_no (1…n on the page, or the article's
+    Columns: page_id (the printed page: for one-article files named like a crawl's
+    ``YYYYMMDD-PP-NN``, the name without its ``-NN``, so the articles of one printed page group
+    as those of a page file do), edition, article_no (1…n on the page, or the article's
     place on its page when the file name gives it), headline (two-line headlines
     joined), subtitle, kicker ("万荣县", "记者手记"), byline, reporters (list),
     photographer ("、"-joined), sections (headings inside the article, list),
@@ -118,9 +122,11 @@ def split_pages(pages: pd.DataFrame, layouts: list[str], slots: list[tuple[str, 
     for page, page_layout, page_slots in zip(pages.itertuples(index=False), layouts, slots or [()] * len(pages)):
         position = getattr(page, "position", "") or ""
         parsed = parse_slotted(page.text, page_slots) if page_slots else parse_page(page.text, page_layout)
+        printed = position and page_layout == "article"  # a crawl's YYYYMMDD-PP-NN: article NN of page PP
+        page_id = _NN_SUFFIX.sub("", page.page_id) if printed else page.page_id
         for no, art in enumerate(parsed.articles, start=1):
-            rows.append({"page_id": page.page_id, "edition": page.edition,
-                         "article_no": int(position) if position and page_layout == "article" else no,
+            rows.append({"page_id": page_id, "edition": page.edition,
+                         "article_no": int(position) if printed else no,
                          **article_fields(art), "path": getattr(page, "path", ""), "layout": page_layout})
     return pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
 

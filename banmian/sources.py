@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import html
 import json
 import re
 import warnings
@@ -62,9 +63,7 @@ def _read_table(path: Path) -> pd.DataFrame:
             return pd.read_json(path, lines=True, dtype=False)
         if suffix == ".json":
             data = json.loads(path.read_text(encoding="utf-8-sig"))
-            if isinstance(data, dict):  # {"articles": [...]} or {"data": [...]}: the first list of records
-                data = next((v for v in data.values() if isinstance(v, list)), [data])
-            return pd.json_normalize(data)
+            return pd.json_normalize(_records(data))
         if suffix in (".xlsx", ".xls"):
             return pd.read_excel(path, dtype=str).fillna("")
         if suffix == ".parquet":
@@ -77,11 +76,50 @@ def _read_table(path: Path) -> pd.DataFrame:
     raise PageError(shown, f"{suffix} is not a table format the kit reads ({', '.join(sorted(TABLE_SUFFIXES))})")
 
 
+def _records(data, depth: int = 0) -> list:
+    """The article records of a JSON document: the document itself when it is a list, else the
+    longest list of objects found under its keys at any depth ({"data": {"videoList": [...]}}),
+    else the object as one record."""
+    if isinstance(data, list):
+        return data
+    if not isinstance(data, dict) or depth > 5:
+        return [data]
+    lists = [v for v in data.values() if isinstance(v, list) and any(isinstance(x, dict) for x in v)]
+    lists += [r for v in data.values() if isinstance(v, dict) for r in [_records(v, depth + 1)] if r != [v]]
+    return max(lists, key=len) if lists else [data]
+
+
 def _find_columns(columns) -> dict:
-    by_key = {}
+    """The column of each field by its usual names; a nested field (``video_detail.content``, as
+    pandas flattens JSON objects) is matched by the last part of its name when no column has the
+    whole name."""
+    by_key, by_last = {}, {}
     for column in columns:
         by_key.setdefault(_key(column), column)
-    return {field: next((by_key[n] for n in names if n in by_key), None) for field, names in TABLE_COLUMN_NAMES.items()}
+        by_last.setdefault(_key(str(column).rsplit(".", 1)[-1]), column)
+    return {field: next((by_key[n] for n in names if n in by_key), None)
+            or next((by_last[n] for n in names if n in by_last), None) for field, names in TABLE_COLUMN_NAMES.items()}
+
+
+_HTML_TAG = re.compile(r"<(?:p|br|div|span|strong|b|i|em|img|a|section|h[1-6])\b[^>]*>|</(?:p|div|span|strong|b|i|em|a|section|h[1-6])\s*>",
+                       re.IGNORECASE)
+_HTML_BREAK = re.compile(r"<br\s*/?>|</(?:p|div|section|h[1-6])\s*>", re.IGNORECASE)
+
+
+def html_to_text(text: str) -> str:
+    """Article text from an HTML fragment (``<p>…</p><p>…</p>``): one paragraph per line, tags
+    and scripts gone, entities (``&nbsp;`` ``&ldquo;``) decoded. Text without tags is returned as
+    it is.
+
+    >>> html_to_text("<p>第一段&ldquo;话&rdquo;。</p><p>第二段。<br/>第三段。</p>").split()
+    ['第一段“话”。', '第二段。', '第三段。']
+    """
+    if not _HTML_TAG.search(text):
+        return text
+    text = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", "", text)
+    text = _HTML_BREAK.sub("\n", text)
+    text = html.unescape(re.sub(r"<[^>]+>", "", text)).replace("\xa0", " ")
+    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
 
 
 def _normalise_dates(values: pd.Series) -> pd.Series:
@@ -105,7 +143,9 @@ def read_article_table(path, strict: bool = True) -> pd.DataFrame:
     """Articles from a table exported by a scraper or an archive: one row per article.
 
     Reads CSV/TSV (any encoding the pages may have), JSON (a list of records, or an
-    object holding one), JSONL, Excel and Parquet. Columns are found by their usual
+    object holding one at any depth, e.g. a news API's ``{"data": {"videoList": [...]}}``), JSONL,
+    Excel and Parquet; nested fields (``video_detail.content``) are matched by the last part of
+    their name, and HTML in the text (``<p>…</p>``) becomes paragraphs. Columns are found by their usual
     names in English and Chinese (:data:`TABLE_COLUMN_NAMES`): the text (content,
     content_text, text, 正文 …) is required; title/标题, publish_time/date/日期,
     page/版次/版面, author/作者/reporter, source/来源, subtitle, kicker, channel/栏目
@@ -142,7 +182,7 @@ def read_article_table(path, strict: bool = True) -> pd.DataFrame:
         if not content.strip():
             empty += 1
             continue
-        art = parse_page(content, "body").articles[0]
+        art = parse_page(html_to_text(content), "body").articles[0]
         fields = article_fields(art)
         fields.update({"headline": clean(clean_text(str(title))), "kicker": clean(kicker) or fields["kicker"], "subtitle": clean(subtitle) or fields["subtitle"]})
         if str(author).strip() and not fields["reporters"]:

@@ -80,7 +80,8 @@ def date_coverage(articles: pd.DataFrame, freq: str | None = None) -> pd.DataFra
         full = pd.period_range(periods.min(), periods.max(), freq=freq)
         table = pd.DataFrame({
             "period": full.astype(str), "start": full.start_time,
-            "pages": grouped["path"].nunique().reindex(full, fill_value=0).to_numpy(),
+            "pages": grouped[["page_id", "edition"]].value_counts().groupby(level=0).size().reindex(full, fill_value=0)
+            .to_numpy(),  # printed pages: the articles of a crawl's one-article files share their page's id
             "articles": grouped.size().reindex(full, fill_value=0).to_numpy(),
             "date_sources": grouped["date_source"].agg(lambda s: "; ".join(sorted(set(s)))).reindex(full, fill_value="")
             .to_numpy()})

@@ -122,10 +122,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repos", help="folder of fetched repositories (<owner>+<name>/repo)")
     parser.add_argument("--year", action="store_true", help="also time find_formulations on a year of the news site")
+    parser.add_argument("--time-only", action="store_true", help="print only the timings (section 6)")
     args = parser.parse_args()
     if args.repos:
         os.environ["BANMIAN_REPOS"] = args.repos
     pd.set_option("display.width", 200)
+    if args.time_only:
+        return time_find_formulations(args.year)
     model = load_model()
     thresholds = model["thresholds"]
     test = labelled_sample("test5")
@@ -187,6 +190,10 @@ def main() -> None:
     print("\n## 5. The written set (tests/formulations): a regression check, an upper bound\n")
     print(formulation_scores(evaluate_formulations()).to_string(index=False))
 
+    time_find_formulations(args.year)
+
+
+def time_find_formulations(year: bool) -> None:
     print("\n## 6. Time\n")
     articles = realtext.month_articles("rmrb", "2026-06")
     started = time.perf_counter()
@@ -203,7 +210,7 @@ def main() -> None:
     chars = months["body"].str.len().sum()
     print(f"find_formulations on four months of People's Daily ({len(months):,} articles, {chars:,} characters): "
           f"{seconds:.1f} s, {seconds / chars * 1e6:.1f} s a million characters")
-    if args.year:
+    if year:
         year = pd.concat([realtext.month_articles("qqnews", f"2023-{m:02d}") for m in range(1, 13)], ignore_index=True)
         year = year.assign(article_no=range(1, len(year) + 1))
         started = time.perf_counter()

@@ -61,6 +61,11 @@ def _git(gitdir: Path, *args, input_bytes: bytes | None = None) -> bytes:
                           capture_output=True, check=True).stdout
 
 
+def file_bytes(repo: str, commit: str, path: str, folder=None) -> bytes:
+    """One file of a fetched repository at a commit, as bytes."""
+    return _git(git_dir(repo, folder), "show", f"{commit}:{path}")
+
+
 def list_paths(source: str, prefix: str, folder=None) -> list[str]:
     """Paths under ``prefix`` (a folder or a file-name prefix) at the source's commit."""
     info = SOURCES[source]

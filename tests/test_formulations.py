@@ -1,6 +1,7 @@
 """The learned formulation finder: candidates, scores, thresholds, your labels, the shipped model."""
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -49,8 +50,7 @@ def test_every_candidate_has_a_score_and_the_label_follows_the_thresholds(seed_a
     found = helpers.find_formulations(seed_articles, include_rejected=True)
     thresholds = helpers.load_model()["thresholds"]
     assert found.score.between(0, 1).all()
-    decided_by_list = found.reason.isin(["in formulations.csv", "labelled not in formulations.csv",
-                                         "in the reference list"]) | found.reason.str.startswith(
+    decided_by_list = found.reason.isin(["in formulations.csv", "labelled not in formulations.csv"]) | found.reason.str.startswith(
         ("enumerated with", "overlaps the likelier"))
     free = found[~decided_by_list & (found.score > 0)]
     assert (free.loc[free.score >= thresholds["formulation"], "label"] == "formulation").all()
@@ -103,7 +103,7 @@ def test_the_least_certain_findings_are_offered_for_labelling(seed_articles):
     assert len(offered) == 5 and offered.term.is_unique
     distance = (offered.score - threshold).abs()
     assert distance.is_monotonic_increasing
-    listed = set(found.loc[found.reason.isin(["in formulations.csv", "in the reference list"])
+    listed = set(found.loc[(found.reason == "in formulations.csv")
                            | found.reason.str.startswith("enumerated with the listed"), "term"])
     assert not set(offered.term) & listed
 
@@ -113,15 +113,42 @@ def test_the_shipped_model_says_how_it_was_trained():
     assert {"weights", "intercept", "thresholds", "development", "c"} <= set(model)
     assert 0 < model["thresholds"]["borderline"] < model["thresholds"]["formulation"] < 1
     assert model["development"]["candidates"] >= 1500 and len(model["development"]["months"]) >= 4
-    assert model["weights"]["source=reference list"] > 0 and model["weights"]["quoted"] > 0
+    assert model["weights"]["listed"] > 0 and model["weights"]["quoted"] > 0
 
 
-def test_a_model_that_scores_nothing_leaves_only_what_the_lists_decide(seed_articles):
+def test_a_model_that_scores_nothing_leaves_only_what_the_user_decided(seed_articles):
+    """The reference list is a feature the model weighs, not a verdict: with a model that scores
+    nothing, only the user's formulations.csv (and terms enumerated with them) stay."""
     table = helpers.candidate_table(seed_articles)
+    assert table.loc[table.term == "两个维护", "listed"].all() and not table.loc[table.term == "五多", "listed"].any()
     fallback = helpers.score_candidates(table, model={"weights": {}, "intercept": -10.0,
                                                        "thresholds": {"formulation": 0.5, "borderline": 0.25}})
     assert set(fallback.label) <= {"formulation"} and set(fallback.reason) <= {
-        "in formulations.csv", "in the reference list"} | set(fallback.reason[fallback.reason.str.startswith("enumerated")])
+        "in formulations.csv"} | set(fallback.reason[fallback.reason.str.startswith("enumerated")])
+    listed_only = helpers.score_candidates(helpers.candidate_table(seed_articles, known=None), known=None,
+                                           model={"weights": {"listed": 20.0}, "intercept": -10.0,
+                                                  "thresholds": {"formulation": 0.5, "borderline": 0.25}})
+    assert len(listed_only) and listed_only.reason.str.endswith("; in the reference list").all()
+
+
+def test_scores_by_column_equal_scores_by_row(seed_articles):
+    from banmian.formulation_model import candidate_features, score_features, score_frame
+    from banmian.formulations import prepare_candidates
+    table = prepare_candidates(helpers.candidate_table(seed_articles, known=None))
+    model = helpers.load_model()
+    assert np.allclose(score_frame(table, model), score_features(candidate_features(table), model))
+
+
+def test_context_features_see_names_places_and_policy_words():
+    from banmian.formulation_model import candidate_features
+    from banmian.formulations import prepare_candidates
+    a = pd.DataFrame({"page_id": ["p"], "edition": ["A"], "article_no": [1], "headline": ["h"],
+                      "body": ["记者陈四清报道，三州一市坚持落实“3+1+2”模式，三会一课。"]})
+    table = prepare_candidates(helpers.candidate_table(a, known=None)).drop_duplicates("term")
+    features = dict(zip(table["term"], candidate_features(table)))
+    assert "after_surname" in features["四清"] and "after_surname" not in features["三州一市"]
+    assert "place_items" in features["三州一市"] and "place_items" not in features["三会一课"]
+    assert {"policy_verb_near", "policy_noun_after"} <= set(features["3+1+2"])
 
 
 def test_the_stand_off_labels_hold_no_source_text():

@@ -79,7 +79,7 @@ def test_thresholds_decide_the_labels(seed_articles):
     assert len(borderline) and borderline.score.between(0.05, shipped["formulation"], inclusive="left").all()
     strict = helpers.find_formulations(seed_articles, thresholds={"formulation": 0.95})
     kept = strict[strict.label == "formulation"]
-    by_a_list = kept.reason.isin(["in formulations.csv", "in the reference list"]) | kept.reason.str.startswith(
+    by_a_list = (kept.reason == "in formulations.csv") | kept.reason.str.startswith(
         "enumerated with the listed")
     assert ((kept.score >= 0.95) | by_a_list).all()
     assert "一城两区三门户" not in set(kept.term) and "一城两区三门户" in set(lenient.term)
@@ -218,6 +218,6 @@ def test_unquoted_formulations_that_respect_word_boundaries_are_kept(sentence, f
 def test_a_known_term_inside_a_longer_word_is_not_found_there():
     body = "开通三通道服务，实现两岸三通，培养四有新人。"
     found = helpers.find_formulations(article_frame(body), known=None, include_rejected=True)
-    kept = found[found.label == "formulation"]
+    kept = found[found.label != "rejected"]  # the reference list is a feature: 四有新人, unquoted once, is borderline here
     assert list(kept.term) == ["三通", "四有新人"] and kept.start.tolist() == [body.index("两岸三通") + 2, body.index("四有")]
     assert "cuts the word 通道" in found.loc[(found.label == "rejected") & (found.term == "三通"), "reason"].iloc[0]

@@ -105,3 +105,18 @@ def test_split_report_flags_what_looks_wrong(seed_articles):
 def test_dates_and_page_numbers_come_from_file_names(name, expected):
     meta = helpers.infer_metadata(name)
     assert (meta["page_id"], meta["edition"], meta["date"], meta["page_no"]) == expected
+
+
+def test_a_nested_news_api_export_loads_with_one_call(tmp_path):
+    """Records under a list at any depth, fields under objects matched by the last part of their name,
+    HTML in the text field read as paragraphs (issue 21)."""
+    record = lambda n: {"id": n, "video_detail": {  # noqa: E731
+        "title": f"第{n}条新闻的标题", "pub_time": "2024-02-0%d 08:00:00" % n,
+        "content": f"<p>本报北京2月{n}日电&nbsp;第一段&ldquo;正文&rdquo;。</p><p>第二段正文。<br/>第三段正文。</p>"}}
+    export = {"code": 0, "data": {"total": 2, "videoList": [record(1), record(2)]}}
+    (tmp_path / "day.json").write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
+    articles = quiet(helpers.load_articles, tmp_path / "day.json")
+    assert list(articles.headline) == ["第1条新闻的标题", "第2条新闻的标题"]
+    assert list(articles.date) == ["2024-02-01", "2024-02-02"]
+    assert articles.body[0].split("\n") == ["第一段“正文”。", "第二段正文。", "第三段正文。"]
+    assert articles.byline[0].startswith("本报北京2月1日电") and "<" not in "".join(articles.body)

@@ -1,0 +1,113 @@
+"""Train the headline-stack model on real stacks (``make train-stacks``).
+
+    python bench/train_stacks.py [--repos DIR]
+
+Reads the development months of the slot crawl (:mod:`crawl_months`: 2019-02, 2019-10,
+2020-01, unpacked from the fetched repository), takes every article whose header holds
+exactly two lines (kicker + headline, or headline + subtitle) that no mark decides
+(:func:`banmian.page_parser.marked_pair`), measures a logistic regression (scikit-learn,
+liblinear: deterministic) by leaving one month out against the former rules, fits it on all
+three months and writes ``banmian/stack_model.json``: weights, intercept and figures. The
+other months (2020-02, 2020-05) are never read here. The text stays in the fetched repository;
+``tests/stacks_real/development_pairs.tsv`` lists the pairs used (month, path, roles), stand-off.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+
+import numpy as np
+import pandas as pd
+from crawl_months import DEVELOPMENT, ROOT, crawl_month, crawl_stacks
+from formulation_study import run_script
+
+from banmian.page_parser import Article, marked_pair, normalise_line
+from banmian.stack_roles import STACK_MODEL, pair_features
+
+STANDOFF = ROOT / "tests" / "stacks_real" / "development_pairs.tsv"
+
+
+def pairs(month: str) -> pd.DataFrame:
+    """The unmarked two-line stacks of a month: upper, lower, and whether the upper is the kicker."""
+    rows = []
+    for r in crawl_stacks(crawl_month(month)):
+        kicker, headline, subtitle = (normalise_line(r[k]) for k in ("kicker", "headline", "subtitle"))
+        if bool(kicker) == bool(subtitle):
+            continue  # one line, or all three: no pair to decide
+        upper, lower = (kicker, headline) if kicker else (headline, subtitle)
+        if marked_pair(upper, lower) or lower.startswith(("—", "－", "-")):
+            continue  # a mark decides these
+        rows.append({"month": month, "path": r["path"], "upper": upper, "lower": lower,
+                     "upper_is_kicker": bool(kicker)})
+    return pd.DataFrame(rows)
+
+
+def former_rules(upper: str, lower: str) -> bool:
+    """The rules the model replaces (no model file): is the upper the kicker?"""
+    article = Article(headline=upper)
+    saved = STACK_MODEL.read_bytes() if STACK_MODEL.exists() else None
+    try:
+        if saved is not None:
+            STACK_MODEL.rename(STACK_MODEL.with_suffix(".off"))
+        article.take_stack_line(lower)
+    finally:
+        if saved is not None:
+            STACK_MODEL.with_suffix(".off").rename(STACK_MODEL)
+    return bool(article.kicker)
+
+
+def fit(rows: pd.DataFrame, c: float) -> dict:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = DictVectorizer()
+    x = vectorizer.fit_transform([{f: 1 for f in pair_features(u, w)} for u, w in zip(rows["upper"], rows["lower"])]).tocsr()
+    x.indices, x.indptr = x.indices.astype(np.int32), x.indptr.astype(np.int32)  # liblinear takes 32-bit indices only
+    learner = LogisticRegression(C=c, solver="liblinear", max_iter=1000)
+    learner.fit(x, rows["upper_is_kicker"].to_numpy().astype(int))
+    return {"weights": {n: round(float(w), 5) for n, w in zip(vectorizer.feature_names_, learner.coef_[0]) if abs(w) > 1e-6},
+            "intercept": round(float(learner.intercept_[0]), 5), "c": c}
+
+
+def predict(model: dict, rows: pd.DataFrame) -> np.ndarray:
+    logits = np.array([model["intercept"] + sum(model["weights"].get(f, 0.0) for f in pair_features(u, w))
+                       for u, w in zip(rows["upper"], rows["lower"])])
+    return logits >= 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repos", help="folder of fetched repositories (<owner>+<name>/repo)")
+    args = parser.parse_args()
+    if args.repos:
+        os.environ["BANMIAN_REPOS"] = args.repos
+    rows = pd.concat([pairs(m) for m in DEVELOPMENT], ignore_index=True)
+    gold = rows["upper_is_kicker"].to_numpy()
+    print(f"{len(rows)} unmarked two-line stacks in {', '.join(DEVELOPMENT)}; upper is the kicker in {gold.mean():.1%}")
+    rules = np.array([former_rules(u, w) for u, w in zip(rows["upper"], rows["lower"])])
+    print(f"former rules: {np.mean(rules == gold):.1%} right")
+    accuracy = {}
+    for c in (0.1, 0.3, 1.0, 3.0):
+        right = np.zeros(len(rows), dtype=bool)
+        for month in DEVELOPMENT:
+            held = (rows["month"] == month).to_numpy()
+            right[held] = predict(fit(rows[~held], c), rows[held]) == gold[held]
+        accuracy[c] = float(right.mean())
+        print(f"  C={c}: leave-one-month-out {accuracy[c]:.1%} right", flush=True)
+    c = max(accuracy, key=accuracy.get)
+    model = fit(rows, c)
+    model["development"] = {"months": list(DEVELOPMENT), "pairs": int(len(rows)),
+                            "leave_one_month_out_accuracy": round(accuracy[c], 4),
+                            "former_rules_accuracy": round(float(np.mean(rules == gold)), 4)}
+    model["weights"] = dict(sorted(model["weights"].items()))
+    STACK_MODEL.write_text(json.dumps(model, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    STANDOFF.parent.mkdir(parents=True, exist_ok=True)
+    rows.assign(roles=np.where(gold, "kicker+headline", "headline+subtitle"))[["month", "path", "roles"]].to_csv(
+        STANDOFF, sep="\t", index=False)
+    print(f"chose C={c}; {len(model['weights'])} weights written to {STACK_MODEL.relative_to(ROOT)}; "
+          f"pairs listed in {STANDOFF.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    run_script(main)
