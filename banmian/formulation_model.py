@@ -16,8 +16,10 @@ weights of a candidate's features.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -134,10 +136,11 @@ def feature_arrays(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     register = frame["context"].str.count(_REGISTER.pattern).clip(upper=3).astype(int).astype(str)
     shares = (frame["quoted_share"].astype(float) * 4).round() / 4
     at = np.minimum(frame["start"].to_numpy(dtype=int), 20)  # where the term starts in its context
-    ends = at + frame["term"].str.len().to_numpy(dtype=int) + quoted
-    after6 = pd.Series([c[e:e + 6] for c, e in zip(frame["context"], ends)], index=frame.index, dtype=object)
-    starts = at - quoted
-    before6 = pd.Series([c[max(0, a - 6):a] for c, a in zip(frame["context"], starts)], index=frame.index, dtype=object)
+    ends = (at + frame["term"].str.len().to_numpy(dtype=int) + quoted).tolist()
+    starts = (at - quoted).tolist()
+    contexts = frame["context"].tolist()
+    noun_after = [_NOUN_AFTER.search(c, e, e + 6) is not None for c, e in zip(contexts, ends)]
+    verb_near = [_VERB_BEFORE.search(c, max(0, a - 6), a) is not None for c, a in zip(contexts, starts)]
     columns = {
         "register": "register=" + register.to_numpy(dtype=object),
         "article_register": "article_register=" + level,
@@ -162,8 +165,8 @@ def feature_arrays(frame: pd.DataFrame) -> dict[str, np.ndarray]:
         "before": "before=" + before1, "after": "after=" + after1,
         "before2": "before2=" + before.to_numpy(dtype=object), "after2": "after2=" + after.to_numpy(dtype=object),
         "policy_verb_before": _flag(before.isin(_POLICY_BEFORE), "policy_verb_before"),
-        "policy_verb_near": _flag(before6.str.contains(_VERB_BEFORE), "policy_verb_near"),
-        "policy_noun_after": _flag(after6.str.contains(_NOUN_AFTER), "policy_noun_after"),
+        "policy_verb_near": _flag(verb_near, "policy_verb_near"),  # within six characters
+        "policy_noun_after": _flag(noun_after, "policy_noun_after"),
         "after_surname": _flag(pd.Series(before1).isin(_SURNAMES).to_numpy() & (frame["term"].str.len() <= 3).to_numpy(),
                                "after_surname"),  # 四清 in 陈四清
         "after_quote_or_paren": _flag(pd.Series(after1).isin(list("“”‘’「」\"（(")), "after_quote_or_paren"),
@@ -181,14 +184,31 @@ def candidate_features(frame: pd.DataFrame) -> list[list[str]]:
     return [list(_term_features(term)) + row for term, row in zip(frame["term"], rows)]
 
 
+def _weights_of(terms: list[str], weights: dict) -> np.ndarray:
+    return np.array([sum(weights.get(f, 0.0) for f in _term_features(t)) for t in terms], dtype=float)
+
+
+def _term_weights(terms: list[str], weights: dict, workers: int | None = None) -> np.ndarray:
+    """The summed weight of each distinct term's own features. A corpus of many distinct terms (a
+    year holds hundreds of thousands) is shared among one process per core, as the candidates are."""
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or len(terms) < 20_000 or multiprocessing.current_process().daemon \
+            or multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
+        return _weights_of(terms, weights)
+    dictionary_cut("两个维护"), word_tags()  # loaded once, shared by fork
+    bounds = np.linspace(0, len(terms), workers + 1).astype(int)
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        parts = pool.map(partial(_weights_of, weights=weights), [terms[a:b] for a, b in zip(bounds[:-1], bounds[1:])])
+    return np.concatenate(parts)
+
+
 def score_frame(frame: pd.DataFrame, model: dict) -> np.ndarray:
     """The model's probability that each candidate is a formulation: the logistic of the intercept
     plus the weights of the candidate's features, summed column by column (the same features as
     :func:`candidate_features`)."""
     weights = model["weights"]
     codes, terms = pd.factorize(frame["term"].to_numpy(dtype=object))
-    term_weight = np.array([sum(weights.get(f, 0.0) for f in _term_features(t)) for t in terms])
-    logits = model["intercept"] + term_weight[codes]
+    logits = model["intercept"] + _term_weights(list(terms), weights)[codes]
     for column in feature_arrays(frame).values():  # each kind by its distinct values: a few hundred, not a row each
         codes, names = pd.factorize(column)  # None → code -1
         per_name = np.append(np.array([weights.get(n, 0.0) for n in names], dtype=float), 0.0)

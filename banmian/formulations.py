@@ -63,11 +63,14 @@ def candidate_table(articles: pd.DataFrame, known="corpus/formulations.csv", ref
     chars = int(articles["body"].str.len().sum()) if len(articles) else 0
     if workers > 1 and chars > 1_000_000 and not multiprocessing.current_process().daemon \
             and multiprocessing.get_start_method(allow_none=True) in (None, "fork"):
-        bounds = np.linspace(0, len(articles), workers + 1).astype(int)
+        # shares of equal characters, not of equal articles: a share of long articles would finish last
+        chars_before = np.concatenate([[0], np.cumsum(articles["body"].str.len().fillna(0).to_numpy())])
+        bounds = np.searchsorted(chars_before, np.linspace(0, chars_before[-1], 2 * workers + 1)).clip(0, len(articles))
+        bounds[0], bounds[-1] = 0, len(articles)
         parts = [articles.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
         dictionary_cut("两个维护"), word_tags(), known_formulations(known, reference)  # loaded once, shared by fork
         context = multiprocessing.get_context("fork")
-        with context.Pool(len(parts)) as pool:
+        with context.Pool(workers) as pool:
             tables = pool.starmap(candidate_table, [(part, known, reference, 1) for part in parts])
         return pd.concat(tables, ignore_index=True)
     known_table = known_formulations(known, reference)

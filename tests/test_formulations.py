@@ -169,3 +169,14 @@ def test_the_stand_off_sample_is_as_large_as_promised():
     assert test_month not in set(sample.loc[sample.split == "dev", "month"])
     articles = pd.read_csv(STANDOFF / "articles.tsv", sep="\t", dtype=str)
     assert len(articles) >= 60
+
+
+def test_candidates_found_in_shares_equal_those_found_in_one_process(seed_articles):
+    """Past a million characters the candidates are found in one process per core, on shares of
+    equal characters; the table is the same as one process makes."""
+    copies = -(-1_050_000 // int(seed_articles.body.str.len().sum()))
+    big = pd.concat([seed_articles.assign(page_id=seed_articles.page_id + f"-{n}") for n in range(copies)],
+                    ignore_index=True)
+    shared = helpers.candidate_table(big, known=None, workers=2)
+    alone = helpers.candidate_table(big, known=None, workers=1)
+    pd.testing.assert_frame_equal(shared, alone)
