@@ -12,14 +12,12 @@ is printed too. ``--crawl`` reads other month folders of the same shape instead.
 """
 from __future__ import annotations
 
-import argparse
-import os
 from pathlib import Path
 
 import pandas as pd
 from crawl_months import DEVELOPMENT, MEASURED_BEFORE, TEST, crawl_month
 from evaluate import evaluate_crawl, evaluate_devset
-from formulation_study import run_script
+from formulation_study import parse_script_args, run_script, script_parser
 
 TARGETS = {"article per file": (99.0, 0.0), "pages, indented": (96.0, 2.0), "pages, markdown": (98.0, 2.0)}
 
@@ -31,12 +29,9 @@ def month_table(folder: Path, month: str, split: str) -> pd.DataFrame:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repos", help="folder of fetched repositories (<owner>+<name>/repo)")
+    parser = script_parser(__doc__)
     parser.add_argument("--crawl", nargs="*", type=Path, help="month folders of a slot crawl, instead of the fetched months")
-    args = parser.parse_args()
-    if args.repos:
-        os.environ["BANMIAN_REPOS"] = args.repos
+    args = parse_script_args(parser)
     months = [(folder, folder.name, "given") for folder in args.crawl] if args.crawl else \
         [(crawl_month(m), m, "development") for m in DEVELOPMENT] + \
         [(crawl_month(m), m, "measured before") for m in MEASURED_BEFORE] + [(crawl_month(m), m, "test") for m in TEST]

@@ -25,10 +25,8 @@ Estimates are for a month's distinct candidate terms (stratified sample, weights
 """
 from __future__ import annotations
 
-import argparse
 import json
 import math
-import os
 import subprocess
 import tempfile
 import time
@@ -37,8 +35,8 @@ from pathlib import Path
 import pandas as pd
 
 import realtext
-from formulation_study import (ROOT, development_rows, fit, labelled_sample, predictions_for, read,
-                               rule_predictions, run_script, training_rows, weighted_scores)
+from formulation_study import (ROOT, development_rows, fit, labelled_sample, parse_script_args, predictions_for, read,
+                               rule_predictions, run_script, script_parser, training_rows, weighted_scores)
 from banmian.formulation_evaluation import evaluate_formulations, formulation_scores
 from banmian.formulation_model import load_model
 from banmian.formulations import candidate_table, find_formulations
@@ -121,13 +119,10 @@ def previous_model() -> dict | None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repos", help="folder of fetched repositories (<owner>+<name>/repo)")
+    parser = script_parser(__doc__)
     parser.add_argument("--year", action="store_true", help="also time find_formulations on a year of the news site")
     parser.add_argument("--time-only", action="store_true", help="print only the timings (section 6)")
-    args = parser.parse_args()
-    if args.repos:
-        os.environ["BANMIAN_REPOS"] = args.repos
+    args = parse_script_args(parser)
     pd.set_option("display.width", 200)
     if args.time_only:
         return time_find_formulations(args.year)

@@ -11,7 +11,9 @@ bootstrap (2,000 resamples within each month and stratum, fixed seed).
 """
 from __future__ import annotations
 
+import argparse
 import hashlib
+import os
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +34,21 @@ KEY = ["page_id", "field", "start", "term"]
 
 def read(name: str) -> pd.DataFrame:
     return pd.read_csv(STANDOFF / name, sep="\t", dtype=str, keep_default_na=False, quoting=3)
+
+
+def script_parser(doc: str) -> argparse.ArgumentParser:
+    """A script's argument parser with ``--repos`` (the folder of fetched repositories)."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repos", help="folder of fetched repositories (<owner>+<name>/repo)")
+    return parser
+
+
+def parse_script_args(parser: argparse.ArgumentParser) -> argparse.Namespace:
+    """The arguments; ``--repos`` becomes ``BANMIAN_REPOS`` for :mod:`realtext`."""
+    args = parser.parse_args()
+    if args.repos:
+        os.environ["BANMIAN_REPOS"] = args.repos
+    return args
 
 
 def run_script(main) -> None:

@@ -13,13 +13,11 @@ thresholds and the development figures it was chosen by.
 """
 from __future__ import annotations
 
-import argparse
 import json
-import os
 
 import pandas as pd
-from formulation_study import (ROOT, development_rows, fit, out_of_fold, predictions_for, run_script,
-                              training_rows, weighted_scores)
+from formulation_study import (ROOT, development_rows, fit, out_of_fold, parse_script_args, predictions_for, run_script,
+                               script_parser, training_rows, weighted_scores)
 
 MODEL = ROOT / "banmian" / "formulation_model.json"
 
@@ -42,11 +40,8 @@ def pipeline_out_of_fold(rows: pd.DataFrame, models: dict, threshold: float) -> 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repos", help="folder of fetched repositories (<owner>+<name>/repo)")
-    args = parser.parse_args()
-    if args.repos:
-        os.environ["BANMIAN_REPOS"] = args.repos
+    parser = script_parser(__doc__)
+    args = parse_script_args(parser)
     rows = training_rows(development_rows())
     rows = rows[rows["features"].notna()].reset_index(drop=True)
     counts = rows.groupby(["split", "label"]).size().unstack(fill_value=0)

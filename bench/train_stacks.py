@@ -13,14 +13,12 @@ other months (2020-02, 2020-05) are never read here. The text stays in the fetch
 """
 from __future__ import annotations
 
-import argparse
 import json
-import os
 
 import numpy as np
 import pandas as pd
 from crawl_months import DEVELOPMENT, ROOT, crawl_month, crawl_stacks
-from formulation_study import run_script
+from formulation_study import parse_script_args, run_script, script_parser
 
 from banmian.page_parser import Article, marked_pair, normalise_line
 from banmian.stack_roles import STACK_MODEL, pair_features
@@ -77,11 +75,8 @@ def predict(model: dict, rows: pd.DataFrame) -> np.ndarray:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repos", help="folder of fetched repositories (<owner>+<name>/repo)")
-    args = parser.parse_args()
-    if args.repos:
-        os.environ["BANMIAN_REPOS"] = args.repos
+    parser = script_parser(__doc__)
+    args = parse_script_args(parser)
     rows = pd.concat([pairs(m) for m in DEVELOPMENT], ignore_index=True)
     gold = rows["upper_is_kicker"].to_numpy()
     print(f"{len(rows)} unmarked two-line stacks in {', '.join(DEVELOPMENT)}; upper is the kicker in {gold.mean():.1%}")
