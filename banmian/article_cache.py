@@ -24,7 +24,8 @@ KEY_FIELDS = ["page_id", "edition", "position", "path", "text"]
 @lru_cache(maxsize=1)
 def splitting_code() -> str:
     """The code that splits pages, so that articles split by other code are never read back."""
-    return code_digest("credit_lines.py", "page_parser.py", "header_slots.py", "pages.py", "article_cache.py")
+    return code_digest("credit_lines.py", "stack_roles.py", "stack_model.json", "page_articles.py", "page_parser.py",
+                       "header_slots.py", "pages.py", "article_cache.py")
 
 
 def page_keys(pages: pd.DataFrame, layouts: list[str], slots: list[tuple[str, ...]] | None = None) -> list[str]:

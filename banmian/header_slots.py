@@ -15,7 +15,8 @@ from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 
-from .page_parser import Article, ParsedPage, normalise_line, parse_page
+from .page_articles import Article, ParsedPage
+from .page_parser import normalise_line, parse_page
 
 __all__ = ["header_slots", "parse_slotted"]
 

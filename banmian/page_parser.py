@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
-from .stack_roles import upper_is_kicker
 from .credit_lines import (
     BYLINE,
     CREDIT_ROLE,
@@ -19,6 +18,7 @@ from .credit_lines import (
     parse_credits,
     split_names,
 )
+from .page_articles import EDITORIAL_TAG, Article, ParsedPage
 
 __all__ = ["clean_text"]
 
@@ -161,31 +161,10 @@ def _split_blocks(text: str, fixes: Counter, header_lines: int = 0) -> list[_Blo
 
 _INDENT = re.compile(r"^(\u3000|\s{2,}|\t)")
 _NUMBERED_HEADING = re.compile(r"^(第?[一二三四五六七八九十]{1,3}[、是]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．](?!\d))")
-# A headline closed by an editorial tag: 奋斗的史诗 复兴的伟力（社论）, …（人民论坛）, …（国际视点）
-_EDITORIAL_TAG = re.compile(rf"[{HAN}”\w](?<!摄)[（(][^（）()。，]{{2,24}}[）)]$")
 _PLAIN_STARTS = ("after a label", "after a wide gap")
 _PARALLEL_PHRASES = re.compile(rf"^[{HAN}]{{4}}(?:\s+[{HAN}]{{4}})+$")  # 只争朝夕 不负韶华: a headline, not two names
 _PICTURE_ITEM = re.compile(r"^(图片报道|图片新闻|新闻图片|摄影报道|图说|图片故事)")
 _PARENTHESISED = re.compile(r"^[（(【\[].*[）)】\]]$")
-# The double deck of news headlines: a kicker that announces (…强调, …指出, 就…：) and a
-# subtitle that says who attended an event the headline reports (…举行 / 李克强出席).
-_KICKER_END = ("——", "—", "：", ":", "强调", "指出", "表示", "要求", "提出", "希望", "寄语", "勉励")
-_EVENT_END = re.compile(r"(举行|开幕|闭幕|召开|举办|发布|揭晓|落幕|成立|启动|开通|签署|会谈|会晤|通话|开幕式)$")
-_FIGURE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+[成个名家项亿万余多]")
-_ATTENDANCE = re.compile(r"(出席|主持|致辞|讲话|会见|宣读|批示|参加|见证|视察|考察)")
-
-
-def marked_pair(upper: str, lower: str) -> str:
-    """What a mark says of two stacked headline lines: "kicker+headline" (the upper ends in ——, ：
-    or a verb that announces, 强调 / 指出 …, or the lower carries an editorial tag),
-    "headline+subtitle" (the upper carries the tag), or "" where no mark decides."""
-    if _EDITORIAL_TAG.search(upper):
-        return "headline+subtitle"
-    if upper.endswith(_KICKER_END) or _EDITORIAL_TAG.search(lower):
-        return "kicker+headline"
-    return ""
-
-
 def _indented_page(blocks: list[_Block]) -> bool:
     """Does the page indent its body paragraphs and leave headlines flush left?
 
@@ -249,7 +228,7 @@ def _is_long_headline(text: str) -> bool:
     """A headline too long or too punctuated for the short rule: up to 64 characters,
     at most two commas, no sentence punctuation, ending in a word or an editorial tag."""
     return not _is_short_headline(text) and 0 < len(text) <= 64 and not re.search(r"[。；;！？!?：:]", text) and not _DATELINE.match(text) \
-        and text.count("，") <= 2 and (bool(re.search(rf"[{HAN}A-Za-z0-9]$", text)) or bool(_EDITORIAL_TAG.search(text)))
+        and text.count("，") <= 2 and (bool(re.search(rf"[{HAN}A-Za-z0-9]$", text)) or bool(EDITORIAL_TAG.search(text)))
 
 
 def _classify(block: _Block) -> str:
@@ -304,77 +283,6 @@ def _rejoin_column_breaks(blocks: list[_Block], fixes: Counter) -> list[_Block]:
     return out
 
 
-@dataclass
-class Article:
-    headline: str
-    kicker: str = ""
-    subtitle: str = ""
-    byline: str = ""
-    reporters: list = field(default_factory=list)
-    photographers: list = field(default_factory=list)
-    sections: list = field(default_factory=list)
-    captions: list = field(default_factory=list)
-    paragraphs: list = field(default_factory=list)
-    raw_paragraphs: list = field(default_factory=list)  # the same, with the file's punctuation widths
-    expects_byline: bool = True
-    signal: str = ""              # what told the parser that an article starts here
-    level: int = 0                # markdown level of the headline
-    learned_pair: bool = False    # headline + subtitle read by the stack model, not by a mark
-
-    def take_stack_line(self, text: str) -> None:
-        """A second or third headline line printed right under the headline, before any text.
-
-        Chinese pages stack an optional kicker (引题) above the headline and an optional
-        subtitle (副题) below it. A mark decides where there is one (:func:`marked_pair`):
-        a line ending in —— or ： (or 强调, 指出 …) announces what follows, so it is the kicker;
-        a line ending in an editorial tag (（社论）, （国际视点）) is the headline. An unmarked
-        pair is read by the model learned from real stacks (:mod:`banmian.stack_roles`). A third
-        line is the subtitle: under a kicker and its headline, or, when the model had read the
-        first two as headline and subtitle, it moves them up to kicker and headline."""
-        upper = self.headline
-        if self.kicker or (self.subtitle and not self.learned_pair):
-            self.subtitle = (self.subtitle + " " + text).strip()
-            return
-        if self.subtitle:  # three unmarked lines: kicker, headline, subtitle
-            self.kicker, self.headline, self.subtitle = upper, self.subtitle, text
-            return
-        mark = marked_pair(upper, text)
-        learned = None if mark else upper_is_kicker(upper, text)
-        if mark == "kicker+headline" or learned:
-            self.kicker, self.headline = upper.rstrip("—：: "), text
-        elif mark == "headline+subtitle" or learned is False:
-            self.subtitle = text
-            self.learned_pair = learned is False
-        elif len(text) > 40 or (_EVENT_END.search(upper) and _ATTENDANCE.search(text)) or (
-                _FIGURE.search(text) and not _FIGURE.search(upper)):  # no model shipped: the former rules
-            self.subtitle = text
-        else:
-            self.kicker, self.headline = upper, text
-
-    def add_paragraph(self, text: str, raw_text: str):
-        self.paragraphs.append(text)
-        self.raw_paragraphs.append(raw_text)
-
-    def add_caption(self, text: str, fixes: Counter):
-        credit = PHOTO_CREDIT.search(text)
-        if credit and (credit.start() == 0 or text[credit.start() - 1] in "。）) "):
-            self.photographers.extend(split_names(credit.group(1)))
-            fixes["photo credits separated"] += 1
-            text = text[:credit.start()].strip()
-        if text:
-            self.captions.append(text)
-            fixes["captions separated from the body"] += 1
-
-
-@dataclass
-class ParsedPage:
-    articles: list
-    credits: list
-    labels: list
-    fixes: Counter
-    blocks: list
-
-
 def _heading_is_headline(blocks, i, current, prev_kind, deepest_level, wide_gap=2) -> tuple[bool, str]:
     """Does the heading at ``blocks[i]`` start a new article? Returns the answer and the signal."""
     block = blocks[i]
@@ -389,7 +297,7 @@ def _heading_is_headline(blocks, i, current, prev_kind, deepest_level, wide_gap=
         return True, "markdown heading"
     if block.gap >= wide_gap:
         return True, "after a wide gap"
-    if _EDITORIAL_TAG.search(block.text):
+    if EDITORIAL_TAG.search(block.text):
         return True, "editorial tag"
     if _PICTURE_ITEM.match(block.text) or (nxt is not None and nxt.kind == "caption"):
         return True, "picture item"

@@ -10,7 +10,8 @@ import pandas as pd
 
 from .header_slots import header_slots, parse_slotted
 from .page_files import LAYOUTS
-from .page_parser import Article, ends_sentence, parse_page, starts_mid_sentence
+from .page_articles import Article
+from .page_parser import ends_sentence, parse_page, starts_mid_sentence
 
 __all__ = ["ARTICLE_COLUMNS", "decide_layouts", "decide_slots", "split_articles", "page_credits", "page_labels",
            "cleaning_report", "cleaning_examples", "corpus_summary", "reporter_counts"]

@@ -20,7 +20,8 @@ import pandas as pd
 from crawl_months import DEVELOPMENT, ROOT, crawl_month, crawl_stacks
 from formulation_study import parse_script_args, run_script, script_parser
 
-from banmian.page_parser import Article, marked_pair, normalise_line
+from banmian.page_articles import Article, marked_pair
+from banmian.page_parser import normalise_line
 from banmian.stack_roles import STACK_MODEL, pair_features
 
 STANDOFF = ROOT / "tests" / "stacks_real" / "development_pairs.tsv"

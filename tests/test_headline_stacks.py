@@ -9,7 +9,8 @@ import pytest
 
 import helpers
 from banmian.header_slots import header_slots, parse_slotted
-from banmian.page_parser import Article, parse_page
+from banmian.page_articles import Article
+from banmian.page_parser import parse_page
 from banmian.stack_roles import STACK_MODEL, pair_features
 
 BODY = "　　本报北京1月1日电　新年伊始，各地各部门认真贯彻落实中央经济工作会议精神，扎实推进各项工作。\n" \
