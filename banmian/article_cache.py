@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .keyed_rows import rows_for_keys
-from .pages import ARTICLE_COLUMNS, decide_layouts, decide_slots, split_pages
+from .pages import ARTICLE_COLUMNS, PARSING_CODE, decide_layouts, decide_slots, split_pages
 from .paths import CACHE_DIR, code_digest
 
 LIST_COLUMNS = ["reporters", "sections", "captions"]
@@ -24,8 +24,7 @@ KEY_FIELDS = ["page_id", "edition", "position", "path", "text"]
 @lru_cache(maxsize=1)
 def splitting_code() -> str:
     """The code that splits pages, so that articles split by other code are never read back."""
-    return code_digest("credit_lines.py", "stack_roles.py", "stack_model.json", "page_articles.py", "page_parser.py",
-                       "header_slots.py", "pages.py", "article_cache.py")
+    return code_digest(*PARSING_CODE, "article_cache.py")
 
 
 def page_keys(pages: pd.DataFrame, layouts: list[str], slots: list[tuple[str, ...]] | None = None) -> list[str]:

@@ -12,10 +12,14 @@ from .header_slots import header_slots, parse_slotted
 from .page_files import LAYOUTS
 from .page_articles import Article
 from .page_parser import ends_sentence, parse_page, starts_mid_sentence
+from .remembered import remembered
 
 __all__ = ["ARTICLE_COLUMNS", "decide_layouts", "decide_slots", "split_articles", "page_credits", "page_labels",
            "cleaning_report", "cleaning_examples", "corpus_summary", "reporter_counts"]
 
+# the code a page's reading depends on: a result made by other code is never read back
+PARSING_CODE = ("credit_lines.py", "stack_roles.py", "stack_model.json", "page_articles.py", "page_parser.py",
+                "header_slots.py", "pages.py", "remembered.py")
 _NN_SUFFIX = re.compile(r"[-_]\d{1,3}$")
 ARTICLE_COLUMNS = ["page_id", "edition", "article_no", "headline", "subtitle", "kicker", "byline",
                    "reporters", "photographer", "sections", "captions", "body", "chars", "paragraphs",
@@ -133,17 +137,25 @@ def split_pages(pages: pd.DataFrame, layouts: list[str], slots: list[tuple[str, 
 
 
 def page_credits(pages: pd.DataFrame) -> pd.DataFrame:
-    """Page credits (本版责编, 美编, 校对 …): one row per page, role and name."""
-    rows = [{"page_id": p.page_id, "edition": p.edition, "role": role, "name": name}
-            for p in pages.itertuples(index=False) for role, name in parse_page(p.text).credits]
-    return pd.DataFrame(rows, columns=["page_id", "edition", "role", "name"])
+    """Page credits (本版责编, 美编, 校对 …): one row per page, role and name (read back from
+    ``.cache/results`` on a rerun with the same pages)."""
+    def credits() -> pd.DataFrame:
+        rows = [{"page_id": p.page_id, "edition": p.edition, "role": role, "name": name}
+                for p in pages.itertuples(index=False) for role, name in parse_page(p.text).credits]
+        return pd.DataFrame(rows, columns=["page_id", "edition", "role", "name"])
+
+    return remembered("page_credits", pages, {}, PARSING_CODE, credits)
 
 
 def page_labels(pages: pd.DataFrame) -> pd.DataFrame:
-    """Column labels such as "NEWS 新闻集锦": one row per label on a page."""
-    rows = [{"page_id": p.page_id, "edition": p.edition, "label": label}
-            for p in pages.itertuples(index=False) for label in parse_page(p.text).labels]
-    return pd.DataFrame(rows, columns=["page_id", "edition", "label"])
+    """Column labels such as "NEWS 新闻集锦": one row per label on a page (read back from
+    ``.cache/results`` on a rerun with the same pages)."""
+    def labels() -> pd.DataFrame:
+        rows = [{"page_id": p.page_id, "edition": p.edition, "label": label}
+                for p in pages.itertuples(index=False) for label in parse_page(p.text).labels]
+        return pd.DataFrame(rows, columns=["page_id", "edition", "label"])
+
+    return remembered("page_labels", pages, {}, PARSING_CODE, labels)
 
 
 def cleaning_report(pages: pd.DataFrame) -> pd.DataFrame:

@@ -17,6 +17,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from .remembered import remembered
+
 __all__ = ["find_reprints", "reprint_witnesses"]
 
 REPRINT_COLUMNS = ["group", "row_a", "row_b", "page_id_a", "edition_a", "article_no_a", "headline_a", "page_id_b",
@@ -83,15 +85,26 @@ def find_reprints(articles: pd.DataFrame, min_share: float = 0.5, min_similarity
     in ``articles``), page_id, edition, article_no, headline of each, chars_a, chars_b,
     similarity (Jaccard of the two shingle sets), share_a (share of a's text found in b),
     share_b, longer ("a", "b" or "same"). Extra columns the articles have (paper, date) are
-    added for each side. Sorted by group, then similarity.
+    added for each side. Sorted by group, then similarity. A rerun on the same articles with
+    the same settings reads the table back from ``.cache/results`` (:mod:`banmian.remembered`).
     """
-    from datasketch import MinHashLSH
+    import datasketch
 
     for column in ("page_id", "edition", "article_no", "body"):
         if column not in articles.columns:
             raise ValueError(f"articles have no {column!r} column (load them with load_articles)")
     if not 0 < min_share <= 1 or not 0 < min_similarity <= 1:
         raise ValueError("min_share and min_similarity must be between 0 and 1")
+    settings = {"min_share": min_share, "min_similarity": min_similarity, "min_chars": min_chars, "shingle": shingle,
+                "num_perm": num_perm, "same_page": same_page, "datasketch": datasketch.__version__}
+    return remembered("reprints", articles, settings, ("reprints.py", "remembered.py"), lambda: _pairs_found(
+        articles, min_share, min_similarity, min_chars, shingle, num_perm, same_page))
+
+
+def _pairs_found(articles: pd.DataFrame, min_share: float, min_similarity: float, min_chars: int, shingle: int,
+                 num_perm: int, same_page: bool) -> pd.DataFrame:
+    from datasketch import MinHashLSH
+
     headlines = articles["headline"].fillna("").astype(str) if "headline" in articles.columns else ""
     texts = (headlines + "\n" + articles["body"].fillna("").astype(str)).tolist()
     pages = list(zip(articles["page_id"].astype(str), articles["edition"].astype(str)))

@@ -153,3 +153,35 @@ def test_keys_that_give_no_rows_are_remembered(tmp_path):
     assert again["value"].tolist() == [0, 20, 40]
     more, computed_more = rows_for_keys(store, keys + ["k5"], compute)  # a new key alone is computed
     assert computed_more == 1 and asked[-1] == [5] and more["value"].tolist() == [0, 20, 40]
+
+
+def test_a_slow_result_is_read_back_only_for_the_same_frame_settings_and_code(tmp_path):
+    from banmian.remembered import frame_digest, remembered
+    frame = pd.DataFrame({"body": ["甲文", "乙文"], "n": [1, 2], "names": [["张三"], []]}, index=[5, 7])
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return pd.DataFrame({"rows": [len(calls)]})
+
+    first = remembered("probe", frame, {"k": 1}, ("remembered.py",), compute, cache_dir=tmp_path)
+    again = remembered("probe", frame.copy(), {"k": 1}, ("remembered.py",), compute, cache_dir=tmp_path)
+    assert len(calls) == 1 and again.equals(first)
+    for changed, settings in ((frame.assign(body=["甲文", "丙文"]), {"k": 1}), (frame, {"k": 2}),
+                              (frame.set_axis([5, 8]), {"k": 1})):
+        remembered("probe", changed, settings, ("remembered.py",), compute, cache_dir=tmp_path)
+    assert len(calls) == 4  # a cell, a setting or the index changed: computed again
+    assert frame_digest(frame) == frame_digest(frame.assign(names=[[], ["李四"]]))  # lists are derived columns
+
+
+def test_reprints_and_page_credits_are_read_back_the_same(seed_articles, seed_pages, monkeypatch, tmp_path):
+    import banmian.remembered as store
+    monkeypatch.setattr(store, "CACHE_DIR", tmp_path)
+    copy = seed_articles.assign(page_id=seed_articles.page_id + "-copy")
+    both = pd.concat([seed_articles, copy], ignore_index=True)
+    cold = helpers.find_reprints(both)
+    assert len(list(tmp_path.glob("results/reprints-*.pkl"))) == 1 and len(cold)
+    pd.testing.assert_frame_equal(helpers.find_reprints(both), cold)
+    credits = helpers.page_credits(seed_pages)
+    pd.testing.assert_frame_equal(helpers.page_credits(seed_pages), credits)
+    assert len(list(tmp_path.glob("results/page_credits-*.pkl"))) == 1
