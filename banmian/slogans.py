@@ -36,8 +36,10 @@ import re
 
 import pandas as pd
 
+from .dictionary import jieba_version
 from .formulation_lists import known_formulations
 from .numbered_terms import HAN_RANGE, QUOTED_SHORT, find_in_text
+from .remembered import remembered
 
 __all__ = ["FORMULATION_COLUMNS", "rule_formulations", "formulation_summary", "formulation_table", "expansion_table",
            "formulations_over_corpus", "parallel_slogans", "quoted_phrases"]
@@ -211,7 +213,15 @@ def parallel_slogans(articles: pd.DataFrame) -> pd.DataFrame:
 def quoted_phrases(articles: pd.DataFrame, max_chars: int = 10) -> pd.DataFrame:
     """Short quoted phrases (“小刘热线”, “双向奔赴”, “小板凳”) with their count per article:
     columns page_id, edition, article_no, headline, phrase, count, is_formulation.
-    Quotations of speech (with sentence punctuation) are left out."""
+    Quotations of speech (with sentence punctuation) are left out. A rerun on the same articles
+    reads the table back from ``.cache/results``."""
+    settings = {"max_chars": max_chars, "jieba": jieba_version()}  # is_formulation reads jieba's dictionary
+    return remembered("quoted_phrases", articles, settings,
+                      ("slogans.py", "numbered_terms.py", "expansions.py", "dictionary.py", "remembered.py"),
+                      lambda: _quoted_phrases(articles, max_chars))
+
+
+def _quoted_phrases(articles: pd.DataFrame, max_chars: int) -> pd.DataFrame:
     formulations = set()
     rows = []
     for art in articles.itertuples(index=False):

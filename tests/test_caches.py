@@ -174,7 +174,7 @@ def test_a_slow_result_is_read_back_only_for_the_same_frame_settings_and_code(tm
     assert frame_digest(frame) == frame_digest(frame.assign(names=[[], ["李四"]]))  # lists are derived columns
 
 
-def test_reprints_and_page_credits_are_read_back_the_same(seed_articles, seed_pages, monkeypatch, tmp_path):
+def test_reprints_credits_and_quoted_phrases_are_read_back_the_same(seed_articles, seed_pages, monkeypatch, tmp_path):
     import banmian.remembered as store
     monkeypatch.setattr(store, "CACHE_DIR", tmp_path)
     copy = seed_articles.assign(page_id=seed_articles.page_id + "-copy")
@@ -184,4 +184,6 @@ def test_reprints_and_page_credits_are_read_back_the_same(seed_articles, seed_pa
     pd.testing.assert_frame_equal(helpers.find_reprints(both), cold)
     credits = helpers.page_credits(seed_pages)
     pd.testing.assert_frame_equal(helpers.page_credits(seed_pages), credits)
-    assert len(list(tmp_path.glob("results/page_credits-*.pkl"))) == 1
+    phrases = helpers.quoted_phrases(seed_articles)
+    pd.testing.assert_frame_equal(helpers.quoted_phrases(seed_articles), phrases)
+    assert {p.name.split("-")[0] for p in tmp_path.glob("results/*.pkl")} == {"reprints", "page_credits", "quoted_phrases"}
