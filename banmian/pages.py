@@ -136,44 +136,44 @@ def split_pages(pages: pd.DataFrame, layouts: list[str], slots: list[tuple[str, 
     return pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
 
 
-def page_credits(pages: pd.DataFrame) -> pd.DataFrame:
-    """Page credits (本版责编, 美编, 校对 …): one row per page, role and name (read back from
-    ``.cache/results`` on a rerun with the same pages)."""
-    def credits() -> pd.DataFrame:
-        rows = [{"page_id": p.page_id, "edition": p.edition, "role": role, "name": name}
-                for p in pages.itertuples(index=False) for role, name in parse_page(p.text).credits]
-        return pd.DataFrame(rows, columns=["page_id", "edition", "role", "name"])
+def _read_back(name: str, pages: pd.DataFrame, columns: list[str], rows, **settings) -> pd.DataFrame:
+    """The table of ``rows()`` (dicts), read back from ``.cache/results`` on a rerun with the same
+    pages, settings and reading code: each page of a corpus is otherwise parsed again per kernel."""
+    return remembered(name, pages, settings, PARSING_CODE, lambda: pd.DataFrame(rows(), columns=columns))
 
-    return remembered("page_credits", pages, {}, PARSING_CODE, credits)
+
+def page_credits(pages: pd.DataFrame) -> pd.DataFrame:
+    """Page credits (本版责编, 美编, 校对 …): one row per page, role and name."""
+    return _read_back("page_credits", pages, ["page_id", "edition", "role", "name"], lambda: [
+        {"page_id": p.page_id, "edition": p.edition, "role": role, "name": name}
+        for p in pages.itertuples(index=False) for role, name in parse_page(p.text).credits])
 
 
 def page_labels(pages: pd.DataFrame) -> pd.DataFrame:
-    """Column labels such as "NEWS 新闻集锦": one row per label on a page (read back from
-    ``.cache/results`` on a rerun with the same pages)."""
-    def labels() -> pd.DataFrame:
-        rows = [{"page_id": p.page_id, "edition": p.edition, "label": label}
-                for p in pages.itertuples(index=False) for label in parse_page(p.text).labels]
-        return pd.DataFrame(rows, columns=["page_id", "edition", "label"])
-
-    return remembered("page_labels", pages, {}, PARSING_CODE, labels)
+    """Column labels such as "NEWS 新闻集锦": one row per label on a page."""
+    return _read_back("page_labels", pages, ["page_id", "edition", "label"], lambda: [
+        {"page_id": p.page_id, "edition": p.edition, "label": label}
+        for p in pages.itertuples(index=False) for label in parse_page(p.text).labels])
 
 
 def cleaning_report(pages: pd.DataFrame) -> pd.DataFrame:
     """How many times each kind of fix was applied: one row per page, edition and fix."""
-    rows = [{"page_id": p.page_id, "edition": p.edition, "fix": fix, "count": count}
-            for p in pages.itertuples(index=False)
-            for fix, count in sorted(parse_page(p.text).fixes.items()) if count]
-    return pd.DataFrame(rows, columns=["page_id", "edition", "fix", "count"])
+    return _read_back("cleaning_report", pages, ["page_id", "edition", "fix", "count"], lambda: [
+        {"page_id": p.page_id, "edition": p.edition, "fix": fix, "count": count}
+        for p in pages.itertuples(index=False) for fix, count in sorted(parse_page(p.text).fixes.items()) if count])
 
 
 def cleaning_examples(pages: pd.DataFrame, n: int = 8) -> pd.DataFrame:
     """Blocks of each page whose text cleaning changed, before and after (first ``n`` per page)."""
-    rows = []
-    for p in pages.itertuples(index=False):
-        changed = [b for b in parse_page(p.text).blocks if b.raw.strip() != b.text]
-        rows += [{"page_id": p.page_id, "edition": p.edition, "kind": b.kind,
-                  "before": b.raw, "after": b.text} for b in changed[:n]]
-    return pd.DataFrame(rows, columns=["page_id", "edition", "kind", "before", "after"])
+    def rows() -> list[dict]:
+        found = []
+        for p in pages.itertuples(index=False):
+            changed = [b for b in parse_page(p.text).blocks if b.raw.strip() != b.text]
+            found += [{"page_id": p.page_id, "edition": p.edition, "kind": b.kind, "before": b.raw, "after": b.text}
+                      for b in changed[:n]]
+        return found
+
+    return _read_back("cleaning_examples", pages, ["page_id", "edition", "kind", "before", "after"], rows, n=n)
 
 
 def corpus_summary(articles: pd.DataFrame) -> pd.DataFrame:

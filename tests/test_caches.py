@@ -186,4 +186,9 @@ def test_reprints_credits_and_quoted_phrases_are_read_back_the_same(seed_article
     pd.testing.assert_frame_equal(helpers.page_credits(seed_pages), credits)
     phrases = helpers.quoted_phrases(seed_articles)
     pd.testing.assert_frame_equal(helpers.quoted_phrases(seed_articles), phrases)
-    assert {p.name.split("-")[0] for p in tmp_path.glob("results/*.pkl")} == {"reprints", "page_credits", "quoted_phrases"}
+    report, examples = helpers.cleaning_report(seed_pages), helpers.cleaning_examples(seed_pages, n=3)
+    pd.testing.assert_frame_equal(helpers.cleaning_report(seed_pages), report)
+    pd.testing.assert_frame_equal(helpers.cleaning_examples(seed_pages, n=3), examples)
+    assert len(helpers.cleaning_examples(seed_pages, n=1)) < len(examples)  # n is part of the key
+    assert {p.name.split("-")[0] for p in tmp_path.glob("results/*.pkl")} == {
+        "reprints", "page_credits", "quoted_phrases", "cleaning_report", "cleaning_examples"}
