@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import pickle
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,6 +13,7 @@ import pandas as pd
 
 from .keyed_rows import rows_for_keys
 from .paths import CACHE_DIR, code_digest, project_path
+from .remembered import keep_result, read_kept
 
 ARTICLE_FIELDS = ["page_id", "edition", "article_no", "headline", "body", "date"]
 CODE = ("formulations.py", "formulation_candidates.py", "formulation_lists.py", "numbered_terms.py", "expansions.py", "dictionary.py",
@@ -86,23 +85,12 @@ def cached_findings(articles: pd.DataFrame, known, reference: bool, settings: di
     digest.update(json.dumps(settings, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
     for key in article_keys(articles):
         digest.update(key.encode())
-    folder = Path(cache_dir or CACHE_DIR) / "formulations"
-    path = folder / f"found-{digest.hexdigest()[:24]}.pkl"
-    try:
-        found = pd.read_pickle(path)
+    path = Path(cache_dir or CACHE_DIR) / "formulations" / f"found-{digest.hexdigest()[:24]}.pkl"
+    found = read_kept(path)
+    if found is not None:
         found.attrs["from_cache"] = True
         return found
-    except (OSError, EOFError, ValueError, pickle.UnpicklingError, AttributeError, ImportError):
-        pass  # none yet, or unreadable: compute
     found = compute()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}")
-        found.to_pickle(temporary)
-        os.replace(temporary, path)
-        for old in sorted(folder.glob("found-*.pkl"), key=lambda p: p.stat().st_mtime)[:-keep]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        pass
+    keep_result(found, path, keep)
     found.attrs["from_cache"] = False
     return found

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .paths import CACHE_DIR, code_digest
 
-__all__ = ["frame_digest", "remembered"]
+__all__ = ["frame_digest", "keep_result", "read_kept", "remembered"]
 
 
 def frame_digest(frame: pd.DataFrame) -> str:
@@ -41,20 +41,32 @@ def remembered(name: str, frame: pd.DataFrame, settings: dict, code: tuple[str, 
     modules are those of an earlier call. The newest ``keep`` results of each name are kept."""
     key = hashlib.sha256("\0".join([name, frame_digest(frame), repr(sorted(settings.items())),
                                     code_digest(*code)]).encode("utf-8")).hexdigest()[:24]
-    folder = Path(cache_dir or CACHE_DIR) / "results"
-    path = folder / f"{name}-{key}.pkl"
+    path = Path(cache_dir or CACHE_DIR) / "results" / f"{name}-{key}.pkl"
+    result = read_kept(path)
+    if result is None:
+        result = compute()
+        keep_result(result, path, keep)
+    return result
+
+
+def read_kept(path: Path) -> pd.DataFrame | None:
+    """A kept result, or None when there is none (or it cannot be read: it is then made again)."""
     try:
         return pd.read_pickle(path)
     except (OSError, EOFError, ValueError, pickle.UnpicklingError, AttributeError, ImportError):
-        pass  # none yet, or unreadable: compute
-    result = compute()
+        return None
+
+
+def keep_result(result: pd.DataFrame, path: Path, keep: int) -> None:
+    """Write ``result`` to ``path`` (``NAME-KEY.pkl``) in one step, and keep only the newest ``keep``
+    results of that name. A cache that cannot be written is left alone: the result stands."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{os.getpid()}")
         result.to_pickle(temporary)
         os.replace(temporary, path)
-        for old in sorted(folder.glob(f"{name}-*.pkl"), key=lambda p: p.stat().st_mtime)[:-keep]:
+        name = path.name.rsplit("-", 1)[0]
+        for old in sorted(path.parent.glob(f"{name}-*.pkl"), key=lambda p: p.stat().st_mtime)[:-keep]:
             old.unlink(missing_ok=True)
     except OSError:
         pass
-    return result
