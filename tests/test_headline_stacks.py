@@ -74,6 +74,7 @@ def test_free_stacks_have_no_slots():
     files = [f"标题{i}\n{BODY}" for i in range(40)] + [f"引题{i}\n标题{i}\n{BODY}" for i in range(40)]
     assert header_slots(files) == ()
     assert header_slots([f"\n标题{i}\n\n{BODY}" for i in range(10)]) == ()  # too few files to tell
+    assert header_slots([f"标题{i}\n\n{BODY}" for i in range(40)]) == ()  # a blank line under the headline: no slot
 
 
 def test_a_file_that_breaks_the_shape_is_read_as_an_article():
