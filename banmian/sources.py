@@ -84,8 +84,14 @@ def _records(data, depth: int = 0) -> list:
         return data
     if not isinstance(data, dict) or depth > 5:
         return [data]
-    lists = [v for v in data.values() if isinstance(v, list) and any(isinstance(x, dict) for x in v)]
-    lists += [r for v in data.values() if isinstance(v, dict) for r in [_records(v, depth + 1)] if r != [v]]
+    lists = []
+    for value in data.values():
+        if isinstance(value, list) and any(isinstance(x, dict) for x in value):
+            lists.append(value)
+        elif isinstance(value, dict):
+            nested = _records(value, depth + 1)
+            if nested != [value]:  # a list of records somewhere below, not the object itself
+                lists.append(nested)
     return max(lists, key=len) if lists else [data]
 
 
