@@ -16,6 +16,7 @@ import pandas as pd
 from .keyed_rows import rows_for_keys
 from .pages import ARTICLE_COLUMNS, PARSING_CODE, decide_layouts, decide_slots, split_pages
 from .paths import CACHE_DIR, code_digest
+from .remembered import remembered
 
 LIST_COLUMNS = ["reporters", "sections", "captions"]
 KEY_FIELDS = ["page_id", "edition", "position", "path", "text"]
@@ -44,7 +45,23 @@ def store_file(source: Path, cache_dir=None) -> Path:
 def split_with_cache(pages: pd.DataFrame, source: Path, layout: str | None = None, cache_dir=None) -> pd.DataFrame:
     """:func:`split_articles` of ``pages``, reading back the articles of every page whose key is in
     the folder's store and splitting the rest; the store then holds exactly these pages.
-    ``attrs["split_pages"]`` says how many pages were split in this call."""
+    ``attrs["split_pages"]`` says how many pages were split in this call. When every page is
+    the same as in an earlier call (the pages' whole table, text included), the articles of that
+    call are read back at once, without deciding layouts and keys again."""
+    split_now = []
+
+    def split_all() -> pd.DataFrame:
+        articles = _split_with_store(pages, source, layout, cache_dir)
+        split_now.append(articles.attrs["split_pages"])
+        return articles
+
+    articles = remembered("articles", pages, {"layout": layout, "source": os.path.abspath(source)},
+                          (*PARSING_CODE, "article_cache.py"), split_all, cache_dir=cache_dir, keep=2)
+    articles.attrs["split_pages"] = split_now[0] if split_now else 0
+    return articles
+
+
+def _split_with_store(pages: pd.DataFrame, source: Path, layout: str | None, cache_dir) -> pd.DataFrame:
     layouts = decide_layouts(pages, layout)
     slots = decide_slots(pages, layouts)
     keys = page_keys(pages, layouts, slots)

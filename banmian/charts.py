@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .paths import ROOT, display_path, output_file
+from .paths import CACHE_DIR, ROOT, display_path, output_file
+from .remembered import frame_digest
 from .trends import FREQUENCIES
 
 __all__ = ["TablePreview", "SHIPPED_FONT", "font_path", "setup_fonts", "save_figure", "plot_article_lengths", "plot_top_terms",
@@ -155,16 +157,40 @@ def html_escape(text: str) -> str:
 
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
-    """List cells as "、"-joined text."""
-    return frame.apply(lambda col: col.map(lambda v: "、".join(map(str, v)) if isinstance(v, (list, tuple)) else v))
+    """List cells as "、"-joined text (only columns of Python objects can hold lists)."""
+    lists = {c: frame[c].map(lambda v: "、".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+             for c in frame.columns if frame[c].dtype == object}
+    return frame.assign(**lists) if lists else frame
 
 
 def export_csv(frame: pd.DataFrame, name: str) -> str:
     """Write a table to ``output/tables/NAME.csv`` as UTF-8 with BOM, so Excel shows the
-    Chinese; list cells become "、"-joined text. Returns the path, relative to the project."""
+    Chinese; list cells become "、"-joined text. Returns the path, relative to the project.
+    A rerun with the same table leaves the file alone when it is still the one written then
+    (same size and time stamp; ``.cache/exports`` remembers them)."""
     target = output_file("tables", name, ".csv")
+    digest = frame_digest(frame) if frame.columns.is_unique else None
+    record = CACHE_DIR / "exports" / (hashlib.sha256(os.path.abspath(target).encode("utf-8")).hexdigest()[:24] + ".json")
+    if digest and _written(target, record) == digest:
+        return display_path(target)
     _flat(frame).to_csv(target, index=False, encoding="utf-8-sig")
+    try:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        stat = target.stat()
+        record.write_text(json.dumps({"digest": digest, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}),
+                          encoding="utf-8")
+    except OSError:
+        pass
     return display_path(target)
+
+
+def _written(target: Path, record: Path) -> str | None:
+    """The digest of the table last written to ``target``, if the file is unchanged since."""
+    try:
+        kept, stat = json.loads(record.read_text(encoding="utf-8")), target.stat()
+    except (OSError, ValueError):
+        return None
+    return kept.get("digest") if (kept.get("size"), kept.get("mtime_ns")) == (stat.st_size, stat.st_mtime_ns) else None
 
 
 class TablePreview:

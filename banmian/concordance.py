@@ -8,9 +8,11 @@ import pandas as pd
 
 from .frequencies import xlogx_ratios
 from .token_table import ARTICLE_KEY
+from .remembered import remembered_analysis
 
 __all__ = ["collocations", "kwic"]
 
+@remembered_analysis
 def collocations(tokens: pd.DataFrame, min_count: int = 2, top: int | None = None) -> pd.DataFrame:
     """Pairs of adjacent content words (no punctuation or stopword between them,
     never across articles) scored by PMI and log-likelihood (G²).

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from .formulations import find_formulations
+from .remembered import remembered_analysis
 
 __all__ = ["evaluate_formulations", "formulation_scores", "evaluation_set", "formulation_examples"]
 
@@ -59,6 +60,11 @@ def evaluate_formulations(folder=EVALUATION_SET, reference: bool = True) -> pd.D
     no labelled row is a FP of class "unlabelled". Articles: expected terms found are TP,
     missed FN, other findings FP; borderline terms are left out."""
     candidates, articles = evaluation_set(folder)
+    return _evaluation(candidates, articles, reference)
+
+
+@remembered_analysis
+def _evaluation(candidates: pd.DataFrame, articles: pd.DataFrame, reference: bool) -> pd.DataFrame:
     sentences = list(dict.fromkeys(candidates["sentence"]))
     found = find_formulations(_as_articles(sentences), known=None, include_rejected=True, reference=reference)
     found = found[found["field"] == "body"]

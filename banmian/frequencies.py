@@ -11,6 +11,7 @@ from .dictionary import stopword_list
 from .scale import is_dask
 from .segmenter import cached_segmenter, dictionary_entries
 from .token_table import ARTICLE_KEY, article_index
+from .remembered import remembered_analysis
 
 __all__ = ["term_frequencies", "keywords", "compare_keywords", "comparison_groups", "keyness"]
 
@@ -24,6 +25,7 @@ def _group_columns(by) -> list[str]:
     return [by] if isinstance(by, str) else list(by)
 
 
+@remembered_analysis
 def term_frequencies(tokens: pd.DataFrame, by=None, include_stopwords: bool = False, top: int | None = None):
     """Counts and relative frequency per 10,000 tokens, overall or grouped.
 
@@ -62,6 +64,7 @@ def term_frequencies(tokens: pd.DataFrame, by=None, include_stopwords: bool = Fa
     return counts.reset_index(drop=True)
 
 
+@remembered_analysis
 def keywords(tokens: pd.DataFrame, top: int = 10, articles: pd.DataFrame | None = None) -> pd.DataFrame:
     """Keywords per article by TF-IDF computed over this corpus's own articles.
 
@@ -103,11 +106,17 @@ def compare_keywords(articles: pd.DataFrame, tokens: pd.DataFrame, top: int = 10
                      userdict="corpus/userdict.txt") -> pd.DataFrame:
     """Corpus TF-IDF side by side with jieba.analyse's TF-IDF (jieba's built-in IDF)
     and TextRank, for each article: one row per article and rank."""
+    entries = dictionary_entries(list(articles["body"]), userdict)  # read here: the kept result's key holds them
+    return _compare_keywords(articles, tokens, top, [tuple(e) for e in entries], sorted(stopword_list()))
+
+
+@remembered_analysis
+def _compare_keywords(articles: pd.DataFrame, tokens: pd.DataFrame, top: int, entries: list,
+                      stopwords: list) -> pd.DataFrame:
     import jieba.analyse
 
-    entries = dictionary_entries(list(articles["body"]), userdict)
     segmenter = cached_segmenter(tuple(entries))
-    stop = set(stopword_list())
+    stop = set(stopwords)
     tfidf, textrank = jieba.analyse.TFIDF(), jieba.analyse.TextRank()
     tfidf.tokenizer = tfidf.postokenizer = segmenter.tokenizer
     textrank.tokenizer = textrank.postokenizer = segmenter.postokenizer
@@ -201,6 +210,7 @@ def _keyness_counts(tokens: pd.DataFrame, target, reference):
             tokens.loc[reference_mask & kept, "token"].value_counts(), int(target_mask.sum()), int(reference_mask.sum()))
 
 
+@remembered_analysis
 def keyness(tokens: pd.DataFrame, target, reference=None, min_count: int = 2) -> pd.DataFrame:
     """Which words the target group uses more (or less) than the reference.
 

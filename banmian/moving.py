@@ -5,12 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from .trends import first_seen, latest_period_keyness
+from .remembered import remembered_analysis
 
 __all__ = ["moving_terms", "suggest_terms"]
 
 _HAN = r"[\u4e00-\u9fff]"
 
 
+@remembered_analysis
 def moving_terms(tokens: pd.DataFrame, freq: str | None = None, n: int = 20, min_count: int = 5) -> pd.DataFrame:
     """The terms that moved most in the newest period against the three before it: the ``n``
     rising (used over their earlier rate) and ``n`` falling words of two or more characters,
@@ -31,6 +33,7 @@ def moving_terms(tokens: pd.DataFrame, freq: str | None = None, n: int = 20, min
     return table
 
 
+@remembered_analysis
 def suggest_terms(tokens: pd.DataFrame, n: int = 4, freq: str | None = None) -> list[str]:
     """Terms worth following in this corpus, chosen by what moved: the strongest rising and
     falling words of the newest period against the periods before it (:func:`moving_terms`,

@@ -95,9 +95,10 @@ def infer_metadata(path, root=None) -> dict:
     page_id, dot, edition = stem.rpartition(".")
     if not dot or not page_id or not _EDITION_SUFFIX.match(edition):
         page_id, edition = stem, DEFAULT_EDITION
-    folders = path.parent.relative_to(root).parts if root is not None and path.is_relative_to(root) else path.parent.parts
     date, date_source = date_in_text(stem), "file name"
     if not date:
+        folders = path.parent.relative_to(root).parts if root is not None and path.is_relative_to(root) \
+            else path.parent.parts
         date = next((d for d in map(date_in_text, reversed(folders)) if d), "")
         date_source = "folder name" if date else ""
     page_no = position = ""

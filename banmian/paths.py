@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["ROOT", "OUTPUT_DIR", "CACHE_DIR", "project_path", "display_path", "output_file", "code_digest"]
+__all__ = ["ROOT", "OUTPUT_DIR", "CACHE_DIR", "project_path", "display_path", "output_file", "code_digest", "package_digest"]
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_DIR = Path(os.environ.get("BANMIAN_OUTPUT") or ROOT / "output")  # a report writes its own folder
@@ -41,6 +42,24 @@ def output_file(folder: str, name: str, suffix: str) -> Path:
 
 def code_digest(*names: str) -> str:
     """A digest of the named files of the package (the code a cache entry was made by): an entry
-    made by other code never matches."""
+    made by other code never matches. ``"*"`` names the whole package (:func:`package_digest`)."""
     here = Path(__file__).parent
-    return hashlib.sha256(b"".join((here / name).read_bytes() for name in names)).hexdigest()[:16]
+    return hashlib.sha256(b"".join(package_digest().encode() if name == "*" else (here / name).read_bytes()
+                                   for name in names)).hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def package_digest() -> str:
+    """A digest of every module and data file of the package, and of jieba's version: what an
+    analysis kept by content may depend on, read once per process."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        jieba = version("jieba")
+    except PackageNotFoundError:
+        jieba = ""
+    digest = hashlib.sha256(jieba.encode())
+    for path in sorted(Path(__file__).parent.iterdir()):
+        if path.suffix in (".py", ".json", ".csv"):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]

@@ -1,13 +1,16 @@
 """Results of slow analyses kept in ``.cache/results`` by content: a rerun with the same input, the
 same settings and the same code reads the result back instead of computing it again.
 
-Only for analyses whose result depends on nothing but their input frame, their settings and
-the kit's code (no file read on the way): the key covers every scalar column of the frame and
-its index, the settings and the digest of the named modules, so a result is never stale.
+Only for analyses whose result depends on nothing but their input frames, their settings and
+the kit's code (no file read on the way, or the file's content in the settings): the key covers
+every scalar column of each frame and its index, the settings and the digest of the named
+modules, so a result is never stale. :func:`remembered_analysis` does this for a whole function.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import os
 import pickle
 from pathlib import Path
@@ -15,41 +18,122 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .paths import CACHE_DIR, code_digest
+from .paths import CACHE_DIR, code_digest, package_digest
 
-__all__ = ["frame_digest", "keep_result", "read_kept", "remembered"]
+__all__ = ["frame_digest", "keep_result", "read_kept", "remembered", "remembered_analysis"]
 
 
-def frame_digest(frame: pd.DataFrame) -> str:
-    """A digest of a frame's index, column names and every column of scalars (lists are left out:
-    they are derived from the scalar columns in the kit's tables)."""
+def frame_digest(frame: pd.DataFrame | pd.Series) -> str:
+    """A digest of a frame's index, column names and types and every value (lists included). It
+    reads the columns' memory directly (category codes, numbers, Arrow string buffers): a fraction
+    of a second for a table of millions of tokens."""
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame()
     digest = hashlib.sha256(repr((list(frame.columns), len(frame))).encode("utf-8"))
-    digest.update(pd.util.hash_pandas_object(frame.index.to_frame(index=False), index=False).to_numpy().tobytes())
+    index = frame.index
+    if isinstance(index, pd.RangeIndex):
+        digest.update(repr(("range", index.start, index.stop, index.step)).encode("utf-8"))
+    else:
+        digest.update(pd.util.hash_pandas_object(index.to_frame(index=False), index=False).to_numpy().tobytes())
     for column in frame.columns:
         values = frame[column]
-        if values.dtype == object and values.map(lambda v: isinstance(v, (list, tuple, np.ndarray, dict))).any():
-            continue
-        digest.update(str(column).encode("utf-8"))
-        digest.update(pd.util.hash_pandas_object(values.astype(str) if values.dtype == object else values,
-                                                 index=False).to_numpy().tobytes())
+        digest.update(repr((str(column), str(values.dtype))).encode("utf-8"))
+        _digest_column(digest, values)
     return digest.hexdigest()[:32]
 
 
-def remembered(name: str, frame: pd.DataFrame, settings: dict, code: tuple[str, ...], compute, cache_dir=None,
-               keep: int = 4) -> pd.DataFrame:
-    """``compute()``, or the same result read back when ``frame``, ``settings`` and the ``code``
-    modules are those of an earlier call. The newest ``keep`` results of each name are kept."""
-    key = hashlib.sha256("\0".join([name, frame_digest(frame), repr(sorted(settings.items())),
+def _digest_column(digest, values: pd.Series) -> None:
+    import pyarrow as pa
+
+    arrow = values.array.__arrow_array__() if isinstance(values.dtype, pd.StringDtype) \
+        and hasattr(values.array, "__arrow_array__") else None
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        _digest_column(digest, pd.Series(values.cat.categories))
+        digest.update(np.ascontiguousarray(values.cat.codes.to_numpy()).tobytes())
+    elif isinstance(values.dtype, np.dtype) and values.dtype.kind in "biufcmM":
+        digest.update(np.ascontiguousarray(values.to_numpy()).tobytes())
+    elif arrow is not None and (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)):
+        lengths, characters, nulls = hashlib.sha256(), hashlib.sha256(), hashlib.sha256()
+        done = 0
+        for chunk in arrow.chunks:  # three streams: the same digest however the column is chunked
+            buffers = chunk.buffers()
+            width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+            offsets = np.frombuffer(buffers[1], dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1]
+            lengths.update(np.diff(offsets).astype(np.int64).tobytes())
+            if buffers[2] is not None and len(chunk):
+                characters.update(memoryview(buffers[2])[offsets[0]:offsets[-1]])
+            if chunk.null_count:
+                nulls.update((np.flatnonzero(np.asarray(chunk.is_null())) + done).astype(np.int64).tobytes())
+            done += len(chunk)
+        for stream in (lengths, characters, nulls):
+            digest.update(stream.digest())
+    else:
+        if values.dtype == object:
+            values = values.map(_scalar_text)
+        digest.update(pd.util.hash_pandas_object(values, index=False).to_numpy().tobytes())
+
+
+def _scalar_text(value) -> str:
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return repr([_scalar_text(v) for v in value])  # a list and the array Parquet gives back alike
+    return repr(value) if isinstance(value, dict) else str(value)
+
+
+def remembered(name: str, frames, settings: dict, code: tuple[str, ...], compute, cache_dir=None,
+               keep: int = 4):
+    """``compute()``, or the same result read back when ``frames`` (a frame, or a sequence of
+    frames and Nones), ``settings`` and the ``code`` modules are those of an earlier call. The
+    newest ``keep`` results of each name are kept."""
+    frames = [frames] if isinstance(frames, (pd.DataFrame, pd.Series)) else list(frames)
+    digests = ["-" if f is None else frame_digest(f) for f in frames]
+    key = hashlib.sha256("\0".join([name, *digests, repr(sorted(settings.items())),
                                     code_digest(*code)]).encode("utf-8")).hexdigest()[:24]
     path = Path(cache_dir or CACHE_DIR) / "results" / f"{name}-{key}.pkl"
-    result = read_kept(path)
-    if result is None:
-        result = compute()
-        keep_result(result, path, keep)
+    kept = read_kept(path)
+    if isinstance(kept, tuple) and len(kept) == 1:
+        return kept[0]
+    result = compute()
+    keep_result((result,), path, keep)  # in a tuple, so that a result of None is kept too
     return result
 
 
-def read_kept(path: Path) -> pd.DataFrame | None:
+def _plain(value) -> bool:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(_plain(k) and _plain(v) for k, v in value.items())
+    return False
+
+
+def remembered_analysis(function):
+    """``function`` with its result kept by content (:func:`remembered`): the key is every frame
+    argument's content, every other argument (when all are plain values: numbers, strings, lists
+    …) and the code of the whole package. A call with anything else (a Dask frame, a function)
+    is computed as usual, and a result that cannot be pickled is not kept."""
+    signature = inspect.signature(function)
+    name = function.__name__
+
+    @functools.wraps(function)
+    def kept(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        frames, settings = [], {}
+        for argument, value in bound.arguments.items():
+            if isinstance(value, (pd.DataFrame, pd.Series)):
+                frames.append(value)
+                settings[argument] = "frame"
+            elif _plain(value):
+                settings[argument] = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
+            else:
+                return function(*args, **kwargs)
+        return remembered(name, frames, settings, ("*",), lambda: function(*args, **kwargs))
+
+    return kept  # kept.__wrapped__ is the function itself, uncached (as in worker processes)
+
+
+def read_kept(path: Path):
     """A kept result, or None when there is none (or it cannot be read: it is then made again)."""
     try:
         return pd.read_pickle(path)
@@ -57,16 +141,16 @@ def read_kept(path: Path) -> pd.DataFrame | None:
         return None
 
 
-def keep_result(result: pd.DataFrame, path: Path, keep: int) -> None:
+def keep_result(result, path: Path, keep: int) -> None:
     """Write ``result`` to ``path`` (``NAME-KEY.pkl``) in one step, and keep only the newest ``keep``
     results of that name. A cache that cannot be written is left alone: the result stands."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{os.getpid()}")
-        result.to_pickle(temporary)
+        pd.to_pickle(result, temporary)
         os.replace(temporary, path)
         name = path.name.rsplit("-", 1)[0]
         for old in sorted(path.parent.glob(f"{name}-*.pkl"), key=lambda p: p.stat().st_mtime)[:-keep]:
             old.unlink(missing_ok=True)
-    except OSError:
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
         pass

@@ -8,8 +8,12 @@ return the same pandas tables as on the pandas path, computed file by file witho
 holding all tokens in memory. ``find_formulations(articles, engine="dask")`` spreads the
 articles over the workers.
 
-The workers are those of the ``dask.distributed`` Client already connected in the session
-(a real cluster), or else of a ``LocalCluster`` on all cores of this machine, started once.
+The workers are those of the ``dask.distributed`` Client already connected in the session, or
+of the scheduler configured for Dask (``DASK_SCHEDULER_ADDRESS`` or ``scheduler-address`` in
+Dask's configuration: a real cluster), or else of a ``LocalCluster`` on all cores of this
+machine, started once and only for work that needs processes (segmentation, formulation
+finding). Reading the token files for a table needs no cluster: without one it runs on
+threads in this process, which spares the seconds a LocalCluster takes to start.
 """
 from __future__ import annotations
 
@@ -21,19 +25,34 @@ _LOCAL = None
 
 
 def dask_client():
-    """The connected ``dask.distributed`` Client, or one on a LocalCluster with a worker
-    process per core (started on first use, kept for the session)."""
+    """The connected ``dask.distributed`` Client, or one on the configured scheduler, or one on a
+    LocalCluster with a worker process per core (started on first use, kept for the session)."""
     global _LOCAL
-    from distributed import Client, LocalCluster, get_client
+    from distributed import Client, LocalCluster
+
+    client = session_client()
+    if client is not None:
+        return client
+    if _LOCAL is None:
+        cluster = LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                               dashboard_address=":0")  # any free port: no warning when 8787 is taken
+        _LOCAL = Client(cluster)
+    return _LOCAL
+
+
+def session_client():
+    """The Client this session already has (connected, or on the scheduler configured for
+    Dask, or the LocalCluster started earlier), or None."""
+    import dask
+    from distributed import Client, get_client
 
     try:
         return get_client()
     except ValueError:
         pass
-    if _LOCAL is None:
-        cluster = LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                               dashboard_address=":0")  # any free port: no warning when 8787 is taken
-        _LOCAL = Client(cluster)
+    address = dask.config.get("scheduler-address", None)
+    if address:
+        return Client(address)
     return _LOCAL
 
 
@@ -42,35 +61,48 @@ def is_dask(frame) -> bool:
 
 
 def read_tokens(files):
-    """A ``dask.dataframe`` over token files (one partition per file, in the articles' order)."""
+    """A ``dask.dataframe`` over token files (one partition per file, in the articles' order),
+    with the column types of the pandas path."""
+    import dask
     import dask.dataframe as dd
 
     paths = [str(path) for path, _ in files]
     if not paths:
         raise ValueError("no articles to tokenize")
-    dask_client()
-    tokens = dd.read_parquet(paths, split_row_groups=False, aggregate_files=False)
-    return tokens.map_partitions(_as_pandas_path_dtypes)
+    parts = [dask.delayed(read_token_file)(path) for path in paths]
+    return dd.from_delayed(parts, meta=read_token_file(paths[0]).head(0), verify_meta=False)
 
 
-def _as_pandas_path_dtypes(part: pd.DataFrame) -> pd.DataFrame:
-    """The column types of the pandas path: text columns as ``str``, the repetitive ones as
-    categoricals (Parquet hands them over as pyarrow strings with NA semantics)."""
+def read_token_file(path: str) -> pd.DataFrame:
+    """One token file as the pandas path has it: text columns as ``str``, the repetitive ones as
+    categoricals (read as Parquet dictionaries, not built again from strings)."""
+    import pyarrow.parquet as pq
+
     from .store import CATEGORICAL_COLUMNS
 
-    types = {c: ("category" if c in CATEGORICAL_COLUMNS else "str") for c in part.columns
-             if pd.api.types.is_string_dtype(part[c].dtype) or isinstance(part[c].dtype, pd.CategoricalDtype)}
-    return part.astype(types)
+    names = pq.read_schema(path).names
+    part = pq.read_table(path, read_dictionary=[c for c in CATEGORICAL_COLUMNS if c in names]).to_pandas(
+        ignore_metadata=True)
+    for column in part.columns:
+        values = part[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            part[column] = values.cat.rename_categories(values.cat.categories.astype("str"))
+        elif pd.api.types.is_string_dtype(values.dtype) and values.dtype != "str":
+            part[column] = values.astype("str")
+    return part
 
 
 def map_files(tokens, func, *args) -> list:
     """``func(partition, *args)`` on every partition (token file) of a dask token table, on
-    the workers; the results come back as a list."""
+    the session's workers (on threads here when there is no cluster); the results come back as
+    a list."""
     import dask
 
-    client = dask_client()
-    parts = tokens.to_delayed()
-    return client.compute([dask.delayed(func)(part, *args) for part in parts], sync=True)
+    tasks = [dask.delayed(func)(part, *args) for part in tokens.to_delayed()]
+    client = session_client()
+    if client is None:
+        return list(dask.compute(*tasks, scheduler="threads"))
+    return client.compute(tasks, sync=True)
 
 
 def split_articles(articles: pd.DataFrame, parts: int) -> list[pd.DataFrame]:

@@ -39,7 +39,7 @@ import pandas as pd
 from .dictionary import jieba_version
 from .formulation_lists import known_formulations
 from .numbered_terms import HAN_RANGE, QUOTED_SHORT, find_in_text
-from .remembered import remembered
+from .remembered import remembered, remembered_analysis
 
 __all__ = ["FORMULATION_COLUMNS", "rule_formulations", "formulation_summary", "formulation_table", "expansion_table",
            "formulations_over_corpus", "parallel_slogans", "quoted_phrases"]
@@ -137,6 +137,7 @@ def formulation_table(found: pd.DataFrame, max_articles: int = 12) -> pd.DataFra
     return table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index]
 
 
+@remembered_analysis
 def formulations_over_corpus(found: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """One row per formulation across the corpus: first_date and last_date seen, articles,
     pages and dates it occurs in, articles_expanded (where the page spells it out) and

@@ -18,8 +18,9 @@ from .page_files import TABLE_SUFFIXES, checked_date, date_in_text, load_pages
 from .page_parser import clean_text, parse_page
 from .pages import ARTICLE_COLUMNS, article_fields
 from .paths import display_path, project_path
+from .remembered import remembered_analysis
 
-__all__ = ["TABLE_COLUMN_NAMES", "ARTICLE_TABLE_COLUMNS", "load_articles", "read_article_table", "split_report",
+__all__ = ["TABLE_COLUMN_NAMES", "ARTICLE_TABLE_COLUMNS", "load_articles", "read_article_table", "split_report", "split_summary",
            "dates_from_datelines"]
 
 # Page metadata added to every article row. date_source says where the date came from: "pages.csv",
@@ -302,6 +303,7 @@ def dates_from_datelines(articles: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- split report
 
+@remembered_analysis
 def split_report(articles: pd.DataFrame) -> pd.DataFrame:
     """One row per article with what decided its boundary and what looks wrong.
 
@@ -318,7 +320,21 @@ def split_report(articles: pd.DataFrame) -> pd.DataFrame:
     report["one_paragraph"] = (articles["paragraphs"] <= 1) & (articles["layout"] != "table")
     report["headline_longer_than_body"] = articles["headline"].str.len() > articles["chars"]
     flags = ["empty_headline", "one_paragraph", "headline_longer_than_body", "starts_mid_sentence", "truncated"]
-    report["problems"] = report[flags].apply(lambda row: ", ".join(f.replace("_", " ") for f in flags if row[f]),
-                                             axis=1) if len(report) else pd.Series(dtype=object)
+    problems = pd.Series("", index=report.index, dtype=object)
+    for flag in flags:  # the raised flags joined, one column at a time
+        raised = report[flag].fillna(False).astype(bool)
+        problems = problems.where(~raised, problems.where(problems == "", problems + ", ") + flag.replace("_", " "))
+    report["problems"] = problems
     return report[["path", "page_id", "edition", "layout", "article_no", "headline", "signal", "chars"] + flags
                   + ["problems"]]
+
+
+def split_summary(report: pd.DataFrame) -> pd.DataFrame:
+    """:func:`split_report` per file: articles, flagged (articles with a problem) and signals
+    (what started its articles, each once), one row per path and layout."""
+    keys = ["path", "layout"]
+    table = report.assign(flagged=report["problems"] != "").groupby(keys, sort=True).agg(
+        articles=("article_no", "size"), flagged=("flagged", "sum"))
+    signals = report[keys + ["signal"]].drop_duplicates().sort_values("signal", kind="stable") \
+        .groupby(keys, sort=True)["signal"].agg(", ".join)
+    return table.assign(signals=signals)

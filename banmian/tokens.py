@@ -178,7 +178,7 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
                     new_terms[label] = stored["terms"]
                     per_article[label] = [row[4] for row in stored["articles"]]
         chunks = task_count(run.workers, engine, len(stale),
-                             int(sum(chars[plan[label][1]].sum() for label in stale)))
+                             int(sum(chars[plan[label][1]].sum() for label in stale))) if stale else 0
 
         def job(label):
             rows = plan[label][1]

@@ -18,6 +18,7 @@ import pandas as pd
 from .sources import dateline_day
 from .scale import is_dask
 from .frequencies import xlogx_ratio
+from .remembered import remembered_analysis
 
 __all__ = ["FREQUENCIES", "choose_freq", "date_report", "date_coverage", "term_trends",
            "period_keyness", "latest_period_keyness", "first_seen", "dispersion", "front_page_terms"]
@@ -222,12 +223,13 @@ def _trend_counts(tokens: pd.DataFrame, terms: list[str], freq: str):
     """(counts per term and period, undated articles) of one token file."""
     if tokens.empty:
         return pd.DataFrame(columns=["term", "period", "count", "articles_with_term", "articles", "tokens"]), 0
-    table = term_trends(tokens, terms, freq)
+    table = term_trends.__wrapped__(tokens, terms, freq)  # not kept: a part of the whole
     table = table[table["articles"] > 0]
     return table[["term", "period", "count", "articles_with_term", "articles", "tokens"]].fillna(0), \
         table.attrs.get("undated_articles", 0)
 
 
+@remembered_analysis
 def term_trends(tokens: pd.DataFrame, terms, freq: str | None = "M") -> pd.DataFrame:
     """Occurrences of each term per day, week, month, quarter or year (``freq`` "D", "W",
     "M", "Q", "Y"; None chooses from the span of the dates).
@@ -285,6 +287,7 @@ def _period_bounds(spec) -> tuple[str, str, str]:
     raise ValueError(f"period {spec!r}: write 2025, 2025-03 or 2025-03-05, or a pair (start, end) of those")
 
 
+@remembered_analysis
 def period_keyness(tokens: pd.DataFrame, period_a, period_b=None, min_count: int = 2) -> pd.DataFrame:
     """What period a says more (and less) than period b: :func:`helpers.keyness` (G² and log
     ratio) of the tokens dated in each. A period is "2025", "2025-03", "2025-03-05" or a pair
@@ -322,6 +325,7 @@ def _new_words(tokens: pd.DataFrame) -> list[str]:
     return [w for w in counted if len(w) >= 2 and han.search(w) and not known.get(w)]
 
 
+@remembered_analysis
 def first_seen(tokens: pd.DataFrame, terms=None, freq: str | None = "M", min_articles: int = 2) -> pd.DataFrame:
     """When each term first appeared, where, and how fast it spread.
 
@@ -386,6 +390,7 @@ def first_seen(tokens: pd.DataFrame, terms=None, freq: str | None = "M", min_art
     return table
 
 
+@remembered_analysis
 def latest_period_keyness(tokens: pd.DataFrame, freq: str | None = None, previous: int = 3,
                           min_count: int = 2) -> pd.DataFrame | None:
     """:func:`period_keyness` of the latest period with pages against the ``previous``
@@ -401,6 +406,7 @@ def latest_period_keyness(tokens: pd.DataFrame, freq: str | None = None, previou
 
 # --------------------------------------------------------------------------- dispersion
 
+@remembered_analysis
 def dispersion(tokens: pd.DataFrame, terms) -> pd.DataFrame:
     """Every dated occurrence of each term on the corpus timeline (AntConc's "Plot"): one row
     per occurrence with term, date, page_id, edition, article_no, page_no, position."""
@@ -425,6 +431,7 @@ def dispersion(tokens: pd.DataFrame, terms) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- front page
 
+@remembered_analysis
 def front_page_terms(tokens: pd.DataFrame, terms) -> pd.DataFrame:
     """Each term on the front page (page_no 1) against the inner pages: count, tokens and
     per_10k on each, log_ratio (front against inner; zero counts taken as 0.5) and G².

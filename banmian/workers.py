@@ -48,11 +48,17 @@ class TaskRunner:
     """Runs the per-file tasks of :func:`tokenize`: here, in worker processes, or on Dask."""
 
     def __init__(self, workers: int, engine: str, progress: bool):
-        if engine == "dask":
+        self._workers, self.engine, self.progress, self.pool = workers, engine, progress, None
+
+    @property
+    def workers(self) -> int:
+        """The processes the tasks go to (on Dask, the cluster's workers: asking starts a
+        LocalCluster when the session has none, so it is asked only when there is work)."""
+        if self.engine == "dask":
             from .scale import dask_client
 
-            workers = len(dask_client().scheduler_info()["workers"])
-        self.workers, self.engine, self.progress, self.pool = workers, engine, progress, None
+            return len(dask_client().scheduler_info()["workers"])
+        return self._workers
 
     def __enter__(self):
         return self
@@ -69,13 +75,16 @@ class TaskRunner:
 
         bar = tqdm(total=count, desc=desc, unit="task", disable=not self.progress or count < 4)
         tasks = iter(tasks)
-        if self.engine == "dask" or self.workers > 1 and count > 1:
+        if count == 0:
+            return [func(*task) for task in tasks]  # none expected (a count of 0 starts no workers)
+        workers = self.workers
+        if self.engine == "dask" or workers > 1 and count > 1:
             submit = self._submitter(func)
             pending, results, index = {}, {}, 0
             for task in tasks:
                 pending[submit(task)] = index
                 index += 1
-                while len(pending) >= 2 * self.workers:
+                while len(pending) >= 2 * workers:
                     self._collect(pending, results, bar)
             while pending:
                 self._collect(pending, results, bar)
