@@ -126,12 +126,14 @@ def bench_trends(source, at_least: int) -> None:
 
 # --------------------------------------------------------------------------- segmentation at scale
 
-def generated_articles(chars: int, seed: int = 1, days: int = 365, start: str = "2024-01-01") -> pd.DataFrame:
+def generated_articles(chars: int, seed: int = 1, days: int = 365, start: str = "2024-01-01",
+                       sentences: tuple[int, int] = (3, 7), paragraphs: tuple[int, int] = (4, 9)) -> pd.DataFrame:
     """Non-repetitive news-like text: sentences built from templates of parts of speech, each
     slot filled with a word drawn from jieba's dictionary by its frequency (so common words
     recur as in real text and rare ones rarely), with numbers, dates, decimals, a few Latin
     words and quoted formulations of the kit's reference list. No two sentences are alike;
-    the words are real, the sense is not. Articles are spread over ``days`` dates."""
+    the words are real, the sense is not. Articles are spread over ``days`` dates; each has
+    ``paragraphs`` (a range) of ``sentences`` (a range) each."""
     import jieba
     import jieba.posseg
     import numpy as np
@@ -177,7 +179,8 @@ def generated_articles(chars: int, seed: int = 1, days: int = 365, start: str = 
     first = pd.Timestamp(start)
     rows, total, k = [], 0, 0
     while total < chars:
-        body = "\n".join("".join(sentence() for _ in range(rng.integers(3, 7))) for _ in range(rng.integers(4, 9)))
+        body = "\n".join("".join(sentence() for _ in range(rng.integers(*sentences)))
+                          for _ in range(rng.integers(*paragraphs)))
         day = first + pd.Timedelta(days=int(k * days * 1400 // max(chars, 1)) % days if chars else 0)
         rows.append({"page_id": f"gen-{k // 6:06d}", "edition": "A", "article_no": k % 6 + 1, "headline": "",
                      "body": body, "date": day.strftime("%Y-%m-%d")})

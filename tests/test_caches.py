@@ -194,3 +194,77 @@ def test_reprints_credits_and_quoted_phrases_are_read_back_the_same(seed_article
     assert len(helpers.cleaning_examples(seed_pages, n=1)) < len(examples)  # n is part of the key
     assert {p.name.split("-")[0] for p in tmp_path.glob("results/*.pkl")} == {
         "reprints", "page_credits", "quoted_phrases", "cleaning_report", "cleaning_examples"}
+
+
+def test_a_string_column_digest_is_its_content_however_it_is_chunked():
+    from banmian.remembered import frame_digest
+    values = pd.Series(["五多", "三前", None, "基层治理"], dtype="str")
+    rechunked = pd.concat([values.iloc[:2], values.iloc[2:]]).reset_index(drop=True)
+    assert frame_digest(values) == frame_digest(rechunked)
+    assert frame_digest(values) != frame_digest(pd.Series(["五多", "三前", "基层治理", None], dtype="str"))
+    assert frame_digest(values) != frame_digest(pd.Series(["五多三", "前", None, "基层治理"], dtype="str"))
+    assert frame_digest(values.to_frame("a")) != frame_digest(values.to_frame("b"))
+
+
+def test_analyses_are_read_back_only_for_the_same_tokens_and_settings(seed_tokens, monkeypatch, tmp_path):
+    import banmian.remembered as store
+    monkeypatch.setattr(store, "CACHE_DIR", tmp_path)
+    fresh = helpers.term_frequencies.__wrapped__(seed_tokens)
+    first = helpers.term_frequencies(seed_tokens)
+    pd.testing.assert_frame_equal(first, fresh)
+    assert len(list(tmp_path.glob("results/term_frequencies-*.pkl"))) == 1
+    pd.testing.assert_frame_equal(helpers.term_frequencies(seed_tokens.copy()), fresh)  # read back
+    assert len(list(tmp_path.glob("results/term_frequencies-*.pkl"))) == 1
+    top = helpers.term_frequencies(seed_tokens, top=3)
+    assert top["rank"].max() == 3 and len(list(tmp_path.glob("results/term_frequencies-*.pkl"))) == 2
+    changed = seed_tokens.copy()
+    changed["token"] = changed["token"].where(changed["token"] != first["token"].iloc[0], "改过的词")
+    assert first["token"].iloc[0] not in set(helpers.term_frequencies(changed)["token"])  # a changed token: computed
+    for analysis in (helpers.collocations, helpers.keywords):  # kept or computed: the same table
+        pd.testing.assert_frame_equal(analysis(seed_tokens), analysis.__wrapped__(seed_tokens))
+        pd.testing.assert_frame_equal(analysis(seed_tokens), analysis.__wrapped__(seed_tokens))
+
+
+def test_an_export_is_written_again_only_when_the_table_or_the_file_changed(monkeypatch, tmp_path):
+    import banmian.charts as charts
+    monkeypatch.setattr(charts, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr("banmian.paths.OUTPUT_DIR", tmp_path / "out")
+    table = pd.DataFrame({"term": ["五多", "三前"], "items": [["会前", "会中"], []], "count": [3, 1]})
+    target = tmp_path / "out" / "tables" / "probe.csv"
+    helpers.export_csv(table, "probe")
+    written = target.stat().st_mtime_ns
+    assert target.read_text(encoding="utf-8-sig").splitlines()[1] == "五多,会前、会中,3"
+    helpers.export_csv(table.copy(), "probe")
+    assert target.stat().st_mtime_ns == written  # the same table: the file is left alone
+    target.write_text("edited by hand", encoding="utf-8")
+    helpers.export_csv(table, "probe")
+    assert target.read_text(encoding="utf-8-sig").startswith("term,items,count")  # the file changed: written again
+    helpers.export_csv(table.assign(count=[4, 1]), "probe")
+    assert target.read_text(encoding="utf-8-sig").splitlines()[1] == "五多,会前、会中,4"
+
+
+def test_a_folder_whose_pages_did_not_change_is_read_back_whole(corpus, monkeypatch, tmp_path):
+    import banmian.article_cache as article_cache
+    import banmian.remembered as store
+    monkeypatch.setattr(article_cache, "CACHE_DIR", tmp_path)
+    monkeypatch.setattr(store, "CACHE_DIR", tmp_path)
+    for n in (1, 2):
+        corpus(f"20250601-0{n}-01.txt", f"第{n}篇报道的标题\n\n　　本报讯 这是第{n}篇报道的正文，写了两句话。第二句。\n")
+    first = helpers.load_articles(corpus.folder)
+    again = helpers.load_articles(corpus.folder)
+    assert first.attrs["split_pages"] == 2 and again.attrs["split_pages"] == 0
+    assert len(list(tmp_path.glob("results/articles-*.pkl"))) == 1
+    pd.testing.assert_frame_equal(first, again)
+    corpus("20250601-02-01.txt", "改过的标题\n\n　　本报讯 正文改过了，只有一句。\n")
+    changed = helpers.load_articles(corpus.folder)
+    assert changed.attrs["split_pages"] == 1 and "改过的标题" in set(changed["headline"])
+
+
+def test_the_split_summary_counts_each_file(seed_articles):
+    report = helpers.split_report(seed_articles)
+    summary = helpers.split_summary(report)
+    assert summary["articles"].sum() == len(seed_articles)
+    assert summary["flagged"].sum() == (report["problems"] != "").sum()
+    one = summary.iloc[0]
+    rows = report[(report.path == summary.index[0][0]) & (report.layout == summary.index[0][1])]
+    assert one["signals"] == ", ".join(sorted(set(rows["signal"])))

@@ -82,3 +82,20 @@ def test_term_trends_with_an_undated_token_file(tmp_path):
     terms = helpers.suggest_terms(tokens)
     assert_frame_equal(helpers.term_trends(tokens, terms, "M"), helpers.term_trends(on_dask, terms, "M"),
                        check_dtype=False)
+
+
+def test_a_table_on_dask_needs_no_cluster(corpus, monkeypatch):
+    """Without a connected or configured cluster, reading the token files for a table runs on
+    threads here (no LocalCluster to start), with the same result; the dtypes are the pandas path's."""
+    import banmian.scale as scale
+    _, tokens, on_dask = corpus
+    monkeypatch.setattr(scale, "session_client", lambda: None)
+    terms = helpers.suggest_terms(tokens)
+    assert_frame_equal(helpers.term_trends(tokens, terms, "M"), helpers.term_trends(on_dask, terms, "M"),
+                       check_dtype=False)
+    part = on_dask.partitions[0].compute()
+
+    def kinds(frame):  # a file's categories are its own: compare the kind of each column
+        return {c: ("category", str(d.categories.dtype)) if isinstance(d, pd.CategoricalDtype) else str(d)
+                for c, d in frame.dtypes.items()}
+    assert kinds(part) == kinds(tokens)
