@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all setup notebooks report check-report test lab bench bench-notebooks evaluate evaluate-real train train-stacks clean
+.PHONY: all setup notebooks report check-report test lab bench bench-notebooks bench-year evaluate evaluate-real train train-stacks clean
 
 all: notebooks
 
@@ -43,6 +43,12 @@ bench: $(STAMP)
 # slowest cell). CORPUS=folder (bench/realtext.py writes one from a fetched repository)
 bench-notebooks: $(STAMP)
 	$(BIN)/python bench/notebooks.py --corpus $(CORPUS)
+
+# Every notebook on a generated year of a daily (≈ 30,000 article files, 35 M characters; written once
+# into .cache/bench/year by bench/generated_corpus.py): first run, rerun, one new day
+bench-year: $(STAMP)
+	test -d .cache/bench/year || $(BIN)/python bench/generated_corpus.py .cache/bench/year
+	$(BIN)/python bench/notebooks.py --corpus .cache/bench/year
 
 # Headline recovery and extra articles per layout on tests/devset; CRAWL=folder adds a real crawl
 evaluate: $(STAMP)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .paths import CACHE_DIR, ROOT, display_path, output_file
-from .remembered import frame_digest
+from .remembered import frame_digest, remembered_analysis
 from .trends import FREQUENCIES
 
 __all__ = ["TablePreview", "SHIPPED_FONT", "font_path", "setup_fonts", "save_figure", "plot_article_lengths", "plot_top_terms",
@@ -128,18 +128,29 @@ def word_cloud(frequencies: pd.DataFrame, max_words: int = 150, ax=None, seed: i
     """A word cloud drawn with the kit's CJK font from a :func:`term_frequencies` table
     (counts summed over any groups). Returns the matplotlib Axes."""
     import matplotlib.pyplot as plt
-    from wordcloud import WordCloud
+    import wordcloud
 
-    weights = frequencies.groupby("token")["count"].sum().nlargest(max_words).to_dict()
-    if not weights:
+    weights = frequencies.groupby("token")["count"].sum().nlargest(max_words)
+    if weights.empty:
         return _nothing_to_plot(ax, "no terms counted")
-    cloud = WordCloud(font_path=str(font_path()), width=1200, height=700, background_color="white",
-                      max_words=max_words, random_state=seed, collocations=False).generate_from_frequencies(weights)
+    font = font_path()
+    image = _cloud_image(weights, max_words, seed, str(font), hashlib.sha256(font.read_bytes()).hexdigest(),
+                         wordcloud.__version__)
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 6))
-    ax.imshow(cloud, interpolation="bilinear")
+    ax.imshow(image, interpolation="bilinear")
     ax.set_axis_off()
     return ax
+
+
+@remembered_analysis
+def _cloud_image(weights: pd.Series, max_words: int, seed: int, font: str, font_digest: str, version: str) -> np.ndarray:
+    """The word cloud's pixels (kept by content: the same counts, font and wordcloud give the same picture)."""
+    from wordcloud import WordCloud
+
+    cloud = WordCloud(font_path=font, width=1200, height=700, background_color="white", max_words=max_words,
+                      random_state=seed, collocations=False).generate_from_frequencies(weights.to_dict())
+    return cloud.to_array()
 
 
 def export_text(text: str, name: str) -> str:

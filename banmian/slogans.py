@@ -32,13 +32,17 @@ Precision and recall on the held-out set: :func:`evaluate_formulations` (``make 
 """
 from __future__ import annotations
 
+import hashlib
 import re
+from pathlib import Path
 
 import pandas as pd
 
 from .dictionary import jieba_version
 from .formulation_lists import known_formulations
 from .numbered_terms import HAN_RANGE, QUOTED_SHORT, find_in_text
+from .keyed_rows import rows_for_keys
+from .paths import CACHE_DIR, code_digest
 from .remembered import remembered, remembered_analysis
 
 __all__ = ["FORMULATION_COLUMNS", "rule_formulations", "formulation_summary", "formulation_table", "expansion_table",
@@ -211,30 +215,59 @@ def parallel_slogans(articles: pd.DataFrame) -> pd.DataFrame:
                                        "n_parts", "pattern", "start", "context"])
 
 
-def quoted_phrases(articles: pd.DataFrame, max_chars: int = 10) -> pd.DataFrame:
+def quoted_phrases(articles: pd.DataFrame, max_chars: int = 10, cache_dir=None) -> pd.DataFrame:
     """Short quoted phrases (“小刘热线”, “双向奔赴”, “小板凳”) with their count per article:
     columns page_id, edition, article_no, headline, phrase, count, is_formulation.
     Quotations of speech (with sentence punctuation) are left out. A rerun on the same articles
-    reads the table back from ``.cache/results``."""
+    reads the table back from ``.cache/results``; after new pages, only their articles are read
+    (each article's phrases are kept in ``.cache/phrases``)."""
     settings = {"max_chars": max_chars, "jieba": jieba_version()}  # is_formulation reads jieba's dictionary
-    return remembered("quoted_phrases", articles, settings,
-                      ("slogans.py", "numbered_terms.py", "expansions.py", "dictionary.py", "remembered.py"),
-                      lambda: _quoted_phrases(articles, max_chars))
+    return remembered("quoted_phrases", articles, settings, PHRASES_CODE,
+                      lambda: _quoted_phrases(articles, max_chars, cache_dir), cache_dir=cache_dir)
 
 
-def _quoted_phrases(articles: pd.DataFrame, max_chars: int) -> pd.DataFrame:
-    formulations = set()
+PHRASES_CODE = ("slogans.py", "numbered_terms.py", "expansions.py", "dictionary.py", "remembered.py", "keyed_rows.py")
+_PHRASE_ROW = ["page_id", "edition", "article_no", "headline", "phrase", "count"]
+
+
+def _quoted_phrases(articles: pd.DataFrame, max_chars: int, cache_dir=None) -> pd.DataFrame:
+    """The phrase rows of every article, and the formulations each names (rows of kind
+    "formulation": is_formulation looks across the corpus), read back per article from the
+    store where it holds them."""
+    ids = articles[["page_id", "edition", "article_no"]].astype(str)
+    if ids.duplicated().any() or articles.empty:  # no key to file an article's rows under
+        table = _article_phrases(articles, max_chars)
+    else:
+        headlines = articles["headline"].fillna("").astype(str) if "headline" in articles else pd.Series("", index=articles.index)
+        keys = [hashlib.sha256("\0".join(fields).encode("utf-8")).hexdigest()[:32] for fields in
+                zip(ids["page_id"], ids["edition"], ids["article_no"], headlines, articles["body"].fillna("").astype(str))]
+
+        def find(positions: list[int]) -> pd.DataFrame:
+            return _article_phrases(articles.iloc[positions], max_chars, [keys[i] for i in positions])
+
+        store = Path(cache_dir or CACHE_DIR) / "phrases" / \
+            f"{code_digest(*PHRASES_CODE)}-{max_chars}-{jieba_version()}.parquet"
+        table, _ = rows_for_keys(store, keys, find, keep_others=True)
+    formulations = set(table.loc[table["kind"] == "formulation", "phrase"])
+    table = table[table["kind"] == "phrase"].drop(columns="kind").reset_index(drop=True)
+    table["count"] = table["count"].astype("int64")
+    table["is_formulation"] = table["phrase"].isin(formulations)
+    return table
+
+
+def _article_phrases(articles: pd.DataFrame, max_chars: int, keys: list[str] | None = None) -> pd.DataFrame:
     rows = []
-    for art in articles.itertuples(index=False):
+    for number, art in enumerate(articles.itertuples(index=False)):
+        key = {"_key": keys[number]} if keys is not None else {}
         counts: dict[str, int] = {}
         for m in QUOTED_SHORT.finditer(art.body):
             phrase = m.group(1)
             if len(phrase) <= max_chars and not re.search(r"[，。！？；：,.!?;:]", phrase):
                 counts[phrase] = counts.get(phrase, 0) + 1
+        ids = {"page_id": art.page_id, "edition": art.edition, "article_no": art.article_no,
+               "headline": getattr(art, "headline", "")}
         for phrase, count in counts.items():
-            rows.append({"page_id": art.page_id, "edition": art.edition, "article_no": art.article_no,
-                         "headline": getattr(art, "headline", ""), "phrase": phrase, "count": count})
-        formulations.update(r["term"] for r in find_in_text(art.body, {}, False) if r["label"] == "formulation")
-    table = pd.DataFrame(rows, columns=["page_id", "edition", "article_no", "headline", "phrase", "count"])
-    table["is_formulation"] = table["phrase"].isin(formulations)
-    return table
+            rows.append({**ids, "phrase": phrase, "count": count, "kind": "phrase", **key})
+        named = {r["term"] for r in find_in_text(art.body, {}, False) if r["label"] == "formulation"}
+        rows.extend({**ids, "phrase": term, "count": 0, "kind": "formulation", **key} for term in sorted(named))
+    return pd.DataFrame(rows, columns=_PHRASE_ROW + ["kind"] + (["_key"] if keys is not None else []))

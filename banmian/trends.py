@@ -179,13 +179,15 @@ def _terms_list(terms) -> list[str]:
 # --------------------------------------------------------------------------- trends
 
 def _term_trends_by_file(tokens, terms: list[str], freq: str | None) -> pd.DataFrame:
-    """term_trends on a dask token table: each token file (one date) counted on the workers,
+    """term_trends on a dask token table: the token files (one a date) counted on the workers, about eight a task,
     the counts added up per period, the rates computed again over the whole range."""
     from .scale import map_files
 
     if freq is None:
         freq = choose_freq(tokens["date"].astype(str).unique().compute().to_numpy(dtype=object))
     freq = _check_freq(freq)
+    # counts add up over files, so a task takes about eight of them: its fixed cost is paid once
+    tokens = tokens.repartition(npartitions=-(-tokens.npartitions // 8))
     parts = map_files(tokens, _trend_counts, terms, freq)
     counted = pd.concat([p for p, _ in parts], ignore_index=True)
     undated = sum(u for _, u in parts)

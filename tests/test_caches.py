@@ -268,3 +268,22 @@ def test_the_split_summary_counts_each_file(seed_articles):
     one = summary.iloc[0]
     rows = report[(report.path == summary.index[0][0]) & (report.layout == summary.index[0][1])]
     assert one["signals"] == ", ".join(sorted(set(rows["signal"])))
+
+
+def test_quoted_phrases_read_each_unchanged_article_back(seed_articles, monkeypatch, tmp_path):
+    from banmian import slogans
+    whole = slogans._quoted_phrases(seed_articles, 10, cache_dir=tmp_path)  # every article read
+    read = []
+    original = slogans._article_phrases
+    monkeypatch.setattr(slogans, "_article_phrases", lambda articles, *a, **k: read.append(len(articles))
+                        or original(articles, *a, **k))
+    pd.testing.assert_frame_equal(slogans._quoted_phrases(seed_articles, 10, cache_dir=tmp_path), whole)
+    assert read == []  # nothing new: every article's rows come from the store
+    edited = seed_articles.copy()
+    edited.loc[edited.index[0], "body"] = edited["body"].iloc[0] + "又提出“新的提法”。"
+    again = slogans._quoted_phrases(edited, 10, cache_dir=tmp_path)
+    assert read == [1] and "新的提法" in set(again["phrase"])
+    direct = original(edited, 10)
+    named = set(direct.loc[direct["kind"] == "formulation", "phrase"])
+    expected = direct[direct["kind"] == "phrase"].drop(columns="kind").reset_index(drop=True)
+    pd.testing.assert_frame_equal(again, expected.assign(is_formulation=expected["phrase"].isin(named)))
