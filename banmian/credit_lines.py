@@ -35,6 +35,7 @@ def parse_credits(lines: list[str], fixes: Counter) -> list[tuple[str, str]]:
     for line in lines:
         parts = CREDIT_ROLE.split(line)
         for role, names in zip(parts[1::2], parts[2::2]):
+            names = names.lstrip("：:")  # 本版责编：李四
             fields = split_names(names)
             if any(" " in n.strip() for n in re.split(r"[、，,]|\s{2,}", names)):
                 fixes["spaces inside credit names removed"] += 1

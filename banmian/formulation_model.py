@@ -15,6 +15,7 @@ weights of a candidate's features.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import os
@@ -27,6 +28,7 @@ import pandas as pd
 
 from .formulation_candidates import NUMERAL_CHARS, PROGRAMME_WORDS
 from .dictionary import dictionary_cut, word_tags
+from .paths import CACHE_DIR, package_digest
 
 __all__ = ["MODEL_FILE", "candidate_features", "feature_columns", "load_model", "score_features", "score_frame",
            "THRESHOLDS"]
@@ -188,9 +190,37 @@ def _weights_of(terms: list[str], weights: dict) -> np.ndarray:
     return np.array([sum(weights.get(f, 0.0) for f in _term_features(t)) for t in terms], dtype=float)
 
 
-def _term_weights(terms: list[str], weights: dict, workers: int | None = None) -> np.ndarray:
-    """The summed weight of each distinct term's own features. A corpus of many distinct terms (a
-    year holds hundreds of thousands) is shared among one process per core, as the candidates are."""
+def _term_weights(terms: list[str], weights: dict, workers: int | None = None, cache_dir=None) -> np.ndarray:
+    """The summed weight of each distinct term's own features. They depend on the term, the
+    weights and the kit's code alone, so they are kept in ``.cache/formulations`` and a rerun
+    after new pages computes only the terms it has not seen."""
+    key = hashlib.sha256((json.dumps(weights, sort_keys=True) + package_digest()).encode()).hexdigest()[:24]
+    path = Path(cache_dir or CACHE_DIR) / "formulations" / f"term-weights-{key}.parquet"
+    try:
+        kept = pd.read_parquet(path)
+        known = dict(zip(kept["term"].tolist(), kept["weight"].tolist()))
+    except (OSError, ValueError, KeyError):
+        known = {}
+    missing = [t for t in terms if t not in known]
+    if missing:
+        known.update(zip(missing, _computed_term_weights(missing, weights, workers).tolist()))
+        if len(known) > 4 * len(terms):  # terms of other corpora: dropped when they outnumber this one's
+            known = {t: known[t] for t in terms}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{path.name}.{os.getpid()}")
+            pd.DataFrame({"term": list(known), "weight": list(known.values())}).to_parquet(temporary, index=False)
+            os.replace(temporary, path)
+            for old in sorted(path.parent.glob("term-weights-*.parquet"), key=lambda p: p.stat().st_mtime)[:-4]:
+                old.unlink(missing_ok=True)  # other models' weights (training tries many)
+        except OSError:
+            pass
+    return np.array([known[t] for t in terms], dtype=float)
+
+
+def _computed_term_weights(terms: list[str], weights: dict, workers: int | None = None) -> np.ndarray:
+    """:func:`_term_weights` computed: a corpus of many distinct terms (a year holds hundreds of
+    thousands) is shared among one process per core, as the candidates are."""
     workers = workers or os.cpu_count() or 1
     if workers < 2 or len(terms) < 20_000 or multiprocessing.current_process().daemon \
             or multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):

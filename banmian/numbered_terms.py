@@ -408,6 +408,8 @@ def find_in_text(text: str, known: dict[str, str], include_rejected: bool,
         verdict = classify_term(term, quoted, enumeration)
         why = None
         if verdict and not quoted and source == "pattern":
+            if verdict[1] == "rejected" and not include_rejected and not _could_be_spelled_out(text, start, end, term):
+                continue  # rejected for its shape with nothing to spell it out: dropped whatever its boundaries say
             boundaries = _sentence_boundaries(text, start, end)
             if verdict[1] != "rejected":
                 term, end = _to_word_end(text, term, start, boundaries)
@@ -448,6 +450,16 @@ def find_in_text(text: str, known: dict[str, str], include_rejected: bool,
                      "expansion": items, "expansion_count": len(items), "expansion_where": where,
                      "count_matches": (len(items) == total) if items and countable else None, "source": source})
     return rows
+
+
+def _could_be_spelled_out(text: str, start: int, end: int, term: str) -> bool:
+    """Whether :func:`find_in_text` could find items that bring a shape-rejected term back."""
+    numbers = _announced(term)
+    total = sum(numbers) if numbers else None
+    items, _ = expansion_after(text, end)
+    if not items:
+        items, _ = expansion_before(text, start, total if total is not None and total <= 20 else None)
+    return bool(items) and len(items) == total
 
 
 def rule_findings(text: str, known: dict, include_rejected: bool = True) -> list[dict]:

@@ -2,6 +2,7 @@
 and the summaries of a corpus's articles."""
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from pathlib import Path
@@ -12,6 +13,8 @@ from .header_slots import header_slots, parse_slotted
 from .page_files import LAYOUTS
 from .page_articles import Article
 from .page_parser import ends_sentence, parse_page, starts_mid_sentence
+from .keyed_rows import rows_for_keys
+from .paths import CACHE_DIR, code_digest
 from .remembered import remembered
 
 __all__ = ["ARTICLE_COLUMNS", "decide_layouts", "decide_slots", "split_articles", "page_credits", "page_labels",
@@ -136,38 +139,58 @@ def split_pages(pages: pd.DataFrame, layouts: list[str], slots: list[tuple[str, 
     return pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
 
 
-def _read_back(name: str, pages: pd.DataFrame, columns: list[str], rows, **settings) -> pd.DataFrame:
-    """The table of ``rows()`` (dicts), read back from ``.cache/results`` on a rerun with the same
-    pages, settings and reading code: each page of a corpus is otherwise parsed again per kernel."""
-    return remembered(name, pages, settings, PARSING_CODE, lambda: pd.DataFrame(rows(), columns=columns))
+def _read_back(name: str, pages: pd.DataFrame, columns: list[str], rows_of, **settings) -> pd.DataFrame:
+    """The table of ``rows_of(pages)`` (dicts), each page's rows kept by content: a rerun with the
+    same pages reads the whole table back from ``.cache/results``; after new or changed pages only
+    those are parsed again, the others' rows read from ``.cache/pages`` (the settings and the
+    reading code are part of both keys)."""
+    def per_page() -> pd.DataFrame:
+        text = pages["text"].fillna("").astype(str)
+        ids = list(zip(pages["page_id"].astype(str), pages["edition"].astype(str)))
+        if len(set(ids)) < len(ids):  # no key to file a page's rows under
+            return pd.DataFrame(rows_of(pages), columns=columns)
+        head = f"{name}\0{sorted(settings.items())!r}\0"
+        keys = [hashlib.sha256(f"{head}{page}\0{edition}\0{body}".encode("utf-8")).hexdigest()[:32]
+                for (page, edition), body in zip(ids, text)]
+
+        def compute(positions: list[int]) -> pd.DataFrame:
+            found = pd.DataFrame(rows_of(pages.iloc[positions]), columns=columns)
+            key_of = {ids[i]: keys[i] for i in positions}
+            return found.assign(_key=[key_of[i] for i in zip(found["page_id"].astype(str), found["edition"].astype(str))])
+
+        store = CACHE_DIR / "pages" / f"{name}-{code_digest(*PARSING_CODE, 'keyed_rows.py')}.parquet"
+        table, _ = rows_for_keys(store, keys, compute, keep_others=True)
+        return table[columns]
+
+    return remembered(name, pages, settings, PARSING_CODE, per_page)
 
 
 def page_credits(pages: pd.DataFrame) -> pd.DataFrame:
     """Page credits (本版责编, 美编, 校对 …): one row per page, role and name."""
-    return _read_back("page_credits", pages, ["page_id", "edition", "role", "name"], lambda: [
+    return _read_back("page_credits", pages, ["page_id", "edition", "role", "name"], lambda frame: [
         {"page_id": p.page_id, "edition": p.edition, "role": role, "name": name}
-        for p in pages.itertuples(index=False) for role, name in parse_page(p.text).credits])
+        for p in frame.itertuples(index=False) for role, name in parse_page(p.text).credits])
 
 
 def page_labels(pages: pd.DataFrame) -> pd.DataFrame:
     """Column labels such as "NEWS 新闻集锦": one row per label on a page."""
-    return _read_back("page_labels", pages, ["page_id", "edition", "label"], lambda: [
+    return _read_back("page_labels", pages, ["page_id", "edition", "label"], lambda frame: [
         {"page_id": p.page_id, "edition": p.edition, "label": label}
-        for p in pages.itertuples(index=False) for label in parse_page(p.text).labels])
+        for p in frame.itertuples(index=False) for label in parse_page(p.text).labels])
 
 
 def cleaning_report(pages: pd.DataFrame) -> pd.DataFrame:
     """How many times each kind of fix was applied: one row per page, edition and fix."""
-    return _read_back("cleaning_report", pages, ["page_id", "edition", "fix", "count"], lambda: [
+    return _read_back("cleaning_report", pages, ["page_id", "edition", "fix", "count"], lambda frame: [
         {"page_id": p.page_id, "edition": p.edition, "fix": fix, "count": count}
-        for p in pages.itertuples(index=False) for fix, count in sorted(parse_page(p.text).fixes.items()) if count])
+        for p in frame.itertuples(index=False) for fix, count in sorted(parse_page(p.text).fixes.items()) if count])
 
 
 def cleaning_examples(pages: pd.DataFrame, n: int = 8) -> pd.DataFrame:
     """Blocks of each page whose text cleaning changed, before and after (first ``n`` per page)."""
-    def rows() -> list[dict]:
+    def rows(frame: pd.DataFrame) -> list[dict]:
         found = []
-        for p in pages.itertuples(index=False):
+        for p in frame.itertuples(index=False):
             changed = [b for b in parse_page(p.text).blocks if b.raw.strip() != b.text]
             found += [{"page_id": p.page_id, "edition": p.edition, "kind": b.kind, "before": b.raw, "after": b.text}
                       for b in changed[:n]]

@@ -287,3 +287,40 @@ def test_quoted_phrases_read_each_unchanged_article_back(seed_articles, monkeypa
     named = set(direct.loc[direct["kind"] == "formulation", "phrase"])
     expected = direct[direct["kind"] == "phrase"].drop(columns="kind").reset_index(drop=True)
     pd.testing.assert_frame_equal(again, expected.assign(is_formulation=expected["phrase"].isin(named)))
+
+
+def test_term_weights_are_kept_and_only_new_terms_computed(monkeypatch, tmp_path):
+    from banmian import formulation_model
+    model = formulation_model.load_model()
+    terms = ["五多", "三前", "两个维护", "三会一课", "七八"]
+    expected = formulation_model._weights_of(terms, model["weights"])
+    asked = []
+    original = formulation_model._computed_term_weights
+    monkeypatch.setattr(formulation_model, "_computed_term_weights",
+                        lambda missing, *a, **k: asked.append(list(missing)) or original(missing, *a, **k))
+    first = formulation_model._term_weights(terms, model["weights"], cache_dir=tmp_path)
+    again = formulation_model._term_weights(terms[::-1] + ["一带一路"], model["weights"], cache_dir=tmp_path)
+    assert asked == [terms, ["一带一路"]]
+    assert first.tolist() == expected.tolist() and again[:5].tolist() == expected[::-1].tolist()
+    other = dict(model["weights"], **{next(iter(model["weights"])): 99.0})  # other weights: another store
+    formulation_model._term_weights(terms, other, cache_dir=tmp_path)
+    assert asked[-1] == terms
+
+
+def test_page_credits_parse_only_new_or_changed_pages(seed_pages, monkeypatch, tmp_path):
+    import banmian.pages as pages_module
+    import banmian.remembered as store
+    monkeypatch.setattr(store, "CACHE_DIR", tmp_path)
+    monkeypatch.setattr(pages_module, "CACHE_DIR", tmp_path)
+    parsed = []
+    original = pages_module.parse_page
+    monkeypatch.setattr(pages_module, "parse_page", lambda text, *a, **k: parsed.append(text) or original(text, *a, **k))
+    first = helpers.page_credits(seed_pages)
+    assert len(parsed) == len(seed_pages)
+    changed = seed_pages.copy()
+    changed.loc[changed.index[0], "text"] = changed["text"].iloc[0] + "\n本版责编：李四\n"
+    again = helpers.page_credits(changed)
+    assert len(parsed) == len(seed_pages) + 1  # the changed page alone
+    assert ("本版责编", "李四") in set(zip(again["role"], again["name"]))
+    pd.testing.assert_frame_equal(again[again.page_id != changed.page_id.iloc[0]].reset_index(drop=True),
+                                  first[first.page_id != changed.page_id.iloc[0]].reset_index(drop=True))
