@@ -228,8 +228,12 @@ else:
         more = pd.read_parquet({extra!r})
         articles = pd.concat([articles, more], ignore_index=True)
     tokens = helpers.tokenize(articles, cache_dir=cache, workers=workers, progress=False, engine=engine)
-    if engine == "dask":
+    if engine == "dask":  # the tables of notebooks 02 and 05, counted file by file on the workers
+        out["tokenize_seconds"] = time.perf_counter() - start
         counts = helpers.term_frequencies(tokens)
+        out["frequencies_seconds"] = time.perf_counter() - start - out["tokenize_seconds"]
+        trends = helpers.term_trends(tokens, list(counts["token"].head(5)), freq="M")
+        out["trends_seconds"] = time.perf_counter() - start - out["tokenize_seconds"] - out["frequencies_seconds"]
         out["tokens"] = int(tokens.shape[0].compute())
     else:
         out["tokens"] = len(tokens)
@@ -349,14 +353,17 @@ def bench_segmentation(corpus: pd.DataFrame, described: str, scale: list[int]) -
 def bench_scaling(sizes: list[int]) -> None:
     """Generated corpora of growing size, tokenized and counted on Dask (LocalCluster, all
     cores) through the Parquet token files: time and peak memory of the whole process tree."""
-    print("\nscaling (generated text; tokenize(engine='dask') + term_frequencies on a LocalCluster):")
-    print(f"  {'characters':>12} {'tokens':>12} {'seconds':>8} {'peak RSS':>9}")
+    print("\nscaling (generated text; tokenize(engine='dask'), then term_frequencies and term_trends of its top"
+          " five words by month on a LocalCluster):")
+    print(f"  {'characters':>12} {'tokens':>12} {'seconds':>8} {'tokenize':>9} {'counts':>7} {'trends':>7} {'peak RSS':>9}")
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
-            generated_articles(size * 1_000_000, seed=size).to_parquet(tmp / "corpus.parquet")
+            days = max(365, size * 365 // 35)  # about 35 M characters a year, as a national daily
+            generated_articles(size * 1_000_000, seed=size, days=days).to_parquet(tmp / "corpus.parquet")
             r = run_step("dask", tmp / "corpus.parquet", tmp / "c")
-        print(f"  {size * 1_000_000:>12,} {r['tokens']:>12,} {r['seconds']:8.1f} {r['peak_rss'] / 2**20:7.0f} MB")
+        print(f"  {size * 1_000_000:>12,} {r['tokens']:>12,} {r['seconds']:8.1f} {r['tokenize_seconds']:9.1f} "
+              f"{r['frequencies_seconds']:7.1f} {r['trends_seconds']:7.1f} {r['peak_rss'] / 2**20:7.0f} MB")
 
 
 def reprint_corpus(articles: int, per_kind: int, seed: int = 7):
