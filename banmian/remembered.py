@@ -3,8 +3,8 @@ same settings and the same code reads the result back instead of computing it ag
 
 Only for analyses whose result depends on nothing but their input frames, their settings and
 the kit's code (no file read on the way, or the file's content in the settings): the key covers
-every scalar column of each frame and its index, the settings and the digest of the named
-modules, so a result is never stale. :func:`remembered_analysis` does this for a whole function.
+every column of each frame and its index, the settings and the digest of the named modules,
+so a result is never stale. :func:`remembered_analysis` does this for a whole function.
 """
 from __future__ import annotations
 
@@ -48,6 +48,7 @@ def _digest_column(digest, values: pd.Series) -> None:
     arrow = values.array.__arrow_array__() if isinstance(values.dtype, pd.StringDtype) \
         and hasattr(values.array, "__arrow_array__") else None
     if isinstance(values.dtype, pd.CategoricalDtype):
+        digest.update(b"ordered" if values.cat.ordered else b"unordered")
         _digest_column(digest, pd.Series(values.cat.categories))
         digest.update(np.ascontiguousarray(values.cat.codes.to_numpy()).tobytes())
     elif isinstance(values.dtype, np.dtype) and values.dtype.kind in "biufcmM":
@@ -76,7 +77,7 @@ def _digest_column(digest, values: pd.Series) -> None:
 def _scalar_text(value) -> str:
     if isinstance(value, (list, tuple, np.ndarray)):
         return repr([_scalar_text(v) for v in value])  # a list and the array Parquet gives back alike
-    return repr(value) if isinstance(value, dict) else str(value)
+    return value if isinstance(value, str) else f"\0{type(value).__name__}\0{value!r}"  # None is not "None"
 
 
 def remembered(name: str, frames, settings: dict, code: tuple[str, ...], compute, cache_dir=None,
