@@ -77,7 +77,7 @@ def _digest_column(digest, values: pd.Series) -> None:
 def _scalar_text(value) -> str:
     if isinstance(value, (list, tuple, np.ndarray)):
         return repr([_scalar_text(v) for v in value])  # a list and the array Parquet gives back alike
-    return value if isinstance(value, str) else f"\0{type(value).__name__}\0{value!r}"  # None is not "None"
+    return str(value) if isinstance(value, str) else f"\0{type(value).__name__}\0{value!r}"  # None is not "None"
 
 
 def remembered(name: str, frames, settings: dict, code: tuple[str, ...], compute, cache_dir=None,
