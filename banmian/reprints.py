@@ -11,12 +11,16 @@ other) counts by its own share, which is near 1.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .keyed_rows import rows_for_keys
+from .paths import CACHE_DIR, code_digest
 from .remembered import remembered
 
 __all__ = ["find_reprints", "reprint_witnesses"]
@@ -97,36 +101,39 @@ def find_reprints(articles: pd.DataFrame, min_share: float = 0.5, min_similarity
         raise ValueError("min_share and min_similarity must be between 0 and 1")
     settings = {"min_share": min_share, "min_similarity": min_similarity, "min_chars": min_chars, "shingle": shingle,
                 "num_perm": num_perm, "same_page": same_page, "datasketch": datasketch.__version__}
-    return remembered("reprints", articles, settings, ("reprints.py", "remembered.py"), lambda: _pairs_found(
+    return remembered("reprints", articles, settings, ("reprints.py", "remembered.py", "keyed_rows.py"), lambda: _pairs_found(
         articles, min_share, min_similarity, min_chars, shingle, num_perm, same_page))
 
 
 def _pairs_found(articles: pd.DataFrame, min_share: float, min_similarity: float, min_chars: int, shingle: int,
                  num_perm: int, same_page: bool) -> pd.DataFrame:
-    from datasketch import MinHashLSH
+    from datasketch import LeanMinHash, MinHashLSH
 
     headlines = articles["headline"].fillna("").astype(str) if "headline" in articles.columns else ""
     texts = (headlines + "\n" + articles["body"].fillna("").astype(str)).tolist()
     pages = list(zip(articles["page_id"].astype(str), articles["edition"].astype(str)))
     # a missed reprint costs more than a candidate checked and dropped: weigh false negatives 9:1
     lsh = MinHashLSH(threshold=min_similarity, num_perm=num_perm, weights=(0.1, 0.9))
-    shingles: dict[int, np.ndarray] = {}
+    long_enough = [i for i, text in enumerate(texts) if len(text) >= min_chars]
     signatures = {}
-    for i, text in enumerate(texts):
-        if len(text) < min_chars:
-            continue
-        values, signature = _signature(text, shingle, num_perm)
-        if signature is None:
-            continue
-        signatures[i] = signature
-        lsh.insert(i, signatures[i], check_duplication=False)
-        shingles[i] = values
+    scheme = _permutations(num_perm)[1]
+    for i, values in zip(long_enough, kept_signatures([texts[i] for i in long_enough], shingle, num_perm)):
+        if len(values):
+            signatures[i] = LeanMinHash(seed=1, hashvalues=values, scheme=scheme)
+            lsh.insert(i, signatures[i], check_duplication=False)
+    shingles: dict[int, np.ndarray] = {}  # of the candidates only: most articles have none
+
+    def shingles_of(i: int) -> np.ndarray:
+        if i not in shingles:
+            shingles[i] = _shingles(texts[i], shingle)
+        return shingles[i]
+
     rows = []
     for i, signature in signatures.items():
         for j in lsh.query(signature):
             if j <= i or (not same_page and pages[i][0] == pages[j][0]):
                 continue
-            a, b = shingles[i], shingles[j]
+            a, b = shingles_of(i), shingles_of(j)
             shared = len(np.intersect1d(a, b, assume_unique=True))
             share_a, share_b = shared / len(a), shared / len(b)
             if max(share_a, share_b) < min_share:
@@ -134,6 +141,31 @@ def _pairs_found(articles: pd.DataFrame, min_share: float, min_similarity: float
             rows.append({"a": i, "b": j, "similarity": shared / (len(a) + len(b) - shared), "share_a": share_a,
                          "share_b": share_b})
     return _pair_table(articles, rows)
+
+
+def kept_signatures(texts: list[str], shingle: int, num_perm: int, cache_dir=None) -> list[np.ndarray]:
+    """The MinHash values of each text (empty for a text without a shingle), kept per text in
+    ``.cache/reprints``: after a new day only the new articles are hashed (the hashing is most of
+    a search's time; the index is built again from the kept values in a second)."""
+    import datasketch
+
+    keys = [hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] for text in texts]
+    if len(set(keys)) < len(keys):  # the same text twice: hashed once, shared
+        unique = list(dict.fromkeys(texts))
+        by_text = dict(zip(unique, kept_signatures(unique, shingle, num_perm, cache_dir)))
+        return [by_text[text] for text in texts]
+
+    def compute(positions: list[int]) -> pd.DataFrame:
+        values = []
+        for i in positions:
+            signature = _signature(texts[i], shingle, num_perm)[1]
+            values.append(signature.hashvalues.astype(np.uint64) if signature is not None else np.array([], np.uint64))
+        return pd.DataFrame({"values": values, "_key": [keys[i] for i in positions]})
+
+    code = code_digest("reprints.py", "keyed_rows.py")
+    store = Path(cache_dir or CACHE_DIR) / "reprints" / f"signatures-{shingle}-{num_perm}-{datasketch.__version__}-{code}.parquet"
+    table, _ = rows_for_keys(store, keys, compute, keep_others=True)
+    return [np.asarray(v, dtype=np.uint64) for v in table["values"]]
 
 
 def _pair_table(articles: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:

@@ -324,3 +324,16 @@ def test_page_credits_parse_only_new_or_changed_pages(seed_pages, monkeypatch, t
     assert ("本版责编", "李四") in set(zip(again["role"], again["name"]))
     pd.testing.assert_frame_equal(again[again.page_id != changed.page_id.iloc[0]].reset_index(drop=True),
                                   first[first.page_id != changed.page_id.iloc[0]].reset_index(drop=True))
+
+
+def test_reprint_signatures_are_kept_per_text(seed_articles, monkeypatch, tmp_path):
+    from banmian import reprints
+    texts = list(seed_articles["body"])
+    first = reprints.kept_signatures(texts, 5, 128, cache_dir=tmp_path)
+    hashed = []
+    original = reprints._signature.__wrapped__
+    monkeypatch.setattr(reprints, "_signature", lambda text, *a: hashed.append(text) or original(text, *a))
+    again = reprints.kept_signatures(texts[::-1] + ["一篇新的报道，讲了一件新的事情。"], 5, 128, cache_dir=tmp_path)
+    assert hashed == ["一篇新的报道，讲了一件新的事情。"]
+    assert all((a == b).all() for a, b in zip(first[::-1], again))
+    assert all((a == original(text, 5, 128)[1].hashvalues).all() for a, text in zip(first, texts) if len(a))
