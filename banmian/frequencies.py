@@ -13,7 +13,7 @@ from .segmenter import cached_segmenter, dictionary_entries
 from .token_table import ARTICLE_KEY, article_index
 from .remembered import remembered_analysis
 
-__all__ = ["term_frequencies", "keywords", "compare_keywords", "comparison_groups", "keyness"]
+__all__ = ["term_frequencies", "filter_summary", "keywords", "compare_keywords", "comparison_groups", "keyness"]
 
 def _group_columns(by) -> list[str]:
     if by is None:
@@ -62,6 +62,14 @@ def term_frequencies(tokens: pd.DataFrame, by=None, include_stopwords: bool = Fa
     if top:
         counts = counts[counts["rank"] <= top]
     return counts.reset_index(drop=True)
+
+
+@remembered_analysis
+def filter_summary(tokens: pd.DataFrame, examples: int = 8) -> pd.DataFrame:
+    """How many tokens each reason leaves out of the counts (index ``filtered_by``; "" for the
+    counted ones): tokens, and the ``examples`` commonest of them."""
+    return tokens.groupby("filtered_by", dropna=False).agg(
+        tokens=("token", "size"), examples=("token", lambda s: " ".join(s.value_counts().index[:examples])))
 
 
 @remembered_analysis

@@ -167,3 +167,10 @@ def test_formulation_summary_equals_the_former_implementation(seed_articles):
         for found in (helpers.find_formulations(articles), helpers.find_formulations(articles, include_rejected=True)):
             pd.testing.assert_frame_equal(helpers.formulation_summary(found), reference_formulation_summary(found))
     assert helpers.formulation_summary(helpers.find_formulations(seed_articles).iloc[:0]).empty
+
+
+def test_filter_summary_counts_every_token_once(seed_tokens):
+    summary = helpers.filter_summary(seed_tokens, examples=3)
+    assert summary["tokens"].sum() == len(seed_tokens)
+    counted = seed_tokens[seed_tokens["filtered_by"] == ""]["token"].value_counts()
+    assert summary.loc["", "examples"] == " ".join(counted.index[:3])
