@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from .paths import CACHE_DIR, project_path
@@ -96,8 +97,9 @@ def since_last_run(articles: pd.DataFrame, tokens: pd.DataFrame, found: pd.DataF
     pages = page_digests(articles)
     formulations = found.loc[found["label"] == "formulation", "term"].unique() if found is not None \
         else []
+    counted = _counted_words(tokens)
     terms = pd.concat([pd.DataFrame({"term": pd.Series(formulations, dtype=object), "kind": "formulation"}),
-                       pd.DataFrame({"term": _counted_words(tokens).astype(object), "kind": "word"})],
+                       pd.DataFrame({"term": counted.astype(object), "kind": "word"})],
                       ignore_index=True)
     folder = _run_folder(corpus, cache_dir)
     current = _load(folder, "current")
@@ -126,7 +128,7 @@ def since_last_run(articles: pd.DataFrame, tokens: pd.DataFrame, found: pd.DataF
                            articles=merged["articles"].fillna(merged["articles_before"]).astype(int))
     changed = merged[merged["change"] != ""][["change", "page_id", "edition", "date", "articles"]]
     changed = changed.sort_values(["change", "date", "page_id", "edition"], ignore_index=True)
-    new_terms = _new_terms(articles, tokens, found, changed, old_terms)
+    new_terms = _new_terms(articles, tokens, found, changed, old_terms, counted)
     counts = changed["change"].value_counts()
     said = ", ".join(f"{counts[c]:,} {c}" for c in ("added", "changed", "removed") if c in counts) or "none"
     summary = (f"Since the run before: pages {said}; {int((new_terms['kind'] == 'formulation').sum()):,} "
@@ -134,7 +136,7 @@ def since_last_run(articles: pd.DataFrame, tokens: pd.DataFrame, found: pd.DataF
     return RunChanges(summary, changed, new_terms, rising)
 
 
-def _new_terms(articles, tokens, found, changed: pd.DataFrame, old_terms: pd.DataFrame) -> pd.DataFrame:
+def _new_terms(articles, tokens, found, changed: pd.DataFrame, old_terms: pd.DataFrame, counted) -> pd.DataFrame:
     """Formulations and words of the added or changed pages that the earlier run had not seen."""
     columns = ["term", "kind", "articles", "first_page_id"]
     fresh = changed[changed["change"] != "removed"]
@@ -147,12 +149,15 @@ def _new_terms(articles, tokens, found, changed: pd.DataFrame, old_terms: pd.Dat
         hits = found[inside & (found["label"] == "formulation")]
         hits = hits[~hits["term"].isin(set(old_terms.loc[old_terms["kind"] == "formulation", "term"]))]
         parts.append(_plain(hits["term"], "formulation", hits))
-    inside = pd.MultiIndex.from_frame(tokens[PAGE_KEY].astype(str)).isin(keys)
-    words = tokens.loc[inside & ~tokens["is_stopword"].to_numpy(), ["token", "page_id", "edition", "article_no"]]
+    # the fresh pages' tokens: narrowed by page_id first (a categorical: its categories are matched,
+    # not millions of rows), then by (page_id, edition)
+    near = tokens[tokens["page_id"].isin(set(fresh["page_id"].astype(str)))]
+    inside = pd.MultiIndex.from_frame(near[PAGE_KEY].astype(str)).isin(keys)
+    words = near.loc[inside & ~near["is_stopword"].to_numpy(), ["token", "page_id", "edition", "article_no"]]
     words = words.assign(token=words["token"].astype(str))
     formulations = set(found.loc[found["label"] == "formulation", "term"]) if found is not None else set()
-    words = words[~words["token"].isin(set(old_terms.loc[old_terms["kind"] == "word", "term"]) | formulations)
-                  & words["token"].isin(set(_counted_words(tokens)))]
+    words = words[~_among(words["token"], set(old_terms.loc[old_terms["kind"] == "word", "term"]) | formulations)
+                  & _among(words["token"], counted)]
     parts.append(_plain(words["token"], "word", words))
     hits = pd.concat(parts, ignore_index=True)
     if hits.empty:
@@ -161,6 +166,17 @@ def _new_terms(articles, tokens, found, changed: pd.DataFrame, old_terms: pd.Dat
         ["term", "kind"], sort=False).agg(articles=("article_no", "size"), first_page_id=("page_id", "min"))
     return table.reset_index().sort_values(["kind", "articles", "term"], ascending=[True, False, True],
                                            ignore_index=True)[columns]
+
+
+def _among(values: pd.Series, wanted) -> np.ndarray:
+    """``values.isin(wanted)`` for text, by Arrow's hash lookup (pandas' own takes seconds for a
+    few hundred thousand words against a hundred thousand)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    found = pc.is_in(pa.array(values.astype(str).to_numpy(dtype=object), pa.string()),
+                     value_set=pa.array([str(w) for w in wanted], pa.string()))
+    return found.to_numpy(zero_copy_only=False).astype(bool)
 
 
 def _plain(terms: pd.Series, kind: str, rows: pd.DataFrame) -> pd.DataFrame:
