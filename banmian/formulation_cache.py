@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .keyed_rows import rows_for_keys
+from .keyed_rows import row_keys, rows_for_keys
 from .paths import CACHE_DIR, code_digest, project_path
 from .remembered import keep_result, read_kept
 
@@ -45,9 +45,7 @@ def column_types(articles: pd.DataFrame) -> str:
 
 
 def article_keys(articles: pd.DataFrame) -> list[str]:
-    columns = [articles[c].fillna("").astype(str).tolist() if c in articles else [""] * len(articles)
-               for c in ARTICLE_FIELDS]
-    return [hashlib.sha256("\0".join(fields).encode("utf-8")).hexdigest()[:32] for fields in zip(*columns)]
+    return row_keys(articles, ARTICLE_FIELDS)
 
 
 def cached_candidates(articles: pd.DataFrame, candidate_table, known="corpus/formulations.csv", reference: bool = True,

@@ -4,6 +4,7 @@ of a folder and the formulation candidates of a corpus; a store never answers fo
 not hold, so it is never stale."""
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Callable
@@ -11,6 +12,13 @@ from typing import Callable
 import pandas as pd
 
 KEY = "_key"
+
+
+def row_keys(frame: pd.DataFrame, columns: list[str], *context: str) -> list[str]:
+    """One key per row: a digest of ``context`` and the row's ``columns`` as text (a column the
+    frame lacks counts as empty), for the rows a store files under it."""
+    values = [frame[c].fillna("").astype(str).tolist() if c in frame else [""] * len(frame) for c in columns]
+    return [hashlib.sha256("\0".join([*context, *fields]).encode("utf-8")).hexdigest()[:32] for fields in zip(*values)]
 
 
 def rows_for_keys(path: Path, keys: list[str], compute: Callable[[list[int]], pd.DataFrame],

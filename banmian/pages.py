@@ -2,7 +2,6 @@
 and the summaries of a corpus's articles."""
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from pathlib import Path
@@ -13,7 +12,7 @@ from .header_slots import header_slots, parse_slotted
 from .page_files import LAYOUTS
 from .page_articles import Article
 from .page_parser import ends_sentence, parse_page, starts_mid_sentence
-from .keyed_rows import rows_for_keys
+from .keyed_rows import row_keys, rows_for_keys
 from .paths import CACHE_DIR, code_digest
 from .remembered import remembered
 
@@ -145,13 +144,10 @@ def _read_back(name: str, pages: pd.DataFrame, columns: list[str], rows_of, **se
     those are parsed again, the others' rows read from ``.cache/pages`` (the settings and the
     reading code are part of both keys)."""
     def per_page() -> pd.DataFrame:
-        text = pages["text"].fillna("").astype(str)
         ids = list(zip(pages["page_id"].astype(str), pages["edition"].astype(str)))
         if len(set(ids)) < len(ids):  # no key to file a page's rows under
             return pd.DataFrame(rows_of(pages), columns=columns)
-        head = f"{name}\0{sorted(settings.items())!r}\0"
-        keys = [hashlib.sha256(f"{head}{page}\0{edition}\0{body}".encode("utf-8")).hexdigest()[:32]
-                for (page, edition), body in zip(ids, text)]
+        keys = row_keys(pages, ["page_id", "edition", "text"], name, repr(sorted(settings.items())))
 
         def compute(positions: list[int]) -> pd.DataFrame:
             found = pd.DataFrame(rows_of(pages.iloc[positions]), columns=columns)

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .paths import CACHE_DIR, code_digest, package_digest
+from .paths import CACHE_DIR, code_digest
 
 __all__ = ["frame_digest", "keep_result", "read_kept", "remembered", "remembered_analysis"]
 

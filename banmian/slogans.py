@@ -32,7 +32,6 @@ Precision and recall on the held-out set: :func:`evaluate_formulations` (``make 
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
@@ -41,7 +40,7 @@ import pandas as pd
 from .dictionary import jieba_version
 from .formulation_lists import known_formulations
 from .numbered_terms import HAN_RANGE, QUOTED_SHORT, find_in_text
-from .keyed_rows import rows_for_keys
+from .keyed_rows import row_keys, rows_for_keys
 from .paths import CACHE_DIR, code_digest
 from .remembered import remembered, remembered_analysis
 
@@ -238,9 +237,7 @@ def _quoted_phrases(articles: pd.DataFrame, max_chars: int, cache_dir=None) -> p
     if ids.duplicated().any() or articles.empty:  # no key to file an article's rows under
         table = _article_phrases(articles, max_chars)
     else:
-        headlines = articles["headline"].fillna("").astype(str) if "headline" in articles else pd.Series("", index=articles.index)
-        keys = [hashlib.sha256("\0".join(fields).encode("utf-8")).hexdigest()[:32] for fields in
-                zip(ids["page_id"], ids["edition"], ids["article_no"], headlines, articles["body"].fillna("").astype(str))]
+        keys = row_keys(articles, ["page_id", "edition", "article_no", "headline", "body"])
 
         def find(positions: list[int]) -> pd.DataFrame:
             return _article_phrases(articles.iloc[positions], max_chars, [keys[i] for i in positions])
