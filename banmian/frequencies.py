@@ -115,12 +115,20 @@ def compare_keywords(articles: pd.DataFrame, tokens: pd.DataFrame, top: int = 10
     """Corpus TF-IDF side by side with jieba.analyse's TF-IDF (jieba's built-in IDF)
     and TextRank, for each article: one row per article and rank."""
     entries = dictionary_entries(list(articles["body"]), userdict)  # read here: the kept result's key holds them
-    return _compare_keywords(articles, tokens, top, [tuple(e) for e in entries], sorted(stopword_list()))
+    # the corpus column is a slice of keywords(tokens, top), kept for the whole corpus; jieba's
+    # columns depend on these articles alone, so new pages elsewhere leave them kept
+    ours = keywords(tokens, top)
+    ours = dict(zip(zip(ours["page_id"].astype(str), ours["edition"].astype(str), ours["article_no"].astype(int),
+                        ours["rank"]), ours["keyword"]))
+    table = _jieba_keywords(articles[ARTICLE_KEY + ["headline", "body"]], top, [tuple(e) for e in entries],
+                            sorted(stopword_list()))
+    table.insert(5, "corpus_tfidf", [ours.get((str(p), str(e), int(a), r), "") for p, e, a, r in
+                                     zip(table["page_id"], table["edition"], table["article_no"], table["rank"])])
+    return table
 
 
 @remembered_analysis
-def _compare_keywords(articles: pd.DataFrame, tokens: pd.DataFrame, top: int, entries: list,
-                      stopwords: list) -> pd.DataFrame:
+def _jieba_keywords(articles: pd.DataFrame, top: int, entries: list, stopwords: list) -> pd.DataFrame:
     import jieba.analyse
 
     segmenter = cached_segmenter(tuple(entries))
@@ -129,19 +137,17 @@ def _compare_keywords(articles: pd.DataFrame, tokens: pd.DataFrame, top: int, en
     tfidf.tokenizer = tfidf.postokenizer = segmenter.tokenizer
     textrank.tokenizer = textrank.postokenizer = segmenter.postokenizer
     tfidf.stop_words = textrank.stop_words = stop | tfidf.stop_words
-    ours = keywords(tokens, top, articles=articles).set_index(ARTICLE_KEY + ["rank"])["keyword"]
     rows = []
     for art in articles.itertuples(index=False):
         by_tfidf = [w for w in tfidf.extract_tags(art.body, topK=top * 3) if len(w) > 1 and not w.isdigit()]
         by_rank = [w for w in textrank.textrank(art.body, topK=top * 3) if len(w) > 1 and w not in stop]
         for rank in range(1, top + 1):
-            key = (art.page_id, art.edition, art.article_no, rank)
             rows.append({"page_id": art.page_id, "edition": art.edition, "article_no": art.article_no,
-                         "headline": art.headline, "rank": rank, "corpus_tfidf": ours.get(key, ""),
+                         "headline": art.headline, "rank": rank,
                          "jieba_tfidf": by_tfidf[rank - 1] if rank <= len(by_tfidf) else "",
                          "jieba_textrank": by_rank[rank - 1] if rank <= len(by_rank) else ""})
-    return pd.DataFrame(rows, columns=["page_id", "edition", "article_no", "headline", "rank", "corpus_tfidf",
-                                       "jieba_tfidf", "jieba_textrank"])
+    return pd.DataFrame(rows, columns=["page_id", "edition", "article_no", "headline", "rank", "jieba_tfidf",
+                                       "jieba_textrank"])
 
 
 def _mask(tokens: pd.DataFrame, selector) -> pd.Series:

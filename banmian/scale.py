@@ -18,8 +18,11 @@ threads in this process, which spares the seconds a LocalCluster takes to start.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pandas as pd
+
+from .remembered import remember_files_of
 
 _LOCAL = None
 
@@ -70,7 +73,11 @@ def read_tokens(files):
     if not paths:
         raise ValueError("no articles to tokenize")
     parts = [dask.delayed(read_token_file)(path) for path in paths]
-    return dd.from_delayed(parts, meta=read_token_file(paths[0]).head(0), verify_meta=False)
+    frame = dd.from_delayed(parts, meta=read_token_file(paths[0]).head(0), verify_meta=False)
+    # a token file's name digests its articles and the code; one rewritten for new protected terms
+    # keeps its name, so its size and time of writing go in too
+    remember_files_of(frame, [f"{Path(p).name}:{os.stat(p).st_size}:{os.stat(p).st_mtime_ns}" for p in paths])
+    return frame
 
 
 def read_token_file(path: str) -> pd.DataFrame:

@@ -86,8 +86,17 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
     tokens = sorted_categories(table.to_pandas(types_mapper={pa.string(): pd.StringDtype(na_value=float("nan"))}.get,
                                                 ignore_metadata=True))
     tokens.attrs["segmented_articles"] = segmented  # how many texts were not in the cache
-    tokens.attrs["protected_terms"] = protected  # protected_terms(articles.body), from the cache
+    tokens.attrs["protected_terms"] = KeptTerms(protected)  # protected_terms(articles.body), from the cache
     return tokens
+
+
+class KeptTerms(tuple):
+    """The terms a token table kept whole (``attrs["protected_terms"]``). pandas deep-copies a
+    frame's ``attrs`` into every frame derived from it; a tuple cannot change, so the copies
+    share this one instead of copying thousands of strings each time."""
+
+    def __deepcopy__(self, memo):
+        return self
 
 
 def _partition_labels(articles: pd.DataFrame) -> pd.Series:
@@ -169,10 +178,17 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
         user_words = {w for w, _, _ in entries}
         entries = entries + [(term, None, "nz") for term in sorted(all_terms) if term not in user_words]
         fingerprint = json.dumps(entries, ensure_ascii=False)
+        changed_since: dict[str, set] = {}  # files written by one run share its entries: compared once
+
+        def changed_words(stored_entries: str) -> set:
+            if stored_entries not in changed_since:
+                before = {tuple(e) for e in json.loads(stored_entries)}
+                changed_since[stored_entries] = {e[0] for e in before.symmetric_difference(map(tuple, entries))}
+            return changed_since[stored_entries]
+
         for label, (path, rows, stored) in plan.items():
             if stored is not None and stored["entries"] != fingerprint:
-                before = {tuple(e) for e in json.loads(stored["entries"])}
-                changed = {e[0] for e in before.symmetric_difference(map(tuple, entries))}
+                changed = changed_words(stored["entries"])
                 if any(w in text for text in bodies_of(rows) for w in changed):
                     stale.append(label)
                     new_terms[label] = stored["terms"]

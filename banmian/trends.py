@@ -367,7 +367,7 @@ def first_seen(tokens: pd.DataFrame, terms=None, freq: str | None = "M", min_art
     table = pd.DataFrame({"term": first.index, "first_date": first["date"].to_numpy()})
     first_rows = first["row"].to_numpy()
     for column, source in (("first_page_id", "page_id"), ("first_page_no", "page_no"), ("first_article_no", "article_no")):
-        table[column] = tokens[source].to_numpy()[first_rows] if source in tokens.columns else ""
+        table[column] = tokens[source].iloc[first_rows].to_numpy() if source in tokens.columns else ""
     table["articles"] = counts.reindex(first.index).to_numpy()
     spread = per_article.groupby(["term", "period"]).size()
     table["periods"] = spread.groupby(level=0).size().reindex(first.index).to_numpy()
@@ -383,7 +383,7 @@ def first_seen(tokens: pd.DataFrame, terms=None, freq: str | None = "M", min_art
         table.insert(1, "kind", "term")
     else:
         # a formulation the kit kept whole (tagged nz when found quoted or spelled out), or one by shape alone
-        tagged = tokens["pos"].to_numpy()[first_rows] == "nz" if "pos" in tokens.columns else np.zeros(len(table), bool)
+        tagged = tokens["pos"].iloc[first_rows].to_numpy() == "nz" if "pos" in tokens.columns else np.zeros(len(table), bool)
         kinds = [classify_term(term, bool(nz), False) for term, nz in zip(table["term"], tagged)]
         table.insert(1, "kind", ["formulation" if c and c[1] == "formulation" else "new word" for c in kinds])
     table = table[columns].sort_values(["first_date", "articles", "term"], ascending=[True, False, True],
@@ -392,12 +392,18 @@ def first_seen(tokens: pd.DataFrame, terms=None, freq: str | None = "M", min_art
     return table
 
 
-@remembered_analysis
 def latest_period_keyness(tokens: pd.DataFrame, freq: str | None = None, previous: int = 3,
                           min_count: int = 2) -> pd.DataFrame | None:
     """:func:`period_keyness` of the latest period with pages against the ``previous``
     periods with pages before it (the span from the first to the last of them); None when
     the corpus has fewer than two periods with pages."""
+    if freq is None and "date" in tokens.columns:  # chosen here, so that None and its choice share a kept result
+        freq = choose_freq(tokens["date"].dropna().unique())
+    return _latest_period_keyness(tokens, freq, previous, min_count)
+
+
+@remembered_analysis
+def _latest_period_keyness(tokens: pd.DataFrame, freq: str | None, previous: int, min_count: int):
     line = _Timeline(tokens, freq)
     with_pages = [p for p, n in zip(line.range, line.articles_per_period) if n]
     if len(with_pages) < 2:

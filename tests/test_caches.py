@@ -92,7 +92,9 @@ def test_the_token_table_lists_the_protected_terms_cold_and_warm(seed_articles, 
     expected = helpers.protected_terms(seed_articles["body"])
     cold = helpers.tokenize(seed_articles, cache_dir=tmp_path, progress=False)
     warm = helpers.tokenize(seed_articles, cache_dir=tmp_path, progress=False)
-    assert cold.attrs["protected_terms"] == warm.attrs["protected_terms"] == expected
+    assert list(cold.attrs["protected_terms"]) == list(warm.attrs["protected_terms"]) == expected
+    # every derived frame shares the kept terms instead of deep-copying them
+    assert cold[cold.is_stopword].attrs["protected_terms"] is cold.attrs["protected_terms"]
     assert warm.attrs["segmented_articles"] == 0
 
 

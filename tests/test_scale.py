@@ -99,3 +99,27 @@ def test_a_table_on_dask_needs_no_cluster(corpus, monkeypatch):
         return {c: ("category", str(d.categories.dtype)) if isinstance(d, pd.CategoricalDtype) else str(d)
                 for c, d in frame.dtypes.items()}
     assert kinds(part) == kinds(tokens)
+
+
+def test_a_table_of_dask_token_files_is_kept_by_the_files(corpus, monkeypatch, tmp_path):
+    """A Dask token table is keyed by its content-named files: the same files read again give the kept
+    result; a file written again (new protected terms keep its name) or a derived frame is not the same."""
+    import os
+
+    import banmian.remembered as store
+    from banmian.remembered import frame_digest
+    articles, tokens, _ = corpus
+    monkeypatch.setattr(store, "CACHE_DIR", tmp_path / "kept")
+    first = helpers.tokenize(articles, cache_dir=tmp_path, progress=False, engine="dask")
+    again = helpers.tokenize(articles, cache_dir=tmp_path, progress=False, engine="dask")
+    assert frame_digest(first) == frame_digest(again)
+    terms = helpers.suggest_terms(tokens)
+    table = helpers.term_trends(first, terms, "M")
+    assert_frame_equal(helpers.term_trends(again, terms, "M"), table)
+    assert len(list(tmp_path.glob("kept/results/term_trends-*.pkl"))) == 1  # read back, not computed again
+    assert_frame_equal(table, helpers.term_trends.__wrapped__(again, terms, "M"))
+    assert store._files_digest(first[~first.is_stopword]) is None  # derived: computed as before
+    rewritten = sorted(tmp_path.glob("tokens/*.parquet"))[0]
+    os.utime(rewritten, ns=(rewritten.stat().st_atime_ns, rewritten.stat().st_mtime_ns + 10**9))
+    later = helpers.tokenize(articles, cache_dir=tmp_path, progress=False, engine="dask")
+    assert frame_digest(later) != frame_digest(first)

@@ -116,6 +116,13 @@ def test_compare_keywords_has_all_three_methods(seed_articles, seed_tokens):
     for column in ("corpus_tfidf", "jieba_tfidf", "jieba_textrank"):
         assert table[column].ne("").mean() > 0.9
         assert not table[column].isin(FUNCTION_WORDS).any()
+    page = seed_articles[seed_articles.edition == "B"]
+    one_page = helpers.compare_keywords(page, seed_tokens, top=5)
+    ours = helpers.keywords.__wrapped__(seed_tokens, 5, articles=page)  # idf over the corpus, rows of the page
+    want = dict(zip(zip(ours.article_no.astype(int), ours["rank"]), ours.keyword))
+    assert one_page.corpus_tfidf.tolist() == [want.get((a, r), "") for a, r in zip(one_page.article_no, one_page["rank"])]
+    assert list(one_page.columns) == ["page_id", "edition", "article_no", "headline", "rank", "corpus_tfidf",
+                                      "jieba_tfidf", "jieba_textrank"]
 
 
 def test_keyness_log_likelihood_and_log_ratio_by_hand():

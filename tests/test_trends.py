@@ -213,3 +213,14 @@ def test_many_day_files_are_read_through_a_compacted_copy_that_is_never_needed(t
     pd.testing.assert_frame_equal(helpers.tokenize(articles, cache_dir=cache, progress=False), fresh)
     (cache / "tokens" / "compacted-x.json").write_text("{not json")
     pd.testing.assert_frame_equal(helpers.tokenize(articles, cache_dir=cache, progress=False), fresh)
+
+
+def test_the_latest_period_with_freq_none_is_the_kept_result_of_its_chosen_freq(tokens, monkeypatch, tmp_path):
+    import banmian.remembered as store
+    from banmian.trends import choose_freq
+    monkeypatch.setattr(store, "CACHE_DIR", tmp_path)
+    chosen = choose_freq(tokens["date"].dropna().unique())
+    by_default = helpers.latest_period_keyness(tokens)
+    assert len(list(tmp_path.glob("results/_latest_period_keyness-*.pkl"))) == 1
+    pd.testing.assert_frame_equal(helpers.latest_period_keyness(tokens, chosen), by_default)
+    assert len(list(tmp_path.glob("results/_latest_period_keyness-*.pkl"))) == 1  # one result for both
