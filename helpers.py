@@ -16,7 +16,7 @@ The code lives in the ``banmian`` package, in layers (``docs/layout.md``): text 
 decoding, keyed_rows); page files; pages (credit_lines, page_parser, pages); article sources
 (sources, article_cache); segmentation (dictionary, formulation_lists, expansions,
 numbered_terms, segmenter); the token store (token_table, token_files, workers, tokens, scale,
-store); analyses (frequencies, concordance, slogans, the formulation modules, trends, editions,
+store); analyses (frequencies, concordance, slogans, the formulation modules, timeline, trends, editions,
 edition_views, witnesses, reprints, moving, runs); charts. This module gathers their public names under one
 name for notebooks: ``import helpers``.
 """

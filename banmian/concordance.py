@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .frequencies import xlogx_ratios
+from .scale import is_dask
 from .token_table import ARTICLE_KEY
 from .remembered import remembered_analysis
 
@@ -19,39 +20,91 @@ def collocations(tokens: pd.DataFrame, min_count: int = 2, top: int | None = Non
 
     Columns: first, second, bigram, count, first_count, second_count, pmi,
     log_likelihood; sorted by G². ``min_count`` drops rare pairs, which PMI overrates.
-    Computed on integer codes of the tokens (numpy), not row by row.
+    Computed on integer codes of the tokens (numpy), not row by row. On a Dask token table
+    each file's pairs are counted on the workers and the counts added up (Dask's tree of
+    group-by sums), then scored here.
     """
-    columns = ["first", "second", "bigram", "count", "first_count", "second_count", "pmi", "log_likelihood"]
+    if is_dask(tokens):
+        return _collocations_by_file(tokens, min_count, top)
+    first, second, words = _adjacent_pairs(tokens)
+    n = len(first)
+    if not n:
+        return pd.DataFrame(columns=COLLOCATION_COLUMNS)
+    pair, count = np.unique(first.astype(np.int64) * len(words) + second, return_counts=True)
+    keep = count >= min_count
+    pair, o11 = pair[keep], count[keep]
+    a, b = pair // len(words), pair % len(words)
+    first_count = np.bincount(first, minlength=len(words))[a]
+    second_count = np.bincount(second, minlength=len(words))[b]
+    return _scored_pairs(words[a], words[b], o11, first_count, second_count, n, top)
+
+
+COLLOCATION_COLUMNS = ["first", "second", "bigram", "count", "first_count", "second_count", "pmi", "log_likelihood"]
+
+
+def _adjacent_pairs(tokens: pd.DataFrame):
+    """(code of the first word, code of the second, the sorted words) of every adjacent pair of
+    counted tokens in one token table."""
     frame = tokens[~tokens["is_stopword"]].sort_values(ARTICLE_KEY + ["position"])
     same_article = (frame[ARTICLE_KEY].shift(-1) == frame[ARTICLE_KEY]).all(axis=1).to_numpy()
     position = frame["position"].to_numpy()
     adjacent = same_article[:-1] & (position[1:] == position[:-1] + 1) if len(frame) > 1 else np.zeros(0, bool)
     codes, words = pd.factorize(frame["token"].astype(str), sort=True)
-    first, second = codes[:-1][adjacent], codes[1:][adjacent]
-    n = len(first)
+    return codes[:-1][adjacent], codes[1:][adjacent], words
+
+
+def _file_pairs(tokens: pd.DataFrame) -> pd.DataFrame:
+    """Every pair of one token file with its count (``kind`` "pair"), and each word's count as the
+    first and as the second of a pair (``kind`` "first", "second"; the other word empty)."""
+    first, second, words = _adjacent_pairs(tokens)
+    words = np.asarray(words, dtype=object)
+    pair, count = np.unique(first.astype(np.int64) * max(len(words), 1) + second, return_counts=True)
+    as_first, as_second = np.bincount(first, minlength=len(words)), np.bincount(second, minlength=len(words))
+    used_first, used_second = np.flatnonzero(as_first), np.flatnonzero(as_second)
+    n = (len(pair), len(used_first), len(used_second))
+    return pd.DataFrame({
+        "kind": np.repeat(np.array(["pair", "first", "second"], dtype=object), n),
+        "first": np.concatenate([words[pair // max(len(words), 1)], words[used_first], np.full(n[2], "", dtype=object)]),
+        "second": np.concatenate([words[pair % max(len(words), 1)], np.full(n[1], "", dtype=object), words[used_second]]),
+        "count": np.concatenate([count, as_first[used_first], as_second[used_second]]).astype(np.int64)})
+
+
+def _collocations_by_file(tokens, min_count: int, top: int | None) -> pd.DataFrame:
+    meta = pd.DataFrame({"kind": pd.Series([], dtype=object), "first": pd.Series([], dtype=object),
+                         "second": pd.Series([], dtype=object), "count": pd.Series([], dtype=np.int64)})
+    counts = tokens.map_partitions(_file_pairs, meta=meta).groupby(["kind", "first", "second"]).sum(
+        split_out=max(1, tokens.npartitions // 16))["count"]
+    counts = counts.compute()
+    pairs = counts.loc["pair"]
+    n = int(pairs.sum())
     if not n:
-        return pd.DataFrame(columns=columns)
-    pair, count = np.unique(first.astype(np.int64) * len(words) + second, return_counts=True)
-    keep = count >= min_count
-    pair, o11 = pair[keep], count[keep]
-    if not len(pair):
-        return pd.DataFrame(columns=columns)
-    a, b = pair // len(words), pair % len(words)
-    first_count = np.bincount(first, minlength=len(words))[a]
-    second_count = np.bincount(second, minlength=len(words))[b]
+        return pd.DataFrame(columns=COLLOCATION_COLUMNS)
+    pairs = pairs[pairs >= min_count]
+    firsts, seconds = counts.loc["first"].droplevel(1), counts.loc["second"].droplevel(0)
+    first_words = pairs.index.get_level_values(0).to_numpy(dtype=object)
+    second_words = pairs.index.get_level_values(1).to_numpy(dtype=object)
+    return _scored_pairs(first_words, second_words, pairs.to_numpy(dtype=np.int64),
+                         firsts.reindex(first_words).to_numpy(dtype=np.int64),
+                         seconds.reindex(second_words).to_numpy(dtype=np.int64), n, top)
+
+
+def _scored_pairs(first_words, second_words, o11, first_count, second_count, n: int, top) -> pd.DataFrame:
+    """The collocation table of pairs with their counts (o11), their words' counts as first and
+    second of a pair, and ``n`` pairs in all: PMI and G², sorted by G²."""
+    if not len(o11):
+        return pd.DataFrame(columns=COLLOCATION_COLUMNS)
     o12, o21 = first_count - o11, second_count - o11
     o22 = n - o11 - o12 - o21
     r1, r2, c1, c2 = o11 + o12, o21 + o22, o11 + o21, o12 + o22
     g2 = 2 * (xlogx_ratios(o11, r1 * c1 / n) + xlogx_ratios(o12, r1 * c2 / n) + xlogx_ratios(o21, r2 * c1 / n)
               + xlogx_ratios(o22, r2 * c2 / n))
-    first_words, second_words = words[a], words[b]
     table = pd.DataFrame({"first": first_words, "second": second_words,
                           "bigram": pd.Series(first_words, dtype=object) + pd.Series(second_words, dtype=object),
                           "count": o11, "first_count": first_count, "second_count": second_count,
                           "pmi": np.round(np.log2(o11 * n / (first_count * second_count)), 3),
                           "log_likelihood": np.round(g2, 3)})
     table = table.sort_values(["log_likelihood", "bigram", "first"], ascending=[False, True, True], ignore_index=True)
-    return table[columns].head(top) if top else table[columns]
+    return table[COLLOCATION_COLUMNS].head(top) if top else table[COLLOCATION_COLUMNS]
 
 
 def kwic(articles: pd.DataFrame, query: str, width: int = 15, regex: bool = False) -> pd.DataFrame:

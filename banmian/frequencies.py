@@ -67,9 +67,39 @@ def term_frequencies(tokens: pd.DataFrame, by=None, include_stopwords: bool = Fa
 @remembered_analysis
 def filter_summary(tokens: pd.DataFrame, examples: int = 8) -> pd.DataFrame:
     """How many tokens each reason leaves out of the counts (index ``filtered_by``; "" for the
-    counted ones): tokens, and the ``examples`` commonest of them."""
-    return tokens.groupby("filtered_by", dropna=False).agg(
-        tokens=("token", "size"), examples=("token", lambda s: " ".join(s.value_counts().index[:examples])))
+    counted ones): tokens, and the ``examples`` commonest of them (ties in the order of the text).
+    On a Dask token table the files are counted on the workers and the counts added up."""
+    if is_dask(tokens):
+        from .scale import map_files
+
+        parts = map_files(tokens, _reason_counts, files_per_task=8)
+        counts = pd.concat(parts).groupby(level=[0, 1], sort=False).sum()
+    else:
+        counts = _reason_counts(tokens)
+    counts = counts.rename("count").reset_index().sort_values(["filtered_by", "count", "token"],
+                                                               ascending=[True, False, True])
+    grouped = counts.groupby("filtered_by", sort=True)
+    table = pd.DataFrame({"tokens": grouped["count"].sum(),
+                          "examples": grouped["token"].agg(lambda words: " ".join(words.iloc[:examples]))})
+    return table
+
+
+def _reason_counts(tokens: pd.DataFrame) -> pd.Series:
+    """Tokens per (filtered_by, token) of one token table, both as text; counted on integer codes."""
+    reason, reasons = pd.factorize(tokens["filtered_by"], use_na_sentinel=False)  # a category's codes
+    reasons = ["" if pd.isna(r) else str(r) for r in reasons]
+    token, words = pd.factorize(tokens["token"])
+    width = max(len(words), 1)
+    codes = reason.astype(np.int64) * width + token
+    if len(reasons) * width <= 50_000_000:  # a few reasons: one bin per pair
+        counts = np.bincount(codes, minlength=len(reasons) * width)
+        pairs = np.flatnonzero(counts)
+        found = counts[pairs]
+    else:
+        pairs, found = np.unique(codes, return_counts=True)
+    index = pd.MultiIndex.from_arrays([np.asarray(reasons, dtype=object)[pairs // width],
+                                       np.asarray(words, dtype=object)[pairs % width]], names=["filtered_by", "token"])
+    return pd.Series(found, index=index)
 
 
 @remembered_analysis
@@ -80,8 +110,30 @@ def keywords(tokens: pd.DataFrame, top: int = 10, articles: pd.DataFrame | None 
     over the N articles. ``articles`` (rows of the article table) limits the table to those
     articles, their idf still counted over the whole corpus. Columns: page_id, edition,
     article_no, rank, keyword, score. Computed on integer codes: one count per (article, token)
-    pair, document frequencies by ``np.bincount``.
+    pair, document frequencies by ``np.bincount``. On a Dask token table the document
+    frequencies are counted file by file on the workers, then each file's articles scored
+    (an article lies in one file).
     """
+    if is_dask(tokens):
+        from .scale import map_files
+
+        counted = map_files(tokens, _document_frequencies, files_per_task=8)
+        n_articles = sum(n for _, n in counted)
+        frequencies = pd.concat([f for f, _ in counted]).groupby(level=0).sum()
+        parts = [p for p in map_files(tokens, _scored_keywords, frequencies, n_articles, top, articles) if len(p)]
+        if not parts:
+            return keywords(tokens.head(0), top, articles)
+        table = pd.concat(parts, ignore_index=True)
+        return table.sort_values(ARTICLE_KEY + ["rank"], ignore_index=True)
+    pairs = _article_token_pairs(tokens)
+    keys, article, token, count, vocabulary = pairs
+    document_frequency = np.bincount(token, minlength=len(vocabulary))
+    return _top_keywords(pairs, document_frequency, len(keys), top, articles, tokens["token"].dtype)
+
+
+def _article_token_pairs(tokens: pd.DataFrame):
+    """(article keys, then per (article, counted token) pair: the article's row in the keys, the
+    token's code in the sorted vocabulary, its count; the vocabulary)."""
     kept = tokens[~tokens["is_stopword"]]
     groups = kept.groupby(ARTICLE_KEY, observed=True, sort=True)
     keys = groups.size().index.to_frame(index=False)
@@ -90,9 +142,30 @@ def keywords(tokens: pd.DataFrame, top: int = 10, articles: pd.DataFrame | None 
     width = max(len(vocabulary), 1)  # one integer per (article, token) pair
     pairs, count = np.unique(article * width + token, return_counts=True)
     article, token = np.divmod(pairs, width)
-    document_frequency = np.bincount(token, minlength=len(vocabulary))
+    return keys, article, token, count, vocabulary
+
+
+def _document_frequencies(tokens: pd.DataFrame) -> tuple[pd.Series, int]:
+    """(articles per counted token, articles) of one token table."""
+    keys, _, token, _, vocabulary = _article_token_pairs(tokens)
+    return pd.Series(np.bincount(token, minlength=len(vocabulary)), index=np.asarray(vocabulary, dtype=object)), \
+        len(keys)
+
+
+def _scored_keywords(tokens: pd.DataFrame, frequencies: pd.Series, n_articles: int, top: int, articles):
+    """The keywords of one token file's articles, with the corpus's document frequencies."""
+    if tokens.empty:
+        return pd.DataFrame()
+    pairs = _article_token_pairs(tokens)
+    document_frequency = frequencies.reindex(np.asarray(pairs[4], dtype=object)).to_numpy(dtype=np.int64)
+    table = _top_keywords(pairs, document_frequency, n_articles, top, articles, tokens["token"].dtype)
+    return table.astype({"page_id": str, "edition": str})
+
+
+def _top_keywords(pairs, document_frequency: np.ndarray, n_articles: int, top: int, articles, dtype) -> pd.DataFrame:
+    keys, article, token, count, vocabulary = pairs
     tf = count / np.bincount(article, weights=count)[article]
-    score = tf * (np.log((1 + len(keys)) / (1 + document_frequency[token])) + 1)
+    score = tf * (np.log((1 + n_articles) / (1 + document_frequency[token])) + 1)
     if articles is not None:
         wanted = pd.MultiIndex.from_frame(keys.astype(str)).isin(
             pd.MultiIndex.from_frame(articles[ARTICLE_KEY].astype(str)))
@@ -105,7 +178,7 @@ def keywords(tokens: pd.DataFrame, top: int = 10, articles: pd.DataFrame | None 
     keep = rank <= top
     out = keys.iloc[article[keep]].reset_index(drop=True)
     out["rank"] = rank[keep]
-    out["keyword"] = pd.Series(np.asarray(vocabulary, dtype=object)[token[keep]], dtype=kept["token"].dtype)
+    out["keyword"] = pd.Series(np.asarray(vocabulary, dtype=object)[token[keep]], dtype=dtype)
     out["score"] = score[keep]
     return out
 

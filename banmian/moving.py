@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .scale import is_dask
+from .tokens import kept_terms
 from .trends import first_seen, latest_period_keyness
 from .remembered import remembered_analysis
 
@@ -42,15 +44,17 @@ def suggest_terms(tokens: pd.DataFrame, n: int = 4, freq: str | None = None) -> 
     characters and its two most widespread formulations instead."""
     moving = moving_terms(tokens, freq, n=50)
     if len(moving):
-        protected = set(tokens.attrs.get("protected_terms", []))
+        protected = set(kept_terms(tokens))
         is_formulation = moving["token"].isin(protected)
         words = moving[~is_formulation]
         rising = list(words.loc[words["direction"] == "rising", "token"][:n - n // 2])
         falling = list(words.loc[words["direction"] == "falling", "token"][:n - len(rising)])
         formulations = moving.loc[is_formulation & (moving["direction"] == "rising"), "token"][:2]
         return list(dict.fromkeys(rising + falling + list(formulations)))
-    counted = tokens.loc[~tokens["is_stopword"] & (tokens["token"].str.len() >= 2), "token"]
-    words = list(counted.value_counts().index[:n])
+    counted = tokens.loc[~tokens["is_stopword"] & (tokens["token"].str.len() >= 2), "token"].value_counts()
+    counted = counted.compute() if is_dask(counted) else counted
+    counted = counted.rename("count").rename_axis("token").reset_index()  # ties by the word, on either path
+    words = list(counted.sort_values(["count", "token"], ascending=[False, True])["token"][:n])
     formulations = first_seen(tokens, min_articles=1) if "date" in tokens.columns else pd.DataFrame()
     if len(formulations):
         formulations = formulations[formulations["kind"] == "formulation"].sort_values("articles", ascending=False)

@@ -99,12 +99,17 @@ def read_token_file(path: str) -> pd.DataFrame:
     return part
 
 
-def map_files(tokens, func, *args) -> list:
+def map_files(tokens, func, *args, files_per_task: int = 1) -> list:
     """``func(partition, *args)`` on every partition (token file) of a dask token table, on
     the session's workers (on threads here when there is no cluster); the results come back as
-    a list."""
+    a list. ``files_per_task`` > 1 gives each call that many files together (for counts that add
+    up: a task's fixed cost is then paid once for several files). A frame among ``args`` goes
+    into the graph once, not once per task."""
     import dask
 
+    if files_per_task > 1:
+        tokens = tokens.repartition(npartitions=-(-tokens.npartitions // files_per_task))
+    args = [dask.delayed(a) if isinstance(a, (pd.DataFrame, pd.Series)) else a for a in args]
     tasks = [dask.delayed(func)(part, *args) for part in tokens.to_delayed()]
     client = session_client()
     if client is None:

@@ -33,7 +33,9 @@ from .token_table import (
 )
 from .workers import TaskRunner, build_token_files, partition_terms, task_count
 
-__all__ = ["tokenize"]
+__all__ = ["tokenize", "kept_terms"]
+
+_KEPT_ON_DASK: dict = {}  # a Dask token table's name → the terms its files kept whole
 
 def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_extra="corpus/stopwords_extra.txt",
              cache_dir=None, workers: int | None = None, progress: bool = True, engine: str = "pandas"):
@@ -58,7 +60,7 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
     are many); new or changed pages cost only their own segmentation, and a dictionary edit
     re-segments only the texts that contain the edited words. ``workers`` > 1 segments in that
     many processes (by default up to four when there are 400 or more articles to segment, else
-    one). ``attrs["protected_terms"]`` lists the terms kept whole. ``engine="dask"`` returns a ``dask.dataframe`` over the token files instead (see
+    one). ``attrs["protected_terms"]`` (or :func:`kept_terms`) lists the terms kept whole. ``engine="dask"`` returns a ``dask.dataframe`` over the token files instead (see
     :mod:`banmian.scale`).
     """
     import pyarrow as pa
@@ -69,7 +71,9 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
     if engine == "dask":
         from .scale import read_tokens
 
-        return read_tokens(files)
+        table = read_tokens(files)
+        _KEPT_ON_DASK[table._name] = KeptTerms(protected)
+        return table
     if engine != "pandas":
         raise ValueError(f"engine must be 'pandas' or 'dask', not {engine!r}")
     try:
@@ -88,6 +92,14 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
     tokens.attrs["segmented_articles"] = segmented  # how many texts were not in the cache
     tokens.attrs["protected_terms"] = KeptTerms(protected)  # protected_terms(articles.body), from the cache
     return tokens
+
+
+def kept_terms(tokens) -> tuple[str, ...]:
+    """The numbered formulations a token table of :func:`tokenize` kept whole (see
+    :func:`protected_terms`), whether pandas (its ``attrs["protected_terms"]``) or Dask."""
+    if type(tokens).__module__.startswith("dask"):
+        return _KEPT_ON_DASK.get(getattr(tokens, "_name", None), KeptTerms())
+    return tokens.attrs.get("protected_terms", KeptTerms())
 
 
 class KeptTerms(tuple):

@@ -90,3 +90,20 @@ def test_every_notebook_runs_on_other_corpora(tmp_path, corpus):
     if corpus == "tests/dated/pages":  # no page of it has a further witness either
         assert editions.count("Skipped: no page has two or more witnesses") >= 3
     assert "Since the last run" in (tmp_path / "01_corpus.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("corpus", ["corpus", "tests/dated/pages"])
+def test_notebooks_02_and_05_run_with_the_dask_engine(tmp_path, corpus):
+    """ENGINE = "dask" (here through BANMIAN_ENGINE): every cell of 02 and 05 takes the token table
+    on Dask (the seed corpus, and six months of pages); tests/test_scale.py checks that each table is the
+    pandas engine's."""
+    import os
+
+    result = subprocess.run([sys.executable, str(RUNNER), "--no-save", "--html", str(tmp_path), "02", "05"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=1800,
+                            env={**os.environ, "BANMIAN_CORPUS": corpus, "BANMIAN_ENGINE": "dask"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    trends = (tmp_path / "05_trends.html").read_text(encoding="utf-8")
+    assert "Every table above was counted on Dask, file by file" in trends
+    frequencies = (tmp_path / "02_term_frequencies.html").read_text(encoding="utf-8")
+    assert "collocations" in frequencies and "Traceback" not in frequencies

@@ -123,3 +123,52 @@ def test_a_table_of_dask_token_files_is_kept_by_the_files(corpus, monkeypatch, t
     os.utime(rewritten, ns=(rewritten.stat().st_atime_ns, rewritten.stat().st_mtime_ns + 10**9))
     later = helpers.tokenize(articles, cache_dir=tmp_path, progress=False, engine="dask")
     assert frame_digest(later) != frame_digest(first)
+
+
+def as_text(table: pd.DataFrame) -> pd.DataFrame:
+    """A table with its text and category columns as plain text, its index as a column: the Dask path
+    gathers files whose categories differ."""
+    table = table.reset_index() if table.index.name else table
+    return table.astype({c: str for c, d in table.dtypes.items() if d == object or isinstance(d, pd.CategoricalDtype)
+                         or pd.api.types.is_string_dtype(d)})
+
+
+@pytest.mark.parametrize("analysis", ["filter_summary", "keywords", "collocations"])
+def test_counts_of_notebook_02_on_dask_are_the_pandas_tables(corpus, analysis):
+    _, tokens, on_dask = corpus
+    function = getattr(helpers, analysis).__wrapped__
+    assert_frame_equal(as_text(function(on_dask)), as_text(function(tokens)), check_dtype=False)
+
+
+def test_compare_keywords_on_dask(corpus):
+    articles, tokens, on_dask = corpus
+    page = articles[articles.page_id == articles.page_id.iloc[0]]
+    assert_frame_equal(helpers.compare_keywords(page, on_dask, top=5), helpers.compare_keywords(page, tokens, top=5))
+
+
+@pytest.mark.parametrize("analysis", ["latest_period_keyness", "first_seen", "moving_terms", "suggest_terms"])
+def test_analyses_of_notebook_05_on_dask_are_the_pandas_tables(corpus, analysis):
+    _, tokens, on_dask = corpus
+    function = getattr(helpers, analysis)
+    function = getattr(function, "__wrapped__", function)
+    on_pandas, on_files = function(tokens), function(on_dask)
+    if isinstance(on_pandas, list):
+        assert on_files == on_pandas and on_pandas
+    else:
+        assert (len(on_pandas) or analysis == "moving_terms") and on_files.attrs == on_pandas.attrs  # nothing moves enough here
+        assert_frame_equal(as_text(on_files), as_text(on_pandas), check_dtype=False)
+
+
+@pytest.mark.parametrize("analysis", ["dispersion", "front_page_terms", "first_seen"])
+def test_analyses_of_followed_terms_on_dask_are_the_pandas_tables(corpus, analysis):
+    _, tokens, on_dask = corpus
+    terms = helpers.suggest_terms(tokens) + ["五多", "没有这个词"]
+    function = getattr(helpers, analysis).__wrapped__
+    on_pandas, on_files = function(tokens, terms), function(on_dask, terms)
+    assert len(on_pandas) and on_files.attrs.keys() == on_pandas.attrs.keys()
+    assert_frame_equal(as_text(on_files), as_text(on_pandas), check_dtype=False)
+
+
+def test_the_terms_kept_whole_are_known_on_dask(corpus):
+    _, tokens, on_dask = corpus
+    assert helpers.kept_terms(on_dask) == helpers.kept_terms(tokens) and len(helpers.kept_terms(tokens))
