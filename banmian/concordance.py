@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -21,8 +22,8 @@ def collocations(tokens: pd.DataFrame, min_count: int = 2, top: int | None = Non
     Columns: first, second, bigram, count, first_count, second_count, pmi,
     log_likelihood; sorted by G². ``min_count`` drops rare pairs, which PMI overrates.
     Computed on integer codes of the tokens (numpy), not row by row. On a Dask token table
-    each file's pairs are counted on the workers and the counts added up (Dask's tree of
-    group-by sums), then scored here.
+    each file's pairs are counted on the workers and the counts added up there in a tree,
+    then scored here.
     """
     if is_dask(tokens):
         return _collocations_by_file(tokens, min_count, top)
@@ -53,34 +54,32 @@ def _adjacent_pairs(tokens: pd.DataFrame):
     return codes[:-1][adjacent], codes[1:][adjacent], words
 
 
-def _file_pairs(tokens: pd.DataFrame) -> pd.DataFrame:
-    """Every pair of one token file with its count (``kind`` "pair"), and each word's count as the
-    first and as the second of a pair (``kind`` "first", "second"; the other word empty)."""
+def _file_pairs(tokens: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Of some token files: the count of every pair (indexed by first and second word), and each
+    word's count as the first and as the second of a pair."""
     first, second, words = _adjacent_pairs(tokens)
     words = np.asarray(words, dtype=object)
-    pair, count = np.unique(first.astype(np.int64) * max(len(words), 1) + second, return_counts=True)
+    width = max(len(words), 1)
+    pair, count = np.unique(first.astype(np.int64) * width + second, return_counts=True)
+    pairs = pd.Series(count, index=pd.MultiIndex.from_arrays([words[pair // width], words[pair % width]]))
     as_first, as_second = np.bincount(first, minlength=len(words)), np.bincount(second, minlength=len(words))
-    used_first, used_second = np.flatnonzero(as_first), np.flatnonzero(as_second)
-    n = (len(pair), len(used_first), len(used_second))
-    return pd.DataFrame({
-        "kind": np.repeat(np.array(["pair", "first", "second"], dtype=object), n),
-        "first": np.concatenate([words[pair // max(len(words), 1)], words[used_first], np.full(n[2], "", dtype=object)]),
-        "second": np.concatenate([words[pair % max(len(words), 1)], np.full(n[1], "", dtype=object), words[used_second]]),
-        "count": np.concatenate([count, as_first[used_first], as_second[used_second]]).astype(np.int64)})
+    return (pairs, pd.Series(as_first[as_first > 0], index=words[as_first > 0]),
+            pd.Series(as_second[as_second > 0], index=words[as_second > 0]))
+
+
+def _frequent_pairs(counts, min_count: int):
+    """The summed counts of :func:`_file_pairs`, the pairs seen fewer than ``min_count`` times left
+    out (on the worker that added them up), with the number of pairs of the corpus."""
+    pairs, firsts, seconds = counts
+    return pairs[pairs >= min_count], firsts, seconds, int(pairs.sum())
 
 
 def _collocations_by_file(tokens, min_count: int, top: int | None) -> pd.DataFrame:
-    meta = pd.DataFrame({"kind": pd.Series([], dtype=object), "first": pd.Series([], dtype=object),
-                         "second": pd.Series([], dtype=object), "count": pd.Series([], dtype=np.int64)})
-    counts = tokens.map_partitions(_file_pairs, meta=meta).groupby(["kind", "first", "second"]).sum(
-        split_out=max(1, tokens.npartitions // 16))["count"]
-    counts = counts.compute()
-    pairs = counts.loc["pair"]
-    n = int(pairs.sum())
-    if not n:
+    from .scale import added_up
+
+    pairs, firsts, seconds, n = added_up(tokens, _file_pairs, finish=partial(_frequent_pairs, min_count=min_count))
+    if not n or not len(pairs):
         return pd.DataFrame(columns=COLLOCATION_COLUMNS)
-    pairs = pairs[pairs >= min_count]
-    firsts, seconds = counts.loc["first"].droplevel(1), counts.loc["second"].droplevel(0)
     first_words = pairs.index.get_level_values(0).to_numpy(dtype=object)
     second_words = pairs.index.get_level_values(1).to_numpy(dtype=object)
     return _scored_pairs(first_words, second_words, pairs.to_numpy(dtype=np.int64),

@@ -39,10 +39,10 @@ def term_frequencies(tokens: pd.DataFrame, by=None, include_stopwords: bool = Fa
     [['社区', 2, 5000.0], ['居民', 1, 2500.0]]
     """
     group = _group_columns(by)
-    if is_dask(tokens):  # counted on the workers, file by file, combined in a tree
-        import dask
+    if is_dask(tokens):  # counted on the workers, file by file, added up in a tree
+        from .scale import added_up
 
-        sizes, counts = dask.compute(*_frequency_counts(tokens, group, include_stopwords))
+        sizes, counts = added_up(tokens, _file_frequency_counts, group, include_stopwords)
         n_tokens = int(sizes.sum()) if group else int(sizes)
     else:
         sizes, counts = _frequency_counts(tokens, group, include_stopwords)
@@ -70,10 +70,9 @@ def filter_summary(tokens: pd.DataFrame, examples: int = 8) -> pd.DataFrame:
     counted ones): tokens, and the ``examples`` commonest of them (ties in the order of the text).
     On a Dask token table the files are counted on the workers and the counts added up."""
     if is_dask(tokens):
-        from .scale import map_files
+        from .scale import added_up
 
-        parts = map_files(tokens, _reason_counts, files_per_task=8)
-        counts = pd.concat(parts).groupby(level=[0, 1], sort=False).sum()
+        counts = added_up(tokens, _reason_counts)
     else:
         counts = _reason_counts(tokens)
     counts = counts.rename("count").reset_index().sort_values(["filtered_by", "count", "token"],
@@ -115,11 +114,9 @@ def keywords(tokens: pd.DataFrame, top: int = 10, articles: pd.DataFrame | None 
     (an article lies in one file).
     """
     if is_dask(tokens):
-        from .scale import map_files
+        from .scale import added_up, map_files
 
-        counted = map_files(tokens, _document_frequencies, files_per_task=8)
-        n_articles = sum(n for _, n in counted)
-        frequencies = pd.concat([f for f, _ in counted]).groupby(level=0).sum()
+        frequencies, n_articles = added_up(tokens, _document_frequencies)
         parts = [p for p in map_files(tokens, _scored_keywords, frequencies, n_articles, top, articles) if len(p)]
         if not parts:
             return keywords(tokens.head(0), top, articles)
@@ -280,12 +277,18 @@ def xlogx_ratios(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
 
 def _frequency_counts(tokens: pd.DataFrame, group: list[str], include_stopwords: bool):
     """(tokens per group, count per group and token) of one token table."""
-    if group:
-        sizes = tokens.groupby(group).size()
-    else:
-        sizes = tokens.shape[0] if is_dask(tokens) else pd.Series({(): len(tokens)})
+    sizes = tokens.groupby(group).size() if group else pd.Series({(): len(tokens)})
     kept = tokens if include_stopwords else tokens[~tokens["is_stopword"]]
     return sizes, kept.groupby(group + ["token"]).size()
+
+
+def _file_frequency_counts(tokens: pd.DataFrame, group: list[str], include_stopwords: bool):
+    """:func:`_frequency_counts` of some token files, their categories as values (each file has its
+    own) and the total a number when there is no group: counts that add up over files."""
+    categorical = [c for c in group + ["token"] if isinstance(tokens[c].dtype, pd.CategoricalDtype)]
+    tokens = tokens.astype({c: tokens[c].cat.categories.dtype for c in categorical})
+    sizes, counts = _frequency_counts(tokens, group, include_stopwords)
+    return (sizes if group else len(tokens)), counts
 
 
 def _keyness_counts(tokens: pd.DataFrame, target, reference):

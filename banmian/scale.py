@@ -105,12 +105,51 @@ def map_files(tokens, func, *args, files_per_task: int = 1) -> list:
     a list. ``files_per_task`` > 1 gives each call that many files together (for counts that add
     up: a task's fixed cost is then paid once for several files). A frame among ``args`` goes
     into the graph once, not once per task."""
+    return _computed(_file_tasks(tokens, func, args, files_per_task))
+
+
+def added_up(tokens, func, *args, files_per_task: int = 8, fan_in: int = 8, finish=None):
+    """``func(partition, *args)`` on groups of ``files_per_task`` token files, added up on the
+    workers in a tree (``fan_in`` results a step): counts (Series or frames indexed by what they
+    count) are summed by index, arrays and numbers summed, tuples element by element. Only the
+    sum comes back, so the counts of many files never sit together in this process;
+    ``finish(sum)`` runs on the worker before (to keep only what the table needs)."""
+    import dask
+
+    tasks = _file_tasks(tokens, func, args, files_per_task)
+    while len(tasks) > 1:
+        tasks = [dask.delayed(add_counts)(*tasks[i:i + fan_in]) for i in range(0, len(tasks), fan_in)]
+    if finish is not None:
+        tasks = [dask.delayed(finish)(tasks[0])]
+    return _computed(tasks)[0]
+
+
+def add_counts(*parts):
+    """The sum of counts of one kind: Series or frames (summed by index), tuples (element by
+    element), arrays or numbers."""
+    first = parts[0]
+    if isinstance(first, tuple):
+        return tuple(add_counts(*items) for items in zip(*parts))
+    if isinstance(first, (pd.Series, pd.DataFrame)):
+        filled = [p for p in parts if len(p)] or [first]
+        if len(filled) == 1:
+            return filled[0]
+        return pd.concat(filled).groupby(level=list(range(first.index.nlevels)), sort=False).sum()
+    return sum(parts[1:], first)
+
+
+def _file_tasks(tokens, func, args, files_per_task: int) -> list:
     import dask
 
     if files_per_task > 1:
         tokens = tokens.repartition(npartitions=-(-tokens.npartitions // files_per_task))
     args = [dask.delayed(a) if isinstance(a, (pd.DataFrame, pd.Series)) else a for a in args]
-    tasks = [dask.delayed(func)(part, *args) for part in tokens.to_delayed()]
+    return [dask.delayed(func)(part, *args) for part in tokens.to_delayed()]
+
+
+def _computed(tasks: list) -> list:
+    import dask
+
     client = session_client()
     if client is None:
         return list(dask.compute(*tasks, scheduler="threads"))

@@ -371,9 +371,9 @@ def front_page_terms(tokens: pd.DataFrame, terms) -> pd.DataFrame:
     columns = ["term", "front_count", "front_per_10k", "inner_count", "inner_per_10k", "log_ratio",
                "log_likelihood", "front_tokens", "inner_tokens"]
     if is_dask(tokens):
-        from .scale import map_files
+        from .scale import added_up
 
-        counts = sum(map_files(tokens, _front_counts, terms, files_per_task=8))
+        counts = added_up(tokens, _front_counts, terms)
     else:
         counts = _front_counts(tokens, terms)
     (c, d, without), per_term = counts[:3], counts[3:].reshape(-1, 2)
