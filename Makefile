@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all setup notebooks report check-report test lab bench bench-notebooks bench-year evaluate evaluate-real train train-stacks clean
+.PHONY: all setup notebooks report check-report test lab bench bench-notebooks bench-year bench-ten-years evaluate evaluate-real train train-stacks clean
 
 all: notebooks
 
@@ -49,6 +49,13 @@ bench-notebooks: $(STAMP)
 bench-year: $(STAMP)
 	test -d .cache/bench/year || $(BIN)/python bench/generated_corpus.py .cache/bench/year
 	$(BIN)/python bench/notebooks.py --corpus .cache/bench/year
+
+# Notebooks 02 and 05 with ENGINE = "dask" on ten generated years (≈ 317,000 article files, 350 M
+# characters, written once into .cache/bench/ten-years): first run and rerun, memory of the kernel
+# and its Dask workers
+bench-ten-years: $(STAMP)
+	test -d .cache/bench/ten-years || $(BIN)/python bench/generated_corpus.py .cache/bench/ten-years --years 10
+	$(BIN)/python bench/notebooks.py --corpus .cache/bench/ten-years --only 02,05 --engine dask --in-place
 
 # Headline recovery and extra articles per layout on tests/devset; CRAWL=folder adds a real crawl
 evaluate: $(STAMP)

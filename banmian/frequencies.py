@@ -300,6 +300,18 @@ def _keyness_counts(tokens: pd.DataFrame, target, reference):
             tokens.loc[reference_mask & kept, "token"].value_counts(), int(target_mask.sum()), int(reference_mask.sum()))
 
 
+def _file_keyness_counts(tokens: pd.DataFrame, target, reference):
+    """:func:`_keyness_counts` of some token files, counts that add up over files (words as text,
+    the article rows narrowed to the pages of these files first)."""
+    if isinstance(tokens["token"].dtype, pd.CategoricalDtype):
+        tokens = tokens.astype({"token": tokens["token"].cat.categories.dtype})
+    pages = set(tokens["page_id"].unique().astype(str))
+
+    def here(selector):
+        return selector[selector["page_id"].astype(str).isin(pages)] if isinstance(selector, pd.DataFrame) else selector
+    return _keyness_counts(tokens, here(target), here(reference))
+
+
 @remembered_analysis
 def keyness(tokens: pd.DataFrame, target, reference=None, min_count: int = 2) -> pd.DataFrame:
     """Which words the target group uses more (or less) than the reference.
@@ -316,15 +328,11 @@ def keyness(tokens: pd.DataFrame, target, reference=None, min_count: int = 2) ->
     if is_dask(tokens):
         if isinstance(target, pd.Series) or isinstance(reference, pd.Series):
             raise ValueError("on a dask token table, give target and reference as column filters or article rows")
-        import dask
+        from .scale import added_up
 
-        target_mask = tokens.map_partitions(_mask, target, meta=("mask", bool))
-        reference_mask = ~target_mask if reference is None \
-            else tokens.map_partitions(_mask, reference, meta=("mask", bool)) & ~target_mask
-        kept = ~tokens["is_stopword"]
-        a_counts, b_counts, c, d = dask.compute(tokens["token"][target_mask & kept].value_counts(),
-                                                tokens["token"][reference_mask & kept].value_counts(),
-                                                target_mask.sum(), reference_mask.sum())
+        # rows of the article table: only their keys travel to the workers
+        target, reference = (s[ARTICLE_KEY] if isinstance(s, pd.DataFrame) else s for s in (target, reference))
+        a_counts, b_counts, c, d = added_up(tokens, _file_keyness_counts, target, reference)
         a_counts, b_counts, c, d = a_counts.sort_index(), b_counts.sort_index(), int(c), int(d)
     else:
         a_counts, b_counts, c, d = _keyness_counts(tokens, target, reference)

@@ -2,7 +2,7 @@
 rerun with nothing new, and rerun after one new day of pages, with the kernel's peak memory and
 the slowest cell of each notebook.
 
-    python bench/notebooks.py --corpus FOLDER [--only 02,05] [--no-new-day]
+    python bench/notebooks.py --corpus FOLDER [--only 02,05] [--no-new-day] [--engine dask] [--in-place]
 
 ``FOLDER`` is a crawl folder of day folders (``YYYYMMDD/…``; ``bench/realtext.py`` writes one from
 a fetched repository). The runs use a copy of it without its last day, a fresh cache
@@ -102,6 +102,11 @@ def main(argv=None) -> None:
     parser.add_argument("--corpus", type=Path, required=True, help="a crawl folder of day folders")
     parser.add_argument("--only", default="", help="comma-separated notebook prefixes (e.g. 02,05)")
     parser.add_argument("--no-new-day", action="store_true", help="skip the run after one new day")
+    parser.add_argument("--engine", default="pandas", choices=["pandas", "dask"],
+                        help="the notebooks' ENGINE setting (BANMIAN_ENGINE)")
+    parser.add_argument("--in-place", action="store_true",
+                        help="read the corpus where it is (nothing is written into it) instead of a copy: for "
+                             "corpora too large to copy; no run after a new day")
     args = parser.parse_args(argv)
     prefixes = tuple(p for p in args.only.split(",") if p)
     paths = [p for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) if not prefixes or p.name.startswith(prefixes)]
@@ -110,14 +115,20 @@ def main(argv=None) -> None:
         raise SystemExit(f"{args.corpus}: no day folders")
     with tempfile.TemporaryDirectory(prefix="banmian-notebooks-") as work:
         corpus, cache = Path(work) / "corpus", Path(work) / "cache"
-        for day in days[:-1]:
-            shutil.copytree(day, corpus / day.name)
-        files = sum(1 for _ in corpus.rglob("*") if _.is_file())
-        print(f"corpus: {args.corpus.name}, {len(days) - 1} days, {files:,} files (the last day, {days[-1].name}, "
-              f"is added for the third run)\n", flush=True)
-        env = {"BANMIAN_CORPUS": str(corpus), "BANMIAN_CACHE": str(cache)}
+        if args.in_place:
+            corpus = args.corpus.resolve()
+            files = sum(1 for _ in corpus.rglob("*") if _.is_file())
+            print(f"corpus: {args.corpus.name}, {len(days)} days, {files:,} files, read in place; engine "
+                  f"{args.engine}\n", flush=True)
+        else:
+            for day in days[:-1]:
+                shutil.copytree(day, corpus / day.name)
+            files = sum(1 for _ in corpus.rglob("*") if _.is_file())
+            print(f"corpus: {args.corpus.name}, {len(days) - 1} days, {files:,} files (the last day, {days[-1].name}, "
+                  f"is added for the third run); engine {args.engine}\n", flush=True)
+        env = {"BANMIAN_CORPUS": str(corpus), "BANMIAN_CACHE": str(cache), "BANMIAN_ENGINE": args.engine}
         runs = [("first run", None), ("rerun, nothing new", None)]
-        if not args.no_new_day:
+        if not args.no_new_day and not args.in_place:
             runs.append(("rerun after one new day", days[-1]))
         totals = {}
         for label, new_day in runs:
