@@ -92,3 +92,19 @@ def cached_findings(articles: pd.DataFrame, known, reference: bool, settings: di
     keep_result(found, path, keep)
     found.attrs["from_cache"] = False
     return found
+
+
+def kept_term_facts(terms: list[str], compute, cache_dir=None) -> pd.DataFrame:
+    """``compute(terms)`` (a table with one row per term, in their order: what a term's own
+    letters say, such as the numbers it announces), each term's row read back from the store
+    when it holds it: such facts depend on the term and the kit's code alone, so a new day
+    computes only the terms it brings. The store is shared by every corpus."""
+    path = Path(cache_dir or CACHE_DIR) / "formulations" / f"term-facts-{_code_digest()[:24]}.parquet"
+
+    def missing(positions: list[int]) -> pd.DataFrame:
+        chosen = [terms[i] for i in positions]
+        return compute(chosen).assign(_key=chosen)
+
+    facts, _ = rows_for_keys(path, terms, missing, keep_others=True)
+    return facts
+

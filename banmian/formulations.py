@@ -31,7 +31,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .formulation_cache import cached_candidates, cached_findings
+from .formulation_cache import cached_candidates, cached_findings, kept_term_facts
 from .formulation_candidates import candidate_terms
 from .dictionary import dictionary_cut, word_tags
 from .formulation_model import THRESHOLDS, load_model, political_register, score_frame
@@ -129,14 +129,26 @@ def prepare_candidates(table: pd.DataFrame) -> pd.DataFrame:
     """A :func:`candidate_table` with what scoring needs beside it: recurrence across the corpus
     (articles, pages, dates, quoted_share), number, number_total and count_matches."""
     table = table.join(_recurrence(table), on="term")
-    terms = table["term"].unique().tolist()
-    numbers = {t: announced_numbers(t) for t in terms}
-    table["number"] = table["term"].map({t: "+".join(map(str, n)) for t, n in numbers.items()})
-    totals = table["term"].map({t: sum(n) if n else np.nan for t, n in numbers.items()})
+    codes, terms = pd.factorize(table["term"])
+    facts = kept_term_facts(list(terms), term_facts)
+    table["number"] = facts["number"].to_numpy(dtype=object)[codes]
+    totals = pd.Series(facts["number_total"].to_numpy(dtype=float)[codes], index=table.index)
+    if totals.notna().all():  # whole numbers as integers, as a map of the terms' sums gives them
+        totals = totals.astype(np.int64)
     table["number_total"] = totals.astype(object).where(totals.notna(), None)
     counted = (table["expansion_count"] > 0) & (totals <= 20)
     table["count_matches"] = (table["expansion_count"] == totals).astype(object).where(counted, None)
+    table["term_family"] = facts["family"].to_numpy(dtype=object)[codes]  # for candidates no rule named
     return table
+
+
+def term_facts(terms: list[str]) -> pd.DataFrame:
+    """What each term's letters say: number (the numbers it announces, "1+2+3"), number_total
+    (their sum; NaN when none) and family (its kind by shape)."""
+    numbers = [announced_numbers(t) for t in terms]
+    return pd.DataFrame({"number": ["+".join(map(str, n)) for n in numbers],
+                         "number_total": [float(sum(n)) if n else np.nan for n in numbers],
+                         "family": [_family(t) for t in terms]})
 
 
 def score_candidates(table: pd.DataFrame, known="corpus/formulations.csv", model=None, thresholds=None,
@@ -173,7 +185,7 @@ def score_candidates(table: pd.DataFrame, known="corpus/formulations.csv", model
     table["label"], table["score"], table["reason"] = label, np.round(scores, 4), reason
     taught = _teaching(table, told, before)
     missing = table["family"] == ""
-    table.loc[missing, "family"] = table.loc[missing, "term"].map({t: _family(t) for t in table.loc[missing, "term"].unique()})
+    table.loc[missing, "family"] = table.loc[missing, "term_family"]
     table = _listed_siblings(table)
     table = _resolve_overlaps(table)
     if not include_rejected:

@@ -339,3 +339,20 @@ def test_reprint_signatures_are_kept_per_text(seed_articles, monkeypatch, tmp_pa
     assert hashed == ["一篇新的报道，讲了一件新的事情。"]
     assert all((a == b).all() for a, b in zip(first[::-1], again))
     assert all((a == original(text, 5, 128)[1].hashvalues).all() for a, text in zip(first, texts) if len(a))
+
+
+def test_term_facts_are_kept_and_only_new_terms_computed(monkeypatch, tmp_path):
+    from banmian import formulation_cache
+    from banmian.formulations import term_facts
+    monkeypatch.setattr(formulation_cache, "CACHE_DIR", tmp_path)
+    asked = []
+
+    def counting(terms):
+        asked.extend(terms)
+        return term_facts(terms)
+    first = formulation_cache.kept_term_facts(["五多", "三会一课", "双报到"], counting)
+    assert asked == ["五多", "三会一课", "双报到"]
+    assert first["number"].tolist() == ["5", "3+1", "2"] and first["family"].tolist()[1] == "multi-number formula"
+    again = formulation_cache.kept_term_facts(["千万工程", "五多", "双报到"], counting)
+    assert asked[3:] == ["千万工程"]  # the others read back
+    pd.testing.assert_frame_equal(again, term_facts(["千万工程", "五多", "双报到"]))
