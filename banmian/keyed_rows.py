@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 KEY = "_key"
@@ -31,36 +32,75 @@ def rows_for_keys(path: Path, keys: list[str], compute: Callable[[list[int]], pd
     ``keep_others``, for a store several corpora share) the other keys it held, until they
     outnumber this run's three to one. Returns the rows without ``_key`` and how many keys were
     computed. Keys that gave no rows are remembered too (``PATH.empty``), so they are not computed
-    again. Parquet gives lists back as arrays: ``list_columns`` are turned back into lists."""
-    stored = _read(path)
+    again. Parquet gives lists back as arrays: ``list_columns`` are read as lists. Keys are
+    matched with Arrow's hash lookups, not Python sets: stores hold hundreds of thousands."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    stored = _read(path, list_columns)
     empty = _read_empty(path) if stored is not None else set()
-    known = set(stored[KEY]) | empty if stored is not None else set()
-    missing = [i for i, key in enumerate(keys) if key not in known]
-    wanted = set(keys)
+    wanted = pa.array(keys, pa.large_string())
+    if stored is not None:
+        stored_keys = _arrow_keys(stored[KEY])
+        known = pc.is_in(wanted, value_set=pa.concat_arrays([stored_keys, pa.array(sorted(empty), pa.large_string())]))
+        missing = np.flatnonzero(~known.to_numpy(zero_copy_only=False)).tolist()
+        at = pc.index_in(stored_keys, value_set=wanted).fill_null(-1).to_numpy(zero_copy_only=False)
+    else:
+        missing, at = list(range(len(keys))), np.array([], dtype=np.int64)
     fresh = compute(missing) if missing else None
-    parts = [p for p in (fresh, stored[stored[KEY].isin(wanted)] if stored is not None else None)
-             if p is not None and len(p)]  # an empty part has object columns: concatenated, it would make them objects
+    kept = stored[at >= 0] if stored is not None else None
+    parts, places = [], []
+    for part, place in ((fresh, None), (kept, at[at >= 0])):
+        if part is not None and len(part):  # an empty part has object columns: concatenated, it would make them objects
+            parts.append(part)
+            places.append(place if place is not None else
+                          pc.index_in(_arrow_keys(part[KEY]), value_set=wanted).fill_null(-1).to_numpy(zero_copy_only=False))
     table = pd.concat(parts, ignore_index=True) if parts else compute([])
-    order = {key: i for i, key in enumerate(keys)}
-    table = table.assign(_order=table[KEY].map(order)).sort_values("_order", kind="stable").drop(columns="_order")
-    if missing or stored is None or (not keep_others and len(known - wanted)):
-        others = stored[~stored[KEY].isin(wanted)] if keep_others and stored is not None else None
-        if others is not None and others[KEY].nunique() > 3 * len(wanted):
+    if parts:
+        table = table.iloc[np.argsort(np.concatenate(places), kind="stable")].reset_index(drop=True)
+    if missing or stored is None or (not keep_others and (at < 0).any()):
+        others = stored[at < 0] if keep_others and stored is not None else None
+        if others is not None and others[KEY].nunique() > 3 * len(set(keys)):
             others = None
-        without_rows = wanted - set(table[KEY])
+        with_rows = np.zeros(len(keys), dtype=bool)
+        if parts:
+            with_rows[np.concatenate(places)] = True
+        without_rows = {k for k, has in zip(keys, with_rows) if not has}
         if others is not None:
-            without_rows |= empty - wanted
+            without_rows |= empty - set(keys)
         _write(path, pd.concat([table, others], ignore_index=True) if others is not None and len(others) else table,
                without_rows)
     rows = table.drop(columns=KEY).reset_index(drop=True)
     for column in list_columns:
-        rows[column] = [list(v) for v in rows[column]]
+        if len(rows) and not isinstance(rows[column].iloc[0], list):
+            rows[column] = [list(v) for v in rows[column]]
     return rows, len(missing)
 
 
-def _read(path: Path) -> pd.DataFrame | None:
+def _arrow_keys(column: pd.Series):
+    """A column of keys as one Arrow array (without copying when it already is one)."""
+    import pyarrow as pa
+
+    if isinstance(column.dtype, pd.StringDtype) and hasattr(column.array, "__arrow_array__"):
+        keys = pa.array(column.array)
+        return (keys.combine_chunks() if isinstance(keys, pa.ChunkedArray) else keys).cast(pa.large_string())
+    return pa.array(column.astype(str).to_numpy(dtype=object), pa.large_string())
+
+
+def _read(path: Path, list_columns=()) -> pd.DataFrame | None:
+    """The stored rows, ``list_columns`` as Python lists (Arrow makes them at once; pandas would
+    give arrays to turn into lists one by one)."""
+    import pyarrow.parquet as pq
+
     try:
-        return pd.read_parquet(path)
+        names = pq.read_schema(path).names
+        lists = [c for c in list_columns if c in names]
+        frame = pd.read_parquet(path, columns=[c for c in names if c not in lists])
+        if lists:
+            table = pq.read_table(path, columns=lists)
+            for column in lists:
+                frame[column] = table.column(column).to_pylist()
+        return frame[names]
     except (OSError, ValueError):
         return None  # none yet, or unreadable: computed again and written anew
 

@@ -356,3 +356,22 @@ def test_term_facts_are_kept_and_only_new_terms_computed(monkeypatch, tmp_path):
     again = formulation_cache.kept_term_facts(["千万工程", "五多", "双报到"], counting)
     assert asked[3:] == ["千万工程"]  # the others read back
     pd.testing.assert_frame_equal(again, term_facts(["千万工程", "五多", "双报到"]))
+
+
+def test_a_store_of_many_row_groups_reads_back_in_key_order(tmp_path):
+    """A large store comes back from Parquet in several chunks; rows still follow the keys asked for,
+    only missing keys are computed, and list columns come back as lists."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from banmian.keyed_rows import rows_for_keys
+    stored = pd.DataFrame({"_key": [f"k{i}" for i in range(10)], "n": range(10), "items": [[i, i] for i in range(10)]})
+    pq.write_table(pa.Table.from_pandas(stored, preserve_index=False), tmp_path / "store.parquet", row_group_size=3)
+    computed = []
+
+    def compute(positions):
+        computed.extend(positions)
+        return pd.DataFrame({"_key": ["new"] * len(positions), "n": [-1] * len(positions),
+                             "items": [[0]] * len(positions)})
+    rows, count = rows_for_keys(tmp_path / "store.parquet", ["k7", "new", "k2", "k9"], compute, list_columns=["items"])
+    assert rows["n"].tolist() == [7, -1, 2, 9] and rows["items"].tolist() == [[7, 7], [0], [2, 2], [9, 9]]
+    assert count == 1 and computed == [1]
