@@ -20,7 +20,7 @@ import pandas as pd
 
 from .paths import CACHE_DIR, code_digest
 
-__all__ = ["frame_digest", "keep_result", "read_kept", "remember_files_of", "remembered", "remembered_analysis"]
+__all__ = ["files_digest", "frame_digest", "keep_result", "read_kept", "remember_files_of", "remembered", "remembered_analysis"]
 
 _FILES_OF: dict[str, str] = {}  # a Dask frame's name → the digest of the content-named files it reads
 
@@ -32,7 +32,8 @@ def remember_files_of(frame, names: list[str]) -> None:
     _FILES_OF[frame._name] = hashlib.sha256("\0".join(["files", *names]).encode("utf-8")).hexdigest()[:32]
 
 
-def _files_digest(frame) -> str | None:
+def files_digest(frame) -> str | None:
+    """The digest of the files a Dask frame of :func:`remember_files_of` reads; None for any other frame."""
     return _FILES_OF.get(getattr(frame, "_name", None)) if type(frame).__module__.startswith("dask") else None
 
 
@@ -41,8 +42,8 @@ def frame_digest(frame: pd.DataFrame | pd.Series) -> str:
     reads the columns' memory directly (category codes, numbers, Arrow string buffers): a fraction
     of a second for a table of millions of tokens. A Dask frame of :func:`remember_files_of` is
     keyed by the names of its files."""
-    if _files_digest(frame):
-        return _files_digest(frame)
+    if files_digest(frame):
+        return files_digest(frame)
     if isinstance(frame, pd.Series):
         frame = frame.to_frame()
     digest = hashlib.sha256(repr((list(frame.columns), len(frame))).encode("utf-8"))
@@ -101,7 +102,7 @@ def remembered(name: str, frames, settings: dict, code: tuple[str, ...], compute
     """``compute()``, or the same result read back when ``frames`` (a frame, or a sequence of
     frames and Nones), ``settings`` and the ``code`` modules are those of an earlier call. The
     newest ``keep`` results of each name are kept."""
-    frames = [frames] if isinstance(frames, (pd.DataFrame, pd.Series)) or _files_digest(frames) else list(frames)
+    frames = [frames] if isinstance(frames, (pd.DataFrame, pd.Series)) or files_digest(frames) else list(frames)
     digests = ["-" if f is None else frame_digest(f) for f in frames]
     key = hashlib.sha256("\0".join([name, *digests, repr(sorted(settings.items())),
                                     code_digest(*code)]).encode("utf-8")).hexdigest()[:24]
@@ -138,7 +139,7 @@ def remembered_analysis(function):
         bound.apply_defaults()
         frames, settings = [], {}
         for argument, value in bound.arguments.items():
-            if isinstance(value, (pd.DataFrame, pd.Series)) or _files_digest(value):
+            if isinstance(value, (pd.DataFrame, pd.Series)) or files_digest(value):
                 frames.append(value)
                 settings[argument] = "frame"
             elif _plain(value):

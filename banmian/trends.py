@@ -19,7 +19,7 @@ from .scale import is_dask
 from .timeline import (FREQUENCIES, TermFinder, Timeline, check_freq, choose_freq, date_coverage, date_report,
                        full_dates, terms_list)
 from .frequencies import xlogx_ratio
-from .remembered import remembered_analysis
+from .remembered import files_digest, remembered_analysis
 
 __all__ = ["FREQUENCIES", "choose_freq", "date_report", "date_coverage", "distinct_dates", "term_trends",
            "period_keyness", "latest_period_keyness", "first_seen", "dispersion", "front_page_terms"]
@@ -278,10 +278,18 @@ def distinct_dates(tokens) -> list[str]:
     if is_dask(tokens):
         from .scale import map_files
 
-        found = set().union(*map_files(tokens, _file_dates, files_per_task=8))
+        key = files_digest(tokens)  # the token files' names, when this frame reads them unchanged
+        found = _DATES_OF_FILES.get(key) if key else None
+        if found is None:
+            found = set().union(*map_files(tokens, _file_dates, files_per_task=8))
+            if key:
+                _DATES_OF_FILES[key] = found
     else:
         found = _file_dates(tokens)
     return sorted(found)
+
+
+_DATES_OF_FILES: dict[str, set] = {}  # token files (by their names) → their dates: read once per session
 
 
 def _file_dates(tokens: pd.DataFrame) -> set[str]:

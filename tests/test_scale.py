@@ -118,7 +118,7 @@ def test_a_table_of_dask_token_files_is_kept_by_the_files(corpus, monkeypatch, t
     assert_frame_equal(helpers.term_trends(again, terms, "M"), table)
     assert len(list(tmp_path.glob("kept/results/term_trends-*.pkl"))) == 1  # read back, not computed again
     assert_frame_equal(table, helpers.term_trends.__wrapped__(again, terms, "M"))
-    assert store._files_digest(first[~first.is_stopword]) is None  # derived: computed as before
+    assert store.files_digest(first[~first.is_stopword]) is None  # derived: computed as before
     rewritten = sorted(tmp_path.glob("tokens/*.parquet"))[0]
     os.utime(rewritten, ns=(rewritten.stat().st_atime_ns, rewritten.stat().st_mtime_ns + 10**9))
     later = helpers.tokenize(articles, cache_dir=tmp_path, progress=False, engine="dask")
