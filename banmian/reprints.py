@@ -100,13 +100,20 @@ def find_reprints(articles: pd.DataFrame, min_share: float = 0.5, min_similarity
     if not 0 < min_share <= 1 or not 0 < min_similarity <= 1:
         raise ValueError("min_share and min_similarity must be between 0 and 1")
     settings = {"min_share": min_share, "min_similarity": min_similarity, "min_chars": min_chars, "shingle": shingle,
-                "num_perm": num_perm, "same_page": same_page, "datasketch": datasketch.__version__}
-    return remembered("reprints", articles, settings, ("reprints.py", "remembered.py", "keyed_rows.py"), lambda: _pairs_found(
-        articles, min_share, min_similarity, min_chars, shingle, num_perm, same_page))
+                "num_perm": num_perm, "datasketch": datasketch.__version__}
+    code = ("reprints.py", "remembered.py", "keyed_rows.py")
+
+    def table() -> pd.DataFrame:
+        # the pairs of both readings (same page or not) are searched once, kept, and filtered here
+        rows = remembered("reprint-pairs", articles, settings, code, lambda: _pairs_found(
+            articles, min_share, min_similarity, min_chars, shingle, num_perm))
+        return _pair_table(articles, [r for r in rows if same_page or not r["same_page"]])
+    return remembered("reprints", articles, {**settings, "same_page": same_page}, code, table)
 
 
 def _pairs_found(articles: pd.DataFrame, min_share: float, min_similarity: float, min_chars: int, shingle: int,
-                 num_perm: int, same_page: bool) -> pd.DataFrame:
+                 num_perm: int) -> list[dict]:
+    """Every pair of articles that share ``min_share`` of one's text, those on one page marked."""
     from datasketch import LeanMinHash, MinHashLSH
 
     headlines = articles["headline"].fillna("").astype(str) if "headline" in articles.columns else ""
@@ -131,7 +138,7 @@ def _pairs_found(articles: pd.DataFrame, min_share: float, min_similarity: float
     rows = []
     for i, signature in signatures.items():
         for j in lsh.query(signature):
-            if j <= i or (not same_page and pages[i][0] == pages[j][0]):
+            if j <= i:
                 continue
             a, b = shingles_of(i), shingles_of(j)
             shared = len(np.intersect1d(a, b, assume_unique=True))
@@ -139,8 +146,8 @@ def _pairs_found(articles: pd.DataFrame, min_share: float, min_similarity: float
             if max(share_a, share_b) < min_share:
                 continue
             rows.append({"a": i, "b": j, "similarity": shared / (len(a) + len(b) - shared), "share_a": share_a,
-                         "share_b": share_b})
-    return _pair_table(articles, rows)
+                         "share_b": share_b, "same_page": pages[i][0] == pages[j][0]})
+    return rows
 
 
 def kept_signatures(texts: list[str], shingle: int, num_perm: int, cache_dir=None) -> list[np.ndarray]:

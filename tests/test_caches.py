@@ -186,6 +186,8 @@ def test_reprints_credits_and_quoted_phrases_are_read_back_the_same(seed_article
     cold = helpers.find_reprints(both)
     assert len(list(tmp_path.glob("results/reprints-*.pkl"))) == 1 and len(cold)
     pd.testing.assert_frame_equal(helpers.find_reprints(both), cold)
+    same_page = helpers.find_reprints(both, same_page=True)  # the other reading filters the same kept pairs
+    assert len(list(tmp_path.glob("results/reprint-pairs-*.pkl"))) == 1 and len(same_page) >= len(cold)
     credits = helpers.page_credits(seed_pages)
     pd.testing.assert_frame_equal(helpers.page_credits(seed_pages), credits)
     phrases = helpers.quoted_phrases(seed_articles)
@@ -195,7 +197,7 @@ def test_reprints_credits_and_quoted_phrases_are_read_back_the_same(seed_article
     pd.testing.assert_frame_equal(helpers.cleaning_examples(seed_pages, n=3), examples)
     assert len(helpers.cleaning_examples(seed_pages, n=1)) < len(examples)  # n is part of the key
     assert {p.name.split("-")[0] for p in tmp_path.glob("results/*.pkl")} == {
-        "reprints", "page_credits", "quoted_phrases", "cleaning_report", "cleaning_examples"}
+        "reprints", "reprint", "page_credits", "quoted_phrases", "cleaning_report", "cleaning_examples"}
 
 
 def test_a_string_column_digest_is_its_content_however_it_is_chunked():
