@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("BANMIAN_CACHE", tempfile.mkdtemp(prefix="banmian-test-cache-"))  # before the kit is imported
+CREATED_CACHE = None
+if "BANMIAN_CACHE" not in os.environ:  # before the kit is imported; removed when the session ends
+    CREATED_CACHE = os.environ["BANMIAN_CACHE"] = tempfile.mkdtemp(prefix="banmian-test-cache-")
 
 import helpers  # noqa: E402  (installed with the project: pip install -e .)
 
@@ -39,3 +41,11 @@ def corpus(tmp_path):
 
     write.folder = folder
     return write
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if CREATED_CACHE:
+        import shutil
+
+        shutil.rmtree(CREATED_CACHE, ignore_errors=True)
+
