@@ -46,21 +46,11 @@ class PeakMemory:
         last_pss = 0.0
         while not self._stop.is_set():
             children = me.children(recursive=True)
-            rss = 0
-            for child in children:
-                try:
-                    rss += child.memory_info().rss
-                except psutil.Error:
-                    pass
+            rss = _total(children, lambda child: child.memory_info().rss)
             self.peak = max(self.peak, rss)
             if rss >= 0.95 * self.peak and time.monotonic() - last_pss >= 1.0:
-                last_pss, pss = time.monotonic(), 0
-                for child in children:
-                    try:
-                        pss += child.memory_full_info().pss
-                    except psutil.Error:
-                        pass
-                self.peak_pss = max(self.peak_pss, pss)
+                last_pss = time.monotonic()
+                self.peak_pss = max(self.peak_pss, _total(children, lambda child: child.memory_full_info().pss))
             time.sleep(0.1)
 
     def __enter__(self):
@@ -70,6 +60,17 @@ class PeakMemory:
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join()
+
+
+def _total(processes, read) -> int:
+    """The sum of ``read(process)`` over the processes still running."""
+    total = 0
+    for process in processes:
+        try:
+            total += read(process)
+        except psutil.Error:
+            pass
+    return total
 
 
 def cell_seconds(cell) -> float:
