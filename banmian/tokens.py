@@ -37,6 +37,7 @@ __all__ = ["tokenize", "kept_terms"]
 
 _KEPT_ON_DASK: dict = {}  # a Dask token table's name → the terms its files kept whole
 
+
 def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_extra="corpus/stopwords_extra.txt",
              cache_dir=None, workers: int | None = None, progress: bool = True, engine: str = "pandas"):
     """Segment every article body with jieba: one row per token, in long form.
@@ -97,7 +98,9 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
 def kept_terms(tokens) -> tuple[str, ...]:
     """The numbered formulations a token table of :func:`tokenize` kept whole (see
     :func:`protected_terms`), whether pandas (its ``attrs["protected_terms"]``) or Dask."""
-    if type(tokens).__module__.startswith("dask"):
+    from .scale import is_dask
+
+    if is_dask(tokens):
         return _KEPT_ON_DASK.get(getattr(tokens, "_name", None), KeptTerms())
     return tokens.attrs.get("protected_terms", KeptTerms())
 
