@@ -67,7 +67,7 @@ def term_frequencies(tokens: pd.DataFrame, by=None, include_stopwords: bool = Fa
 @remembered_analysis
 def filter_summary(tokens: pd.DataFrame, examples: int = 8) -> pd.DataFrame:
     """How many tokens each reason leaves out of the counts (index ``filtered_by``; "" for the
-    counted ones): tokens, and the ``examples`` commonest of them (ties in the order of the text).
+    counted ones): tokens, and the ``examples`` commonest of them (ties in the order of the words).
     On a Dask token table the files are counted on the workers and the counts added up."""
     if is_dask(tokens):
         from .scale import added_up

@@ -42,8 +42,9 @@ def frame_digest(frame: pd.DataFrame | pd.Series) -> str:
     reads the columns' memory directly (category codes, numbers, Arrow string buffers): a fraction
     of a second for a table of millions of tokens. A Dask frame of :func:`remember_files_of` is
     keyed by the names of its files."""
-    if files_digest(frame):
-        return files_digest(frame)
+    known = files_digest(frame)
+    if known:
+        return known
     if isinstance(frame, pd.Series):
         frame = frame.to_frame()
     digest = hashlib.sha256(repr((list(frame.columns), len(frame))).encode("utf-8"))

@@ -221,13 +221,14 @@ def first_seen(tokens: pd.DataFrame, terms=None, freq: str | None = "M", min_art
     table["articles"] = counts.reindex(first.index).to_numpy()
     table["periods"] = spread.groupby(level=0).size().reindex(first.index).to_numpy()
     full, with_pages = _periods_with_pages(dates, freq)
-    position = pd.Index(full.astype(str)).get_indexer(first["period"].to_numpy(dtype=object))  # labels, not parsed
+    full_labels = full.astype(str).to_numpy(dtype=object)
+    position = pd.Index(full_labels).get_indexer(first["period"].to_numpy(dtype=object))  # labels, not parsed
     for k in range(3):
         period = position + k
         inside = period < len(full)
         has_pages = np.zeros(len(period), dtype=bool)
         has_pages[inside] = with_pages[period[inside]]
-        labels = np.where(inside, full.astype(str).to_numpy(dtype=object)[np.minimum(period, len(full) - 1)], "")
+        labels = np.where(inside, full_labels[np.minimum(period, len(full) - 1)], "")
         got = spread.reindex(pd.MultiIndex.from_arrays([first.index, labels])).fillna(0).to_numpy().astype(int)
         table[f"articles_period_{k + 1}"] = pd.array(np.where(has_pages, got, 0), dtype="Int64")
         table.loc[~has_pages, f"articles_period_{k + 1}"] = pd.NA
