@@ -16,6 +16,7 @@ from .paths import CACHE_DIR, code_digest, project_path
 from .remembered import keep_result, read_kept
 
 ARTICLE_FIELDS = ["page_id", "edition", "article_no", "headline", "body", "date"]
+TERMS_KEPT = 2_000_000  # terms of other corpora a per-term store keeps: a decade of a daily, tens of MB
 CODE = ("formulations.py", "formulation_candidates.py", "formulation_lists.py", "numbered_terms.py", "expansions.py", "dictionary.py",
         "formulation_model.py", "formulation_cache.py", "reference_formulations.csv")
 
@@ -98,13 +99,14 @@ def kept_term_facts(terms: list[str], compute, cache_dir=None) -> pd.DataFrame:
     """``compute(terms)`` (a table with one row per term, in their order: what a term's own
     letters say, such as the numbers it announces), each term's row read back from the store
     when it holds it: such facts depend on the term and the kit's code alone, so a new day
-    computes only the terms it brings. The store is shared by every corpus."""
+    computes only the terms it brings. The store is shared by every corpus and keeps up to
+    :data:`TERMS_KEPT` terms, so that scoring a small set does not drop a corpus's terms."""
     path = Path(cache_dir or CACHE_DIR) / "formulations" / f"term-facts-{_code_digest()[:24]}.parquet"
 
     def missing(positions: list[int]) -> pd.DataFrame:
         chosen = [terms[i] for i in positions]
         return compute(chosen).assign(_key=chosen)
 
-    facts, _ = rows_for_keys(path, terms, missing, keep_others=True)
+    facts, _ = rows_for_keys(path, terms, missing, keep_others=True, keep_at_least=TERMS_KEPT)
     return facts
 

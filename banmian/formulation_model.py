@@ -26,8 +26,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .formulation_candidates import NUMERAL_CHARS, PROGRAMME_WORDS
 from .dictionary import dictionary_cut, word_tags
+from .formulation_cache import TERMS_KEPT
+from .formulation_candidates import NUMERAL_CHARS, PROGRAMME_WORDS
+from .keyed_rows import KEY, rows_for_keys
 from .paths import CACHE_DIR, package_digest
 
 __all__ = ["MODEL_FILE", "candidate_features", "feature_columns", "load_model", "score_features", "score_frame",
@@ -191,31 +193,23 @@ def _weights_of(terms: list[str], weights: dict) -> np.ndarray:
 
 
 def _term_weights(terms: list[str], weights: dict, workers: int | None = None, cache_dir=None) -> np.ndarray:
-    """The summed weight of each distinct term's own features. They depend on the term, the
-    weights and the kit's code alone, so they are kept in ``.cache/formulations`` and a rerun
+    """The summed weight of each of the distinct ``terms``' own features. They depend on the term,
+    the weights and the kit's code alone, so they are kept in ``.cache/formulations`` (up to
+    :data:`~banmian.formulation_cache.TERMS_KEPT` terms, whatever corpus brought them) and a rerun
     after new pages computes only the terms it has not seen."""
     key = hashlib.sha256((json.dumps(weights, sort_keys=True) + package_digest()).encode()).hexdigest()[:24]
     path = Path(cache_dir or CACHE_DIR) / "formulations" / f"term-weights-{key}.parquet"
-    try:
-        kept = pd.read_parquet(path)
-        known = dict(zip(kept["term"].tolist(), kept["weight"].tolist()))
-    except (OSError, ValueError, KeyError):
-        known = {}
-    missing = [t for t in terms if t not in known]
-    if missing:
-        known.update(zip(missing, _computed_term_weights(missing, weights, workers).tolist()))
-        if len(known) > 4 * len(terms):  # terms of other corpora: dropped when they outnumber this one's
-            known = {t: known[t] for t in terms}
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f".{path.name}.{os.getpid()}")
-            pd.DataFrame({"term": list(known), "weight": list(known.values())}).to_parquet(temporary, index=False)
-            os.replace(temporary, path)
-            for old in sorted(path.parent.glob("term-weights-*.parquet"), key=lambda p: p.stat().st_mtime)[:-4]:
-                old.unlink(missing_ok=True)  # other models' weights (training tries many)
-        except OSError:
-            pass
-    return np.array([known[t] for t in terms], dtype=float)
+
+    def computed(positions: list[int]) -> pd.DataFrame:
+        chosen = [terms[i] for i in positions]
+        return pd.DataFrame({"weight": _computed_term_weights(chosen, weights, workers), KEY: chosen})
+
+    table, new_terms = rows_for_keys(path, terms, computed, keep_others=True, keep_at_least=TERMS_KEPT)
+    if new_terms:
+        for old in sorted(path.parent.glob("term-weights-*.parquet"), key=lambda p: p.stat().st_mtime)[:-4]:
+            old.unlink(missing_ok=True)  # other models' weights (training tries many)
+            old.with_name(old.name + ".empty").unlink(missing_ok=True)
+    return table["weight"].to_numpy(dtype=float)
 
 
 def _computed_term_weights(terms: list[str], weights: dict, workers: int | None = None) -> np.ndarray:

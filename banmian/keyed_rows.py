@@ -23,14 +23,16 @@ def row_keys(frame: pd.DataFrame, columns: list[str], *context: str) -> list[str
 
 
 def rows_for_keys(path: Path, keys: list[str], compute: Callable[[list[int]], pd.DataFrame],
-                  list_columns=(), keep_others: bool = False) -> tuple[pd.DataFrame, int]:
+                  list_columns=(), keep_others: bool = False, keep_at_least: int = 0) -> tuple[pd.DataFrame, int]:
     """The rows of every key of ``keys``, in that order (each key's rows in the order computed).
 
     Rows of keys the Parquet file at ``path`` holds are read back; ``compute(positions)`` gives the
     rows of the missing keys (by their positions in ``keys``) with their key in column ``_key``.
     The file is rewritten when anything was computed: with the keys of this run, plus (with
     ``keep_others``, for a store several corpora share) the other keys it held, until they
-    outnumber this run's three to one. Returns the rows without ``_key`` and how many keys were
+    outnumber this run's three to one and the store would hold more than ``keep_at_least`` keys
+    (a store of small rows, such as one per term, keeps a large corpus's keys while a small
+    written set is scored between two runs on it). Returns the rows without ``_key`` and how many keys were
     computed. Keys that gave no rows are remembered too (``PATH.empty``), so they are not computed
     again. Parquet gives lists back as arrays: ``list_columns`` are read as lists. Keys are
     matched with Arrow's hash lookups, not Python sets: stores hold hundreds of thousands."""
@@ -60,8 +62,10 @@ def rows_for_keys(path: Path, keys: list[str], compute: Callable[[list[int]], pd
         table = table.iloc[np.argsort(np.concatenate(places), kind="stable")].reset_index(drop=True)
     if missing or stored is None or (not keep_others and (at < 0).any()):
         others = stored[at < 0] if keep_others and stored is not None else None
-        if others is not None and others[KEY].nunique() > 3 * len(set(keys)):
-            others = None
+        if others is not None:
+            other_keys, own_keys = others[KEY].nunique(), len(set(keys))
+            if other_keys > 3 * own_keys and other_keys + own_keys > keep_at_least:
+                others = None
         with_rows = np.zeros(len(keys), dtype=bool)
         if parts:
             with_rows[np.concatenate(places)] = True

@@ -360,6 +360,43 @@ def test_term_facts_are_kept_and_only_new_terms_computed(monkeypatch, tmp_path):
     pd.testing.assert_frame_equal(again, term_facts(["千万工程", "五多", "双报到"]))
 
 
+def test_per_term_stores_keep_a_corpus_while_a_small_set_is_scored(monkeypatch, tmp_path):
+    """Notebook 03 scores the small written evaluation set between two runs on a corpus: the corpus's
+    term weights and term facts stay in their stores, so the next run computes no term again."""
+    from banmian import formulation_cache, formulation_model
+    from banmian.formulations import term_facts
+    monkeypatch.setattr(formulation_cache, "CACHE_DIR", tmp_path)
+    weights = formulation_model.load_model()["weights"]
+    corpus = [f"{n}个{w}" for n in "一二三四五六七八九十" for w in ("坚持", "统筹", "落实", "服务", "保障")]
+    written = ["五多", "三前"]
+    asked_weights, asked_facts = [], []
+    original = formulation_model._computed_term_weights
+    monkeypatch.setattr(formulation_model, "_computed_term_weights",
+                        lambda missing, *a, **k: asked_weights.append(list(missing)) or original(missing, *a, **k))
+
+    def facts(terms):
+        asked_facts.append(list(terms))
+        return term_facts(terms)
+    for terms in (corpus, written, corpus):
+        formulation_model._term_weights(terms, weights, cache_dir=tmp_path)
+        formulation_cache.kept_term_facts(terms, facts)
+    assert asked_weights == [corpus, written] and asked_facts == [corpus, written]
+
+
+def test_a_shared_store_drops_other_keys_past_its_bound(tmp_path):
+    from banmian.keyed_rows import rows_for_keys
+    store = tmp_path / "store.parquet"
+
+    def run(keys, keep_at_least=0):
+        rows_for_keys(store, keys, lambda positions: pd.DataFrame({"_key": [keys[i] for i in positions], "n": positions}),
+                      keep_others=True, keep_at_least=keep_at_least)
+        return sorted(pd.read_parquet(store)["_key"])
+    corpus = [f"k{i}" for i in range(8)]
+    assert run(corpus) == corpus
+    assert run(["small"], keep_at_least=100) == corpus + ["small"]  # within the bound: the corpus's keys stay
+    assert run(["other"], keep_at_least=5) == ["other"]  # past it, and outnumbered three to one: dropped
+
+
 def test_a_store_of_many_row_groups_reads_back_in_key_order(tmp_path):
     """A large store comes back from Parquet in several chunks; rows still follow the keys asked for,
     only missing keys are computed, and list columns come back as lists."""
