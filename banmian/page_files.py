@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import os
 import re
+import time
 import warnings
 from collections import Counter
 from pathlib import Path
@@ -13,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from .decoding import PageError, PageWarning, decode_page, read_csv_rows
-from .paths import ROOT, display_path, project_path
+from .paths import CACHE_DIR, ROOT, code_digest, display_path, project_path
+from .remembered import keep_result, read_kept
 
 __all__ = ["MANIFEST_NAME", "MANIFEST_COLUMNS", "LAYOUTS", "checked_date", "infer_metadata", "load_pages",
            "load_problems"]
@@ -32,6 +34,7 @@ DEFAULT_EDITION = "A"
 _DATE_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.年/]?(\d{1,2})[-_.月/]?(\d{1,2})日?(?!\d)")
 _ARTICLE_POSITION = re.compile(r"(?<!\d)(?:19|20)\d{6}[-_](\d{1,3})[-_](\d{1,3})$")
 _PAGE_IN_NAME = re.compile(r"第\s*(\d{1,3})\s*版|(?:^|[-_ ])[pP](?:age)?[-_]?(\d{1,3})(?![\d])|(\d{1,3})版")
+SETTLED_NS = 2_000_000_000  # a file changed more recently than this is read, not kept (coarse file times)
 _EDITION_SUFFIX = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,11}$")
 
 
@@ -117,33 +120,68 @@ def _inside(path: Path, folders) -> bool:
     return any(path.is_relative_to(folder) for folder in folders)
 
 
-def _walk(folder: Path, problem):
-    """Every file under ``folder``, sorted, skipping hidden folders, as (path, real path) pairs:
-    the folder is resolved once, so only a file that is a symbolic link needs resolving (its
-    real path is its target); symbolic links to folders are not followed (no loops); broken links
-    are reported."""
-    found = []
-    for dirpath, dirnames, filenames in os.walk(folder.resolve(), followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__")))
-        for name in dirnames:
-            if (Path(dirpath) / name).is_symlink():
-                problem(display_path(Path(dirpath) / name), "a symbolic link to a folder; not followed (link its "
-                                                              "files, or load that folder itself)")
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            if name.startswith("."):
+def _walk(folder: Path) -> tuple[list[tuple[str, str, tuple]], list[tuple[str, str]]]:
+    """Every file under ``folder``, sorted, skipping hidden folders, as (path, real path, stat)
+    triples, and the problems met on the way as (file, problem) pairs. The folder is resolved once,
+    so only a file that is a symbolic link needs resolving (its real path is its target); symbolic
+    links to folders are not followed (no loops); broken links are reported. ``stat`` is the file's
+    size, inode, modification and change times (those of a link's target)."""
+    folder = str(folder.resolve())
+    found, problems = [], []
+
+    def visit(directory: str) -> None:
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            return
+        folders = [e for e in entries if _is_folder(e) and not e.name.startswith((".", "__"))]
+        for entry in folders:
+            if entry.is_symlink():
+                problems.append((display_path(entry.path), "a symbolic link to a folder; not followed (link its "
+                                                             "files, or load that folder itself)"))
+        for entry in entries:
+            if entry.name.startswith(".") or _is_folder(entry):
                 continue
-            real = path
-            if path.is_symlink():
-                try:
-                    real = path.resolve(strict=True)
-                except (OSError, RuntimeError) as err:
-                    loop = isinstance(err, RuntimeError) or getattr(err, "errno", None) == 40
-                    problem(display_path(path), "symbolic link loop; skipped" if loop else
-                            "broken symbolic link (its target does not exist); skipped")
-                    continue
-            found.append((path, real))
-    return found
+            real = entry.path
+            try:
+                if entry.is_symlink():
+                    real = str(Path(entry.path).resolve(strict=True))
+                info = entry.stat()
+            except (OSError, RuntimeError) as err:
+                loop = isinstance(err, RuntimeError) or getattr(err, "errno", None) == 40
+                problems.append((display_path(entry.path), "symbolic link loop; skipped" if loop else
+                                 "broken symbolic link (its target does not exist); skipped"))
+                continue
+            found.append((entry.path, real, (info.st_size, info.st_ino, info.st_mtime_ns, info.st_ctime_ns)))
+        for entry in folders:
+            if not entry.is_symlink():
+                visit(entry.path)
+
+    visit(folder)
+    return found, problems
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link in a loop
+        return False
+
+
+def _listing_key(folder: Path, files: list[tuple[str, str, tuple]], strict: bool, allow_outside: bool) -> str | None:
+    """A key for the pages of a folder without a manifest: its files' paths, sizes, inodes and
+    modification and change times (how git and rsync tell an unchanged file), the settings, the
+    day and the code. None (read every file) when a file changed in the last two seconds: a
+    filesystem with coarse times could change it again within the same tick, unseen."""
+    recent = time.time_ns() - SETTLED_NS
+    if any(info[2] > recent or info[3] > recent for _, _, info in files):
+        return None
+    digest = hashlib.sha256(repr((str(folder.resolve()), strict, allow_outside, datetime.date.today().isoformat(),
+                                  code_digest("page_files.py", "decoding.py", "paths.py"))).encode("utf-8"))
+    for path, real, info in files:
+        digest.update(f"{path}\0{real}\0{info}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()[:24]
 
 
 def load_pages(corpus="corpus", strict: bool = False, allow_outside: bool = False) -> pd.DataFrame:
@@ -168,23 +206,58 @@ def load_pages(corpus="corpus", strict: bool = False, allow_outside: bool = Fals
     ``strict=True`` raises :class:`PageError` instead. The skipped files are listed by
     :func:`load_problems`; article tables found in the folder (CSV, JSON …) are listed
     in ``pages.attrs["tables"]`` for :func:`helpers.load_articles`.
+
+    A folder without a manifest is read once: the table is kept in ``.cache/pages`` under its
+    files' paths, sizes and times (:func:`_listing_key`) and read back, with the same lines and
+    warnings, while no file was added, removed or changed.
     """
     source = project_path(corpus)
     if not source.exists():
         raise PageError(source, "corpus folder or file not found")
     single = source.is_file()
-    folder = source.parent if single else source
     if single and source.suffix.lower() in TABLE_SUFFIXES:  # an article table holds no pages
         pages = pd.DataFrame(columns=PAGE_COLUMNS)
         pages.attrs.update(problems=[], tables=[str(source)])
         return pages
+    walked = ([(str(source), str(source.resolve()), ())], []) if single else _walk(source)
+    key = None if single or (source / MANIFEST_NAME).exists() else _listing_key(source, walked[0], strict, allow_outside)
+    kept_file = CACHE_DIR / "pages" / f"pages-{key}.pkl"
+    kept = read_kept(kept_file) if key else None
+    if kept is not None:
+        pages, messages = kept
+        _say(messages)
+        return pages
+    messages = []
+    try:
+        pages = _read_pages(source, walked, strict, allow_outside, messages)
+    finally:
+        _say(messages)  # also when a later problem stops a strict load
+    if key:
+        keep_result((pages, messages), kept_file, keep=2)
+    return pages
+
+
+def _say(messages: list[tuple[str, str]]) -> None:
+    """Show what reading the pages found: lines printed, the rest as warnings."""
+    for kind, text in messages:
+        if kind == "line":
+            print(text)
+        else:
+            warnings.warn(text, PageWarning, stacklevel=3)
+
+
+def _read_pages(source: Path, walked, strict: bool, allow_outside: bool, messages: list) -> pd.DataFrame:
+    """:func:`load_pages` of a folder or page file whose files are ``walked`` (:func:`_walk`), the
+    lines and warnings to show appended to ``messages`` as (kind, text) pairs."""
+    single = source.is_file()
+    folder = source.parent if single else source
     allowed = [folder.resolve(), ROOT]
     problems: list[dict] = []
 
     def problem(file, text):
         if strict:
             raise PageError(file, text)
-        warnings.warn(f"{file}: {text}", PageWarning, stacklevel=3)
+        messages.append(("problem", f"{file}: {text}"))
         problems.append({"file": str(file), "problem": text})
 
     entries = []  # (path, metadata dict, origin)
@@ -220,7 +293,12 @@ def load_pages(corpus="corpus", strict: bool = False, allow_outside: bool = Fals
                 meta["date"], meta["date_source"] = inferred["date"], inferred["date_source"]
             entries.append((path, meta, "manifest"))
     listed = {path for path, _, _ in entries} | named_in_bad_rows
-    candidates = [(source, source.resolve())] if single else _walk(folder, problem)
+    for file, text in walked[1]:
+        problem(file, text)
+    candidates = []
+    for path, real, _ in walked[0]:
+        path = Path(path)
+        candidates.append((path, path if real == str(path) else Path(real)))
     unlisted: list[str] = []
     named: list[Path] = []
     stems = Counter(p.stem for p, _ in candidates)
@@ -251,13 +329,12 @@ def load_pages(corpus="corpus", strict: bool = False, allow_outside: bool = Fals
             unlisted.append(f"{display_path(path)}: not in {MANIFEST_NAME}; metadata inferred from its name "
                             f"(page_id={meta['page_id']}, edition={meta['edition']})")
     if named:
-        print(f"{len(named):,} file{'s' if len(named) > 1 else ''} not in {MANIFEST_NAME}: date and page number "
-              f"read from {'their names' if len(named) > 1 else 'its name'} (e.g. {display_path(named[0])})")
+        messages.append(("line", f"{len(named):,} file{'s' if len(named) > 1 else ''} not in {MANIFEST_NAME}: date and page number "
+              f"read from {'their names' if len(named) > 1 else 'its name'} (e.g. {display_path(named[0])})"))
     if len(unlisted) > 3:  # a crawl of thousands of files: one line, not thousands
         unlisted = [f"{len(unlisted):,} files are not in {MANIFEST_NAME}; metadata inferred from their names, "
                     f"e.g. {unlisted[0]} (see the pages table's page_id, date and page_no)"]
-    for message in unlisted:
-        warnings.warn(message, PageWarning, stacklevel=2)
+    messages.extend(("warning", message) for message in unlisted)
 
     rows, seen, loaded = [], {}, set()
     for path, meta, origin in entries:

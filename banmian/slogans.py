@@ -158,18 +158,22 @@ def formulations_over_corpus(found: pd.DataFrame, articles: pd.DataFrame) -> pd.
     kept["article"] = kept["page_id"].astype(str) + "\x00" + kept["edition"].astype(str) + "\x00" \
         + kept["article_no"].astype(str)
     spelled = kept[(kept["expansion_count"] > 0) & ~kept["expansion_where"].str.startswith("from the")]
-    rows = []
-    for term, group in kept.groupby("term", sort=False):
-        dated = group.loc[group["date"] != "", "date"]
-        expanded = set(spelled.loc[spelled["term"] == term, "article"])
-        variants = spelled.loc[spelled["term"] == term, "expansion"].map("、".join).value_counts()
-        rows.append({"term": term, "first_date": dated.min() if len(dated) else "",
-                     "last_date": dated.max() if len(dated) else "", "articles": group["article"].nunique(),
-                     "pages": group["page_id"].nunique(), "dates": dated.nunique(), "articles_expanded": len(expanded),
-                     "articles_named_only": group["article"].nunique() - len(expanded),
-                     "expansions": "; ".join(f"{v} ×{n}" for v, n in variants.items())})
-    return pd.DataFrame(rows, columns=columns).sort_values(["articles", "term"], ascending=[False, True],
-                                                          ignore_index=True)
+    by_term = kept.groupby("term", sort=False)
+    table = pd.DataFrame({"articles": by_term["article"].nunique(), "pages": by_term["page_id"].nunique()})
+    dated = kept[kept["date"] != ""].groupby("term", sort=False)["date"]
+    table["first_date"], table["last_date"] = dated.min(), dated.max()
+    table["dates"] = dated.nunique()
+    table["articles_expanded"] = spelled.groupby("term", sort=False)["article"].nunique()
+    table = table.fillna({"first_date": "", "last_date": "", "dates": 0, "articles_expanded": 0})
+    table = table.astype({"dates": int, "articles_expanded": int})
+    table["articles_named_only"] = table["articles"] - table["articles_expanded"]
+    # each term's expansions, the commonest first (ties: the first seen first), as "会前、会中、会后 ×3; …"
+    variants = spelled.assign(variant=spelled["expansion"].map("、".join)).groupby(["term", "variant"], sort=False).size()
+    variants = variants.reset_index(name="times").sort_values(["term", "times"], ascending=[True, False], kind="stable")
+    listed = (variants["variant"] + " ×" + variants["times"].astype(str)).groupby(variants["term"]).agg("; ".join)
+    table["expansions"] = listed.reindex(table.index).fillna("")
+    return table.rename_axis("term").reset_index()[columns].sort_values(["articles", "term"], ascending=[False, True],
+                                                                        ignore_index=True)
 
 
 def expansion_table(found: pd.DataFrame) -> pd.DataFrame:

@@ -1,6 +1,8 @@
 """load_articles keeps the split articles of a folder by content: a rerun reads them back, a
 changed or new page is split again, and the table is the same either way."""
+import os
 import shutil
+import time
 import warnings
 from pathlib import Path
 
@@ -414,3 +416,47 @@ def test_a_store_of_many_row_groups_reads_back_in_key_order(tmp_path):
     rows, count = rows_for_keys(tmp_path / "store.parquet", ["k7", "new", "k2", "k9"], compute, list_columns=["items"])
     assert rows["n"].tolist() == [7, -1, 2, 9] and rows["items"].tolist() == [[7, 7], [0], [2, 2], [9, 9]]
     assert count == 1 and computed == [1]
+
+
+def test_a_folder_of_pages_is_read_once_until_a_file_changes(monkeypatch, tmp_path, capsys):
+    """load_pages keeps a folder's table by its files' paths, sizes and times: a second load reads no
+    file and says the same lines and warnings; a file rewritten with the same size and its old
+    modification time is still seen (its change time moved), and so is a new file."""
+    import warnings
+    from banmian import page_files
+    monkeypatch.setattr(page_files, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(page_files, "SETTLED_NS", 300_000_000)  # files older than 0.3 s are trusted, not 2 s
+    corpus = tmp_path / "crawl"
+    (corpus / "20240105").mkdir(parents=True)
+    (corpus / "20240105" / "20240105-01-01.txt").write_text("中俄两国元首互致新年贺电\n\n新年之际，两国元首互致贺电。\n", encoding="utf-8")
+    (corpus / "notes.txt").write_text("一份没有日期的稿件。\n", encoding="utf-8")
+    past = time.time() - 3600
+    for file in corpus.rglob("*.txt"):
+        os.utime(file, (past, past))
+    time.sleep(0.4)  # setting the time is a change too (of the change time)
+    decoded = []
+    original = page_files.decode_page
+    monkeypatch.setattr(page_files, "decode_page", lambda data, shown: decoded.append(shown) or original(data, shown))
+
+    def load():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            pages = page_files.load_pages(corpus)
+        return pages, capsys.readouterr().out, [str(w.message) for w in caught]
+    first, said, warned = load()
+    assert len(decoded) == 2 and "1 file not in pages.csv" in said and any("notes.txt" in w for w in warned)
+    again, said_again, warned_again = load()
+    assert len(decoded) == 2  # nothing read
+    pd.testing.assert_frame_equal(again, first)
+    assert (said_again, warned_again) == (said, warned) and again.attrs == first.attrs
+    page = corpus / "20240105" / "20240105-01-01.txt"
+    page.write_text(page.read_text(encoding="utf-8").replace("两国元首", "两国总理"), encoding="utf-8")  # same size
+    os.utime(page, (past, past))
+    time.sleep(0.4)
+    changed, _, _ = load()
+    assert len(decoded) == 4 and "两国总理" in changed.set_index("page_id").loc["20240105-01-01", "text"]
+    (corpus / "20240105" / "20240105-02-01.txt").write_text("第二版的稿件。\n", encoding="utf-8")
+    with_new, _, _ = load()
+    assert len(with_new) == 3 and len(decoded) == 7
+    load()
+    assert len(decoded) == 10  # a file changed in the last moment: the table is not kept yet

@@ -221,3 +221,22 @@ def test_a_known_term_inside_a_longer_word_is_not_found_there():
     kept = found[found.label != "rejected"]  # the reference list is a feature: 四有新人, unquoted once, is borderline here
     assert list(kept.term) == ["三通", "四有新人"] and kept.start.tolist() == [body.index("两岸三通") + 2, body.index("四有")]
     assert "cuts the word 通道" in found.loc[(found.label == "rejected") & (found.term == "三通"), "reason"].iloc[0]
+
+
+def test_formulations_over_corpus_counts_expansions_commonest_first():
+    """Each term's expansions with how often each is spelled out, the commonest first and ties in the
+    order first seen; a list's expansion ("from the …") is not the page's own."""
+    def row(term, article, expansion, where="after the term", label="formulation"):
+        return {"page_id": f"p{article}", "edition": "A", "article_no": 1, "term": term, "label": label,
+                "expansion": expansion, "expansion_count": len(expansion), "expansion_where": where}
+    found = pd.DataFrame([row("三前", 1, ["会前", "会后"]), row("三前", 2, ["会前", "会中", "会后"]),
+                          row("三前", 3, ["会前", "会中", "会后"]), row("三前", 4, ["前一", "前二"]),
+                          row("三前", 5, ["甲", "乙"], where="from the reference list"), row("五多", 1, []),
+                          row("五多", 2, [], label="borderline")])
+    articles = pd.DataFrame({"page_id": [f"p{i}" for i in range(1, 6)], "edition": "A", "article_no": 1,
+                             "date": ["2025-01-02", "", "2025-01-01", "2025-01-05", "2025-01-03"]})
+    table = helpers.formulations_over_corpus(found, articles).set_index("term")
+    assert table.loc["三前", "expansions"] == "会前、会中、会后 ×2; 会前、会后 ×1; 前一、前二 ×1"
+    assert table.loc["三前", ["articles", "articles_expanded", "articles_named_only", "dates"]].tolist() == [5, 4, 1, 4]
+    assert table.loc["三前", ["first_date", "last_date"]].tolist() == ["2025-01-01", "2025-01-05"]
+    assert table.loc["五多"].tolist()[:6] == ["2025-01-02", "2025-01-02", 1, 1, 1, 0] and list(table.index) == ["三前", "五多"]
