@@ -9,7 +9,7 @@ import pandas as pd
 
 from .frequencies import xlogx_ratios
 from .scale import is_dask
-from .token_table import ARTICLE_KEY
+from .token_table import ARTICLE_KEY, article_runs, token_codes
 from .remembered import remembered_analysis
 
 __all__ = ["collocations", "kwic"]
@@ -45,12 +45,21 @@ COLLOCATION_COLUMNS = ["first", "second", "bigram", "count", "first_count", "sec
 
 def _adjacent_pairs(tokens: pd.DataFrame):
     """(code of the first word, code of the second, the sorted words) of every adjacent pair of
-    counted tokens in one token table."""
-    frame = tokens[~tokens["is_stopword"]].sort_values(ARTICLE_KEY + ["position"])
-    same_article = (frame[ARTICLE_KEY].shift(-1) == frame[ARTICLE_KEY]).all(axis=1).to_numpy()
-    position = frame["position"].to_numpy()
-    adjacent = same_article[:-1] & (position[1:] == position[:-1] + 1) if len(frame) > 1 else np.zeros(0, bool)
-    codes, words = pd.factorize(frame["token"].astype(str), sort=True)
+    counted tokens in one token table. A table of :func:`helpers.tokenize` holds each article's
+    rows together in position order and is read as it is; any other order is sorted first."""
+    starts = article_runs(tokens)
+    position = tokens["position"].to_numpy()
+    run = np.zeros(len(tokens), dtype=np.int64)
+    run[starts[1:]] = 1
+    run = np.cumsum(run)
+    ordered = (np.diff(position)[run[1:] == run[:-1]] > 0).all() \
+        and not tokens[ARTICLE_KEY].iloc[starts].duplicated().any()
+    if not ordered:
+        return _adjacent_pairs(tokens.sort_values(ARTICLE_KEY + ["position"], kind="stable"))
+    codes, words = token_codes(tokens)
+    rows = np.flatnonzero(~tokens["is_stopword"].to_numpy(dtype=bool))
+    run, position, codes = run[rows], position[rows], codes[rows]
+    adjacent = (run[1:] == run[:-1]) & (position[1:] == position[:-1] + 1)
     return codes[:-1][adjacent], codes[1:][adjacent], words
 
 

@@ -108,10 +108,6 @@ def _buckets(values: pd.Series) -> np.ndarray:
     return np.array(labels, dtype=object)[index]
 
 
-def _flag(mask, name: str) -> np.ndarray:
-    return np.where(np.asarray(mask, dtype=bool), name, None).astype(object)
-
-
 def feature_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """The features of every candidate row that depend on more than the term, one column per kind
     (the feature's name, or None where a row does not have it); see :func:`feature_arrays`."""
@@ -125,6 +121,41 @@ def feature_arrays(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     source, listed, expansion_count, count_matches, expansion_where, articles, dates, pages, quoted_share,
     family, context (the term with 20 characters on each side: its register, political or not) and
     register (of the whole article, :func:`political_register`)."""
+    return {kind: _named(pieces) for kind, pieces in _feature_pieces(frame).items()}
+
+
+def _named(pieces: list) -> np.ndarray:
+    """The names of one kind of feature: its pieces (text, and arrays of values or a mask) joined."""
+    if len(pieces) == 2 and pieces[1].dtype == bool:  # a flag: the name where the mask holds
+        return np.where(pieces[1], pieces[0], None).astype(object)
+    name = np.asarray(pieces[0], dtype=object)
+    for piece in pieces[1:]:
+        name = name + piece
+    return np.asarray(name, dtype=object)
+
+
+def _feature_weights(pieces: list, weights: dict) -> np.ndarray:
+    """The weight of one kind of feature for every row, named only for its distinct values (a few
+    hundred), not once per row."""
+    if len(pieces) == 2 and pieces[1].dtype == bool:
+        return np.where(pieces[1], weights.get(pieces[0], 0.0), 0.0)
+    columns = [i for i, piece in enumerate(pieces) if not isinstance(piece, str)]
+    codes, distinct = zip(*(pd.factorize(pieces[i]) for i in columns))
+    code = np.zeros(len(codes[0]), dtype=np.int64)
+    for c, d in zip(codes, distinct):
+        code = code * len(d) + c
+    present, inverse = np.unique(code, return_inverse=True)
+    parts = [piece if isinstance(piece, str) else None for piece in pieces]
+    for d, i in zip(reversed(distinct), reversed(columns)):  # the combined code back into each piece's value
+        parts[i] = np.asarray(d, dtype=object)[present % len(d)]
+        present = present // len(d)
+    names = _named(parts)
+    return np.array([weights.get(n, 0.0) for n in names], dtype=float)[inverse.ravel()]
+
+
+def _feature_pieces(frame: pd.DataFrame) -> dict[str, list]:
+    """Each kind of feature as pieces: text and per-row arrays joined into the name ("rule=" and the
+    rule label of each row), or a name and the mask of the rows that have it."""
     quoted = frame["quoted"].astype(bool).to_numpy()
     q = np.where(quoted, "True", "False").astype(object)
     rule = frame["rule_label"].astype(str).to_numpy(dtype=object)
@@ -143,41 +174,42 @@ def feature_arrays(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     ends = (at + frame["term"].str.len().to_numpy(dtype=int) + quoted).tolist()
     starts = (at - quoted).tolist()
     contexts = frame["context"].tolist()
-    noun_after = [_NOUN_AFTER.search(c, e, e + 6) is not None for c, e in zip(contexts, ends)]
-    verb_near = [_VERB_BEFORE.search(c, max(0, a - 6), a) is not None for c, a in zip(contexts, starts)]
-    columns = {
-        "register": "register=" + register.to_numpy(dtype=object),
-        "article_register": "article_register=" + level,
-        "article_register&quoted": "article_register=" + level + "&quoted=" + q,
-        "article_register&rule": "article_register=" + level + "&rule=" + rule,
-        "rule": "rule=" + rule,
-        "why": "why=" + reasons.map({r: _reason_key(r) for r in reasons.unique()}).to_numpy(dtype=object),
-        "source": "source=" + frame["source"].astype(str).to_numpy(dtype=object),
-        "listed": _flag(frame["listed"], "listed"),  # in the reference list, whoever proposed it
-        "listed&quoted": _flag(frame["listed"].astype(bool) & quoted, "listed&quoted"),
-        "family": "family=" + frame["family"].astype(str).to_numpy(dtype=object),
-        "rule&quoted": "rule=" + rule + "&quoted=" + q,
-        "rule&articles": "rule=" + rule + "&articles=" + articles,
-        "articles": "articles=" + articles,
-        "dates": "dates=" + _buckets(frame["dates"]),
-        "pages": "pages=" + _buckets(frame["pages"]),
-        "quoted_share": "quoted_share=" + shares.astype(str).to_numpy(dtype=object),
-        "quoted": _flag(quoted, "quoted"),
-        "in_headline": _flag(frame["field"] == "headline", "in_headline"),
-        "expanded": _flag(spelled, "expanded"),  # spelled out on the page, not by a list
-        "expansion_matches": _flag(matches, "expansion_matches"),
-        "before": "before=" + before1, "after": "after=" + after1,
-        "before2": "before2=" + before.to_numpy(dtype=object), "after2": "after2=" + after.to_numpy(dtype=object),
-        "policy_verb_before": _flag(before.isin(_POLICY_BEFORE), "policy_verb_before"),
-        "policy_verb_near": _flag(verb_near, "policy_verb_near"),  # within six characters
-        "policy_noun_after": _flag(noun_after, "policy_noun_after"),
-        "after_surname": _flag(pd.Series(before1).isin(_SURNAMES).to_numpy() & (frame["term"].str.len() <= 3).to_numpy(),
-                               "after_surname"),  # 四清 in 陈四清
-        "after_quote_or_paren": _flag(pd.Series(after1).isin(list("“”‘’「」\"（(")), "after_quote_or_paren"),
-        "after_punctuation": _flag(pd.Series(after1).isin(list("，。；、：！？,;:.!?$")), "after_punctuation"),
-        "before_punctuation": _flag(pd.Series(before1).isin(list("，。；、：！？,;:.!?^")), "before_punctuation"),
+    noun_after = np.array([_NOUN_AFTER.search(c, e, e + 6) is not None for c, e in zip(contexts, ends)], dtype=bool)
+    verb_near = np.array([_VERB_BEFORE.search(c, max(0, a - 6), a) is not None for c, a in zip(contexts, starts)],
+                         dtype=bool)
+    listed = frame["listed"].astype(bool).to_numpy()
+    return {
+        "register": ["register=", register.to_numpy(dtype=object)],
+        "article_register": ["article_register=", level],
+        "article_register&quoted": ["article_register=", level, "&quoted=", q],
+        "article_register&rule": ["article_register=", level, "&rule=", rule],
+        "rule": ["rule=", rule],
+        "why": ["why=", reasons.map({r: _reason_key(r) for r in reasons.unique()}).to_numpy(dtype=object)],
+        "source": ["source=", frame["source"].astype(str).to_numpy(dtype=object)],
+        "listed": ["listed", listed],  # in the reference list, whoever proposed it
+        "listed&quoted": ["listed&quoted", listed & quoted],
+        "family": ["family=", frame["family"].astype(str).to_numpy(dtype=object)],
+        "rule&quoted": ["rule=", rule, "&quoted=", q],
+        "rule&articles": ["rule=", rule, "&articles=", articles],
+        "articles": ["articles=", articles],
+        "dates": ["dates=", _buckets(frame["dates"])],
+        "pages": ["pages=", _buckets(frame["pages"])],
+        "quoted_share": ["quoted_share=", shares.astype(str).to_numpy(dtype=object)],
+        "quoted": ["quoted", quoted],
+        "in_headline": ["in_headline", (frame["field"] == "headline").to_numpy(dtype=bool)],
+        "expanded": ["expanded", spelled],  # spelled out on the page, not by a list
+        "expansion_matches": ["expansion_matches", matches],
+        "before": ["before=", before1], "after": ["after=", after1],
+        "before2": ["before2=", before.to_numpy(dtype=object)], "after2": ["after2=", after.to_numpy(dtype=object)],
+        "policy_verb_before": ["policy_verb_before", before.isin(_POLICY_BEFORE).to_numpy(dtype=bool)],
+        "policy_verb_near": ["policy_verb_near", verb_near],  # within six characters
+        "policy_noun_after": ["policy_noun_after", noun_after],
+        "after_surname": ["after_surname", pd.Series(before1).isin(_SURNAMES).to_numpy()
+                          & (frame["term"].str.len() <= 3).to_numpy()],  # 四清 in 陈四清
+        "after_quote_or_paren": ["after_quote_or_paren", pd.Series(after1).isin(list("“”‘’「」\"（(")).to_numpy()],
+        "after_punctuation": ["after_punctuation", pd.Series(after1).isin(list("，。；、：！？,;:.!?$")).to_numpy()],
+        "before_punctuation": ["before_punctuation", pd.Series(before1).isin(list("，。；、：！？,;:.!?^")).to_numpy()],
     }
-    return {name: np.asarray(values, dtype=object) for name, values in columns.items()}
 
 
 def candidate_features(frame: pd.DataFrame) -> list[list[str]]:
@@ -233,10 +265,8 @@ def score_frame(frame: pd.DataFrame, model: dict) -> np.ndarray:
     weights = model["weights"]
     codes, terms = pd.factorize(frame["term"].to_numpy(dtype=object))
     logits = model["intercept"] + _term_weights(list(terms), weights)[codes]
-    for column in feature_arrays(frame).values():  # each kind by its distinct values: a few hundred, not a row each
-        codes, names = pd.factorize(column)  # None → code -1
-        per_name = np.append(np.array([weights.get(n, 0.0) for n in names], dtype=float), 0.0)
-        logits = logits + per_name[codes]
+    for pieces in _feature_pieces(frame).values():
+        logits = logits + _feature_weights(pieces, weights)
     return 1.0 / (1.0 + np.exp(-logits))
 
 

@@ -10,7 +10,7 @@ from scipy import special
 from .dictionary import stopword_list
 from .scale import is_dask
 from .segmenter import cached_segmenter, dictionary_entries
-from .token_table import ARTICLE_KEY, article_index
+from .token_table import ARTICLE_KEY, article_index, token_codes
 from .remembered import remembered_analysis
 
 __all__ = ["term_frequencies", "filter_summary", "keywords", "compare_keywords", "comparison_groups", "keyness"]
@@ -131,11 +131,13 @@ def keywords(tokens: pd.DataFrame, top: int = 10, articles: pd.DataFrame | None 
 def _article_token_pairs(tokens: pd.DataFrame):
     """(article keys, then per (article, counted token) pair: the article's row in the keys, the
     token's code in the sorted vocabulary, its count; the vocabulary)."""
-    kept = tokens[~tokens["is_stopword"]]
+    counted = ~tokens["is_stopword"].to_numpy(dtype=bool)
+    kept = tokens[counted]
     groups = kept.groupby(ARTICLE_KEY, observed=True, sort=True)
     keys = groups.size().index.to_frame(index=False)
     article = groups.ngroup().to_numpy(dtype=np.int64)
-    token, vocabulary = pd.factorize(kept["token"], sort=True)
+    token, vocabulary = token_codes(tokens)
+    token = token[counted]
     width = max(len(vocabulary), 1)  # one integer per (article, token) pair
     pairs, count = np.unique(article * width + token, return_counts=True)
     article, token = np.divmod(pairs, width)
@@ -145,8 +147,8 @@ def _article_token_pairs(tokens: pd.DataFrame):
 def _document_frequencies(tokens: pd.DataFrame) -> tuple[pd.Series, int]:
     """(articles per counted token, articles) of one token table."""
     keys, _, token, _, vocabulary = _article_token_pairs(tokens)
-    return pd.Series(np.bincount(token, minlength=len(vocabulary)), index=np.asarray(vocabulary, dtype=object)), \
-        len(keys)
+    frequency = np.bincount(token, minlength=len(vocabulary))
+    return pd.Series(frequency[frequency > 0], index=vocabulary[frequency > 0]), len(keys)
 
 
 def _scored_keywords(tokens: pd.DataFrame, frequencies: pd.Series, n_articles: int, top: int, articles):
@@ -154,7 +156,7 @@ def _scored_keywords(tokens: pd.DataFrame, frequencies: pd.Series, n_articles: i
     if tokens.empty:
         return pd.DataFrame()
     pairs = _article_token_pairs(tokens)
-    document_frequency = frequencies.reindex(np.asarray(pairs[4], dtype=object)).to_numpy(dtype=np.int64)
+    document_frequency = frequencies.reindex(pairs[4], fill_value=0).to_numpy(dtype=np.int64)  # 0: a stopword
     table = _top_keywords(pairs, document_frequency, n_articles, top, articles, tokens["token"].dtype)
     return table.astype({"page_id": str, "edition": str})
 
@@ -168,7 +170,11 @@ def _top_keywords(pairs, document_frequency: np.ndarray, n_articles: int, top: i
             pd.MultiIndex.from_frame(articles[ARTICLE_KEY].astype(str)))
         keep = wanted[article]
         article, token, score = article[keep], token[keep], score[keep]
-    order = np.lexsort((token, -score, article))
+    # by article, then score (highest first), then word: the pairs come by article and word, and
+    # two stable sorts keep that order among equals (cheaper than one sort on three keys)
+    order = np.argsort(-score, kind="stable")
+    narrow = np.uint16 if len(keys) <= np.iinfo(np.uint16).max else np.int64  # 16 bits: numpy's radix sort
+    order = order[np.argsort(article[order].astype(narrow), kind="stable")]
     article, token, score = article[order], token[order], score[order]
     first = np.flatnonzero(np.r_[True, article[1:] != article[:-1]])
     rank = np.arange(len(article)) - np.repeat(first, np.diff(np.r_[first, len(article)])) + 1
@@ -277,9 +283,15 @@ def xlogx_ratios(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
 
 def _frequency_counts(tokens: pd.DataFrame, group: list[str], include_stopwords: bool):
     """(tokens per group, count per group and token) of one token table."""
-    sizes = tokens.groupby(group).size() if group else pd.Series({(): len(tokens)})
-    kept = tokens if include_stopwords else tokens[~tokens["is_stopword"]]
-    return sizes, kept.groupby(group + ["token"]).size()
+    if group:
+        kept = tokens if include_stopwords else tokens[~tokens["is_stopword"]]
+        return tokens.groupby(group).size(), kept.groupby(group + ["token"]).size()
+    codes, vocabulary = token_codes(tokens)  # the whole table: counted on integer codes
+    counted = np.bincount(codes if include_stopwords else codes[~tokens["is_stopword"].to_numpy(dtype=bool)],
+                          minlength=len(vocabulary))
+    seen = counted > 0
+    counts = pd.Series(counted[seen], index=pd.Index(vocabulary[seen], dtype=tokens["token"].dtype, name="token"))
+    return pd.Series({(): len(tokens)}), counts
 
 
 def _file_frequency_counts(tokens: pd.DataFrame, group: list[str], include_stopwords: bool):
@@ -292,24 +304,28 @@ def _file_frequency_counts(tokens: pd.DataFrame, group: list[str], include_stopw
 
 
 def _keyness_counts(tokens: pd.DataFrame, target, reference):
-    """(token counts in the target, in the reference, target size, reference size)."""
-    target_mask = _mask(tokens, target)
-    reference_mask = ~target_mask if reference is None else _mask(tokens, reference) & ~target_mask
-    kept = ~tokens["is_stopword"]
-    return (tokens.loc[target_mask & kept, "token"].value_counts(),
-            tokens.loc[reference_mask & kept, "token"].value_counts(), int(target_mask.sum()), int(reference_mask.sum()))
+    """(token counts in the target, in the reference: arrays over the sorted vocabulary; target
+    size, reference size; the vocabulary), counted on the tokens' integer codes."""
+    codes, vocabulary = token_codes(tokens)
+    target_mask = _mask(tokens, target).to_numpy(dtype=bool)
+    reference_mask = ~target_mask if reference is None else _mask(tokens, reference).to_numpy(dtype=bool) & ~target_mask
+    kept = ~tokens["is_stopword"].to_numpy(dtype=bool)
+    a = np.bincount(codes[target_mask & kept], minlength=len(vocabulary))
+    b = np.bincount(codes[reference_mask & kept], minlength=len(vocabulary))
+    return a, b, int(target_mask.sum()), int(reference_mask.sum()), vocabulary
 
 
 def _file_keyness_counts(tokens: pd.DataFrame, target, reference):
-    """:func:`_keyness_counts` of some token files, counts that add up over files (words as text,
-    the article rows narrowed to the pages of these files first)."""
+    """:func:`_keyness_counts` of some token files as counts that add up over files (Series by
+    word), the article rows narrowed to the pages of these files first."""
     if isinstance(tokens["token"].dtype, pd.CategoricalDtype):
         tokens = tokens.astype({"token": tokens["token"].cat.categories.dtype})
     pages = set(tokens["page_id"].unique().astype(str))
 
     def here(selector):
         return selector[selector["page_id"].astype(str).isin(pages)] if isinstance(selector, pd.DataFrame) else selector
-    return _keyness_counts(tokens, here(target), here(reference))
+    a, b, c, d, words = _keyness_counts(tokens, here(target), here(reference))
+    return pd.Series(a[a > 0], index=words[a > 0]), pd.Series(b[b > 0], index=words[b > 0]), c, d
 
 
 @remembered_analysis
@@ -333,18 +349,19 @@ def keyness(tokens: pd.DataFrame, target, reference=None, min_count: int = 2) ->
         # rows of the article table: only their keys travel to the workers
         target, reference = (s[ARTICLE_KEY] if isinstance(s, pd.DataFrame) else s for s in (target, reference))
         a_counts, b_counts, c, d = added_up(tokens, _file_keyness_counts, target, reference)
-        a_counts, b_counts, c, d = a_counts.sort_index(), b_counts.sort_index(), int(c), int(d)
+        counts = pd.concat([a_counts.rename("a"), b_counts.rename("b")], axis=1).fillna(0).sort_index()
+        a, b, c, d = counts["a"].to_numpy(dtype=np.int64), counts["b"].to_numpy(dtype=np.int64), int(c), int(d)
+        words = counts.index.astype(str).to_numpy(dtype=object)
     else:
-        a_counts, b_counts, c, d = _keyness_counts(tokens, target, reference)
+        a, b, c, d, words = _keyness_counts(tokens, target, reference)
     if not c or not d:
         raise ValueError("keyness needs tokens in both the target and the reference group")
-    counts = pd.concat([a_counts.rename("a"), b_counts.rename("b")], axis=1).fillna(0)
-    counts = counts[counts["a"] + counts["b"] >= min_count].sort_index()
-    a, b = counts["a"].to_numpy(dtype=np.int64), counts["b"].to_numpy(dtype=np.int64)
+    seen = (a + b >= min_count) & (a + b > 0)
+    a, b, words = a[seen], b[seen], words[seen]
     e1, e2 = c * (a + b) / (c + d), d * (a + b) / (c + d)
     g2 = 2 * (xlogx_ratios(a, e1) + xlogx_ratios(b, e2))
     log_ratio = np.log2((np.where(a > 0, a, 0.5) / c) / (np.where(b > 0, b, 0.5) / d))
-    table = pd.DataFrame({"token": counts.index.astype(str), "count_target": a, "count_reference": b,
+    table = pd.DataFrame({"token": pd.array(words, dtype="str"), "count_target": a, "count_reference": b,
                           "per_10k_target": np.round(a / c * 10_000, 2), "per_10k_reference": np.round(b / d * 10_000, 2),
                           "log_likelihood": np.round(g2, 3), "p_value": special.erfc(np.sqrt(g2 / 2)),
                           "log_ratio": np.round(log_ratio, 3), "use": np.where(a / c > b / d, "over", "under")})

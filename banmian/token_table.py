@@ -108,18 +108,47 @@ def empty_token_table(articles, stopwords_extra):
 _JUDGED: dict = {}
 
 
+_CODED: list = []  # (token column data, codes, vocabulary) of the last token columns coded
+
+
+def token_codes(tokens: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's token as an integer code into the sorted distinct tokens (the vocabulary, an
+    object array): what the statistics count on. Kept for the last two token columns coded, so
+    that the tables of a notebook code the corpus once; an Arrow column cannot change in place
+    (an edited column is new data), so a kept code is never stale. Do not write into the codes."""
+    column = tokens["token"]
+    data = column.array.__arrow_array__() if hasattr(column.array, "__arrow_array__") else None
+    for kept, codes, vocabulary in _CODED:
+        if data is not None and kept is data:
+            return codes, vocabulary
+    codes, vocabulary = pd.factorize(column, sort=True)
+    codes, vocabulary = codes.astype(np.int32), np.asarray(vocabulary, dtype=object)
+    codes.flags.writeable = False
+    if data is not None:
+        _CODED.insert(0, (data, codes, vocabulary))  # holding the data keeps its identity unique
+        del _CODED[2:]
+    return codes, vocabulary
+
+
+def article_runs(tokens: pd.DataFrame) -> np.ndarray:
+    """Where each run of one article's rows starts (rows of one article are contiguous in a token
+    table of :func:`helpers.tokenize`); compared on category codes, no strings made."""
+    change = np.zeros(len(tokens), dtype=bool)
+    if len(tokens):
+        change[0] = True
+    for c in ARTICLE_KEY:
+        column = tokens[c]
+        values = column.cat.codes.to_numpy() if isinstance(column.dtype, pd.CategoricalDtype) else column.to_numpy()
+        change[1:] |= values[1:] != values[:-1]
+    return np.flatnonzero(change)
+
+
 def article_index(tokens: pd.DataFrame, articles: pd.DataFrame):
     """For each token row, the position of its article in ``articles``, -1 if not there (the
     rows of one article are contiguous, so each run is looked up once)."""
     if tokens.empty:
         return np.array([], dtype=np.int64)
-    change = np.zeros(len(tokens), dtype=bool)
-    change[0] = True
-    for c in ARTICLE_KEY:  # compared as category codes where the column has them: no strings made
-        column = tokens[c]
-        values = column.cat.codes.to_numpy() if isinstance(column.dtype, pd.CategoricalDtype) else column.to_numpy()
-        change[1:] |= values[1:] != values[:-1]
-    starts = np.flatnonzero(change)
+    starts = article_runs(tokens)
     lengths = np.diff(np.append(starts, len(tokens)))
     where = {key: i for i, key in enumerate(zip(*(articles[c].astype(str).to_numpy() for c in ARTICLE_KEY)))}
     run_keys = zip(*(tokens[c].iloc[starts].astype(str).to_numpy() for c in ARTICLE_KEY))

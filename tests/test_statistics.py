@@ -84,15 +84,42 @@ def test_collocations_equal_the_former_implementation(seed_tokens, dated_tokens,
         same_values(ours, reference_collocations(tokens, min_count), ours.columns)
 
 
+def reference_keyness_counts(tokens, target, reference):
+    """The former counts: value_counts of the tokens' text in each group."""
+    from banmian.frequencies import _mask
+
+    target_mask = _mask(tokens, target)
+    reference_mask = ~target_mask if reference is None else _mask(tokens, reference) & ~target_mask
+    kept = ~tokens["is_stopword"]
+    return (tokens.loc[target_mask & kept, "token"].value_counts(), tokens.loc[reference_mask & kept, "token"].value_counts(),
+            int(target_mask.sum()), int(reference_mask.sum()))
+
+
+def test_collocations_read_a_table_in_any_row_order(dated_tokens):
+    shuffled = dated_tokens.sample(frac=1, random_state=3)
+    pd.testing.assert_frame_equal(helpers.collocations(shuffled, min_count=1), helpers.collocations(dated_tokens, min_count=1))
+
+
+def test_token_codes_are_kept_for_a_table_and_made_anew_for_an_edited_one(dated_tokens):
+    from banmian.token_table import token_codes
+
+    codes, words = token_codes(dated_tokens)
+    assert token_codes(dated_tokens)[0] is codes  # the same column: coded once
+    assert (words[codes] == dated_tokens["token"].to_numpy(dtype=object)).all() and (words[:-1] < words[1:]).all()
+    edited = dated_tokens.copy()
+    edited.loc[edited.index[0], "token"] = "新词"
+    edited_codes, edited_words = token_codes(edited)
+    assert edited_words[edited_codes[0]] == "新词" and token_codes(dated_tokens)[0] is not edited_codes
+
+
 def test_keyness_equals_the_former_implementation(seed_tokens, dated_tokens):
-    from banmian.frequencies import _keyness_counts
 
     cases = [(seed_tokens, {"edition": "A"}, None), (seed_tokens, {"edition": "B"}, {"edition": "A"}),
              (dated_tokens, {"date": sorted(dated_tokens["date"].dropna().unique())[-1]}, None)]
     for tokens, target, reference in cases:
         for min_count in (1, 2, 5):
             ours = helpers.keyness(tokens, target, reference, min_count=min_count)
-            expected = reference_keyness(*_keyness_counts(tokens, target, reference), min_count=min_count)
+            expected = reference_keyness(*reference_keyness_counts(tokens, target, reference), min_count=min_count)
             same_values(ours, expected, ours.columns)
 
 
