@@ -20,7 +20,8 @@ import pandas as pd
 
 from .paths import CACHE_DIR, code_digest
 
-__all__ = ["files_digest", "frame_digest", "keep_result", "read_kept", "remember_files_of", "remembered", "remembered_analysis"]
+__all__ = ["files_digest", "frame_digest", "keep_result", "plain_value", "read_kept", "remember_files_of", "remembered",
+           "remembered_analysis"]
 
 _FILES_OF: dict[str, str] = {}  # a Dask frame's name → the digest of the content-named files it reads
 
@@ -116,13 +117,15 @@ def remembered(name: str, frames, settings: dict, code: tuple[str, ...], compute
     return result
 
 
-def _plain(value) -> bool:
+def plain_value(value) -> bool:
+    """Whether ``value`` is a number, text, None or a list, tuple, set or dict of them: a setting
+    whose ``repr`` says all it is."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return True
     if isinstance(value, (list, tuple, set, frozenset)):
-        return all(_plain(v) for v in value)
+        return all(plain_value(v) for v in value)
     if isinstance(value, dict):
-        return all(_plain(k) and _plain(v) for k, v in value.items())
+        return all(plain_value(k) and plain_value(v) for k, v in value.items())
     return False
 
 
@@ -143,7 +146,7 @@ def remembered_analysis(function):
             if isinstance(value, (pd.DataFrame, pd.Series)) or files_digest(value):
                 frames.append(value)
                 settings[argument] = "frame"
-            elif _plain(value):
+            elif plain_value(value):
                 settings[argument] = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
             else:
                 return function(*args, **kwargs)

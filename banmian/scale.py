@@ -17,11 +17,13 @@ threads in this process, which spares the seconds a LocalCluster takes to start.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
 import pandas as pd
 
+from .paths import CACHE_DIR, code_digest
 from .remembered import remember_files_of
 
 _LOCAL = None
@@ -76,8 +78,13 @@ def read_tokens(files):
     frame = dd.from_delayed(parts, meta=read_token_file(paths[0]).head(0), verify_meta=False)
     # a token file's name digests its articles and the code; one rewritten for new protected terms
     # keeps its name, so its size and time of writing go in too
-    remember_files_of(frame, [f"{Path(p).name}:{os.stat(p).st_size}:{os.stat(p).st_mtime_ns}" for p in paths])
+    names = [f"{Path(p).name}:{os.stat(p).st_size}:{os.stat(p).st_mtime_ns}" for p in paths]
+    remember_files_of(frame, names)
+    _PATHS_OF[frame._name] = (paths, names)
     return frame
+
+
+_PATHS_OF: dict[str, tuple[list[str], list[str]]] = {}  # a frame of read_tokens → its files' paths and names
 
 
 def read_token_file(path: str) -> pd.DataFrame:
@@ -104,8 +111,17 @@ def map_files(tokens, func, *args, files_per_task: int = 1) -> list:
     the session's workers (on threads here when there is no cluster); the results come back as
     a list. ``files_per_task`` > 1 gives each call that many files together (for counts that add
     up: a task's fixed cost is then paid once for several files). A frame among ``args`` goes
-    into the graph once, not once per task."""
-    return _computed(_file_tasks(tokens, func, args, files_per_task))
+    into the graph once, not once per task.
+
+    On a table of :func:`read_tokens` each task's result is kept in ``.cache/results/files``
+    under its files' names, ``func``, ``args`` and the kit's code: after a new day only the
+    tasks of new or changed files run, and kept results are read without reading the files."""
+    kept = _kept_tasks(tokens, func, args, files_per_task)
+    if kept is None:
+        return _computed(_file_tasks(tokens, func, args, files_per_task))
+    results = _computed(kept)
+    prune_file_results()
+    return results
 
 
 def added_up(tokens, func, *args, files_per_task: int = 8, fan_in: int = 8, finish=None):
@@ -145,6 +161,61 @@ def _file_tasks(tokens, func, args, files_per_task: int) -> list:
         tokens = tokens.repartition(npartitions=-(-tokens.npartitions // files_per_task))
     args = [dask.delayed(a) if isinstance(a, (pd.DataFrame, pd.Series)) else a for a in args]
     return [dask.delayed(func)(part, *args) for part in tokens.to_delayed()]
+
+
+def _kept_tasks(tokens, func, args, files_per_task: int) -> list | None:
+    """The tasks of :func:`map_files` on the files of a :func:`read_tokens` table, each reading
+    its result back when kept (None for any other table, or arguments that are not plain values
+    or frames)."""
+    import dask
+
+    from .remembered import frame_digest, plain_value
+
+    files = _PATHS_OF.get(getattr(tokens, "_name", None))
+    if files is None or not all(isinstance(a, (pd.DataFrame, pd.Series)) or plain_value(a) for a in args):
+        return None
+    paths, names = files
+    described = repr([frame_digest(a) if isinstance(a, (pd.DataFrame, pd.Series)) else repr(a) for a in args])
+    context = hashlib.sha256(f"{func.__module__}.{func.__qualname__}\0{described}\0{code_digest('*')}".encode()).hexdigest()
+    folder = CACHE_DIR / "results" / "files"
+    args = [dask.delayed(a) if isinstance(a, (pd.DataFrame, pd.Series)) else a for a in args]
+    tasks = []
+    for start in range(0, len(paths), files_per_task):
+        group = slice(start, start + files_per_task)
+        key = hashlib.sha256("\0".join([context, *names[group]]).encode()).hexdigest()[:32]
+        tasks.append(dask.delayed(_kept_or_computed)(str(folder / f"{func.__name__}-{key}.pkl"), func, paths[group],
+                                                      *args))
+    return tasks
+
+
+def _kept_or_computed(kept: str, func, paths: list[str], *args):
+    """``func`` on the token files ``paths`` read as one partition, or its result kept at ``kept``."""
+    from dask.dataframe.dispatch import concat
+
+    from .remembered import keep_result, read_kept
+
+    result = read_kept(Path(kept))
+    if isinstance(result, tuple) and len(result) == 1:
+        os.utime(kept)  # recently used: pruned last
+        return result[0]
+    parts = [read_token_file(path) for path in paths]
+    result = func(parts[0] if len(parts) == 1 else concat(parts), *args)
+    keep_result((result,), Path(kept), keep=0)
+    return result
+
+
+def prune_file_results(keep: int = 20_000) -> None:
+    """Keep the newest ``keep`` results of :func:`map_files` tasks (ten years of a daily hold a few
+    thousand per table)."""
+    results = list((CACHE_DIR / "results" / "files").glob("*.pkl"))
+    if len(results) <= keep:
+        return
+    try:
+        results.sort(key=lambda p: p.stat().st_mtime)
+    except OSError:  # removed meanwhile by another process: its turn to prune
+        return
+    for old in results[:-keep]:
+        old.unlink(missing_ok=True)
 
 
 def _computed(tasks: list) -> list:

@@ -172,3 +172,34 @@ def test_analyses_of_followed_terms_on_dask_are_the_pandas_tables(corpus, analys
 def test_the_terms_kept_whole_are_known_on_dask(corpus):
     _, tokens, on_dask = corpus
     assert helpers.kept_terms(on_dask) == helpers.kept_terms(tokens) and len(helpers.kept_terms(tokens))
+
+
+def test_tasks_on_token_files_keep_their_results_by_the_files(corpus, monkeypatch, tmp_path):
+    """map_files keeps each task's result under its files' names: a rerun reads no token file, a
+    new or rewritten file is read again alone, and the table equals the one computed from scratch."""
+    import os
+
+    from banmian import scale
+    articles, tokens, _ = corpus
+    monkeypatch.setattr(scale, "CACHE_DIR", tmp_path / "kept")
+    on_dask = helpers.tokenize(articles, cache_dir=tmp_path, progress=False, engine="dask")
+    read = []
+    original = scale.read_token_file
+    monkeypatch.setattr(scale, "session_client", lambda: None)  # tasks on threads here, where the reads are seen
+    monkeypatch.setattr(scale, "read_token_file", lambda path: read.append(path) or original(path))
+    terms = helpers.suggest_terms(tokens)
+    first = helpers.dispersion.__wrapped__(on_dask, terms)
+    assert set(read) == {str(p) for p in tmp_path.glob("tokens/*.parquet")}
+    computed = len(read)
+    assert_frame_equal(helpers.dispersion.__wrapped__(on_dask, terms), first)
+    assert len(read) == computed  # every task's result read back
+    rewritten = sorted(tmp_path.glob("tokens/*.parquet"))[0]
+    os.utime(rewritten, ns=(rewritten.stat().st_atime_ns, rewritten.stat().st_mtime_ns + 10**9))
+    later = helpers.tokenize(articles, cache_dir=tmp_path, progress=False, engine="dask")
+    computed = len(read)
+    assert_frame_equal(helpers.dispersion.__wrapped__(later, terms), first)
+    # read again: the rewritten file for its own task, and the files of its group of eight for the dates
+    assert read[computed:].count(str(rewritten)) == 2 and len(read) - computed == 1 + min(8, on_dask.npartitions)
+    assert_frame_equal(helpers.dispersion.__wrapped__(later, terms[:1]), helpers.dispersion.__wrapped__(tokens, terms[:1]))
+    scale.prune_file_results(keep=2)
+    assert len(list((tmp_path / "kept" / "results" / "files").glob("*.pkl"))) == 2
