@@ -71,6 +71,27 @@ def write_token_file(path: Path, table, meta: dict) -> None:
     os.replace(sidecar, sidecar_path(path))
 
 
+def note_entries(paths: list[Path], entries: str) -> None:
+    """Record that the token files ``paths``, made with other dictionary entries, are what
+    ``entries`` give too (none of the words that differ occurs in their texts), so that the next
+    run need not look for those words again. Only the JSON sidecars are rewritten."""
+    name = f"entries-{hashlib.sha256(entries.encode()).hexdigest()[:32]}.json"
+    try:
+        if paths and not paths[0].with_name(name).exists():
+            temporary = paths[0].with_name(f".{name}.{os.getpid()}.tmp")
+            temporary.write_text(entries, encoding="utf-8")
+            os.replace(temporary, paths[0].with_name(name))
+        for path in paths:
+            meta = json.loads(sidecar_path(path).read_bytes())
+            meta.pop("entries", None)
+            meta["entries_file"] = name
+            temporary = path.with_name(f".{path.stem}.{os.getpid()}.json.tmp")
+            temporary.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+            os.replace(temporary, sidecar_path(path))
+    except (OSError, ValueError):
+        pass  # not recorded: the next run looks for the words again
+
+
 def unreadable_files(paths: list[Path]) -> list[Path]:
     """The token files Parquet cannot read (damaged after they were written)."""
     import pyarrow as pa

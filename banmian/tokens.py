@@ -19,6 +19,7 @@ from .store import cache_folder
 from .token_files import (
     compacted_rows,
     hash_texts,
+    note_entries,
     read_run,
     sidecar_path,
     stored_terms,
@@ -201,6 +202,7 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
                 changed_since[stored_entries] = {e[0] for e in before.symmetric_difference(map(tuple, entries))}
             return changed_since[stored_entries]
 
+        unaffected = []
         for label, (path, rows, stored) in plan.items():
             if stored is not None and stored["entries"] != fingerprint:
                 changed = changed_words(stored["entries"])
@@ -208,6 +210,9 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
                     stale.append(label)
                     new_terms[label] = stored["terms"]
                     per_article[label] = [row[4] for row in stored["articles"]]
+                else:
+                    unaffected.append(path)
+        note_entries(unaffected, fingerprint)
         chunks = task_count(run.workers, engine, len(stale),
                              int(sum(chars[plan[label][1]].sum() for label in stale))) if stale else 0
 

@@ -249,3 +249,28 @@ def test_work_is_dealt_into_few_tasks_per_worker_none_too_big():
     assert 100_000_000 / many <= TASK_CHARS and many < 3650           # none over 1.5 M characters
     assert task_count(4, "pandas", 3, 10_000_000) == 3                # never more tasks than files
     assert task_count(2, "dask", 365, 10_000_000) == 91              # about four dates a task on Dask
+
+
+def test_token_files_an_edit_cannot_change_are_recorded_as_made_with_it(tmp_path, monkeypatch):
+    """After a dictionary edit, a token file whose texts hold none of the changed words is kept, and
+    its sidecar then names the new entries: the next run does not look through its texts again."""
+    import json
+
+    from banmian import tokens as tokens_module
+    userdict, cache = tmp_path / "userdict.txt", tmp_path / "cache"
+    userdict.write_text("# empty\n", encoding="utf-8")
+    articles = pd.concat([make_articles("峪口窑社区开展活动。").assign(date="2025-01-02"),
+                          make_articles("居民齐上阵，共建美好家园。").assign(page_id="q", date="2025-01-03")], ignore_index=True)
+    run = lambda: helpers.tokenize(articles, userdict=userdict, cache_dir=cache, progress=False)  # noqa: E731
+    before = run()
+    userdict.write_text("峪口窑社区 ns\n", encoding="utf-8")
+    after = run()
+    assert after.attrs["segmented_articles"] == 1
+    sidecars = {p.name[:10]: json.loads(p.read_text(encoding="utf-8")) for p in (cache / "tokens").glob("2025-*.json")}
+    assert sidecars["2025-01-02"]["entries_file"] == sidecars["2025-01-03"]["entries_file"]
+    looked = []
+    monkeypatch.setattr(tokens_module, "note_entries", lambda paths, entries: looked.extend(paths))
+    again = run()
+    assert again.attrs["segmented_articles"] == 0 and looked == []
+    pd.testing.assert_frame_equal(again, after)
+    assert after[after.page_id == "q"].token.tolist() == before[before.page_id == "q"].token.tolist()
