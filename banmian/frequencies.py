@@ -87,7 +87,7 @@ def _reason_counts(tokens: pd.DataFrame) -> pd.Series:
     """Tokens per (filtered_by, token) of one token table, both as text; counted on integer codes."""
     reason, reasons = pd.factorize(tokens["filtered_by"], use_na_sentinel=False)  # a category's codes
     reasons = ["" if pd.isna(r) else str(r) for r in reasons]
-    token, words = pd.factorize(tokens["token"])
+    token, words = token_codes(tokens)
     width = max(len(words), 1)
     codes = reason.astype(np.int64) * width + token
     if len(reasons) * width <= 50_000_000:  # a few reasons: one bin per pair
