@@ -169,16 +169,18 @@ def _is_folder(entry: os.DirEntry) -> bool:
         return False
 
 
-def _listing_key(folder: Path, files: list[tuple[str, str, tuple]], strict: bool, allow_outside: bool) -> str | None:
-    """A key for the pages of a folder without a manifest: its files' paths, sizes, inodes and
-    modification and change times (how git and rsync tell an unchanged file), the settings, the
-    day and the code. None (read every file) when a file changed in the last two seconds: a
-    filesystem with coarse times could change it again within the same tick, unseen."""
+def _listing_key(folder: Path, walked, strict: bool, allow_outside: bool) -> str | None:
+    """A key for the pages of a folder without a manifest, from its :func:`_walk`: its files'
+    paths, sizes, inodes and modification and change times (how git and rsync tell an unchanged
+    file), the links it could not follow, the settings, the day and the code. None (read every
+    file) when a file changed in the last two seconds: a filesystem with coarse times could change
+    it again within the same tick, unseen."""
+    files, problems = walked
     recent = time.time_ns() - SETTLED_NS
     if any(info[2] > recent or info[3] > recent for _, _, info in files):
         return None
     digest = hashlib.sha256(repr((str(folder.resolve()), strict, allow_outside, datetime.date.today().isoformat(),
-                                  code_digest("page_files.py", "decoding.py", "paths.py"))).encode("utf-8"))
+                                  code_digest("page_files.py", "decoding.py", "paths.py"), problems)).encode("utf-8"))
     for path, real, info in files:
         digest.update(f"{path}\0{real}\0{info}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()[:24]
@@ -220,7 +222,7 @@ def load_pages(corpus="corpus", strict: bool = False, allow_outside: bool = Fals
         pages.attrs.update(problems=[], tables=[str(source)])
         return pages
     walked = ([(str(source), str(source.resolve()), ())], []) if single else _walk(source)
-    key = None if single or (source / MANIFEST_NAME).exists() else _listing_key(source, walked[0], strict, allow_outside)
+    key = None if single or (source / MANIFEST_NAME).exists() else _listing_key(source, walked, strict, allow_outside)
     kept_file = CACHE_DIR / "pages" / f"pages-{key}.pkl"
     kept = read_kept(kept_file) if key else None
     if kept is not None:

@@ -460,3 +460,8 @@ def test_a_folder_of_pages_is_read_once_until_a_file_changes(monkeypatch, tmp_pa
     assert len(with_new) == 3 and len(decoded) == 7
     load()
     assert len(decoded) == 10  # a file changed in the last moment: the table is not kept yet
+    time.sleep(0.4)
+    load()
+    (corpus / "lost.txt").symlink_to(corpus / "nowhere.txt")  # a link that leads nowhere: no file, a warning
+    _, _, warned_now = load()
+    assert any("lost.txt" in w and "broken symbolic link" in w for w in warned_now)
