@@ -163,14 +163,17 @@ def read_kept(path: Path):
         return None
 
 
-def keep_result(result, path: Path, keep: int) -> None:
+def keep_result(result, path: Path, keep: int | None) -> None:
     """Write ``result`` to ``path`` (``NAME-KEY.pkl``) in one step, and keep only the newest ``keep``
-    results of that name. A cache that cannot be written is left alone: the result stands."""
+    results of that name (None: all, the caller prunes). A cache that cannot be written is left
+    alone: the result stands."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{os.getpid()}")
         pd.to_pickle(result, temporary)
         os.replace(temporary, path)
+        if keep is None:
+            return
         name = path.name.rsplit("-", 1)[0]
         for old in sorted(path.parent.glob(f"{name}-*.pkl"), key=lambda p: p.stat().st_mtime)[:-keep]:
             old.unlink(missing_ok=True)

@@ -200,7 +200,7 @@ def _kept_or_computed(kept: str, func, paths: list[str], *args):
         return result[0]
     parts = [read_token_file(path) for path in paths]
     result = func(parts[0] if len(parts) == 1 else concat(parts), *args)
-    keep_result((result,), Path(kept), keep=0)
+    keep_result((result,), Path(kept), keep=None)  # pruned once per table: prune_file_results
     return result
 
 
