@@ -113,9 +113,10 @@ def map_files(tokens, func, *args, files_per_task: int = 1) -> list:
     up: a task's fixed cost is then paid once for several files). A frame among ``args`` goes
     into the graph once, not once per task.
 
-    On a table of :func:`read_tokens` each task's result is kept in ``.cache/results/files``
-    under its files' names, ``func``, ``args`` and the kit's code: after a new day only the
-    tasks of new or changed files run, and kept results are read without reading the files."""
+    On a table of :func:`read_tokens`, with ``args`` of plain values (terms, a frequency), each
+    task's result is kept in ``.cache/results/files`` under its files' names, ``func``, ``args``
+    and the kit's code: after a new day only the tasks of new or changed files run, and kept
+    results are read without reading the files."""
     kept = _kept_tasks(tokens, func, args, files_per_task)
     if kept is None:
         return _computed(_file_tasks(tokens, func, args, files_per_task))
@@ -165,20 +166,19 @@ def _file_tasks(tokens, func, args, files_per_task: int) -> list:
 
 def _kept_tasks(tokens, func, args, files_per_task: int) -> list | None:
     """The tasks of :func:`map_files` on the files of a :func:`read_tokens` table, each reading
-    its result back when kept (None for any other table, or arguments that are not plain values
-    or frames)."""
+    its result back when kept. None for any other table, or when an argument is not a plain value
+    (a frame of corpus-wide counts, say: it changes with every new day, and so would every
+    file's result)."""
     import dask
 
-    from .remembered import frame_digest, plain_value
+    from .remembered import plain_value
 
     files = _PATHS_OF.get(getattr(tokens, "_name", None))
-    if files is None or not all(isinstance(a, (pd.DataFrame, pd.Series)) or plain_value(a) for a in args):
+    if files is None or not all(plain_value(a) for a in args):
         return None
     paths, names = files
-    described = repr([frame_digest(a) if isinstance(a, (pd.DataFrame, pd.Series)) else repr(a) for a in args])
-    context = hashlib.sha256(f"{func.__module__}.{func.__qualname__}\0{described}\0{code_digest('*')}".encode()).hexdigest()
+    context = hashlib.sha256(f"{func.__module__}.{func.__qualname__}\0{args!r}\0{code_digest('*')}".encode()).hexdigest()
     folder = CACHE_DIR / "results" / "files"
-    args = [dask.delayed(a) if isinstance(a, (pd.DataFrame, pd.Series)) else a for a in args]
     tasks = []
     for start in range(0, len(paths), files_per_task):
         group = slice(start, start + files_per_task)
