@@ -124,9 +124,14 @@ def feature_arrays(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     return {kind: _named(pieces) for kind, pieces in _feature_pieces(frame).items()}
 
 
+def _is_flag(pieces: list) -> bool:
+    """Whether a kind of feature is a name and the mask of the rows that have it."""
+    return len(pieces) == 2 and getattr(pieces[1], "dtype", None) == bool
+
+
 def _named(pieces: list) -> np.ndarray:
     """The names of one kind of feature: its pieces (text, and arrays of values or a mask) joined."""
-    if len(pieces) == 2 and pieces[1].dtype == bool:  # a flag: the name where the mask holds
+    if _is_flag(pieces):  # the name where the mask holds
         return np.where(pieces[1], pieces[0], None).astype(object)
     name = np.asarray(pieces[0], dtype=object)
     for piece in pieces[1:]:
@@ -137,10 +142,10 @@ def _named(pieces: list) -> np.ndarray:
 def _feature_weights(pieces: list, weights: dict) -> np.ndarray:
     """The weight of one kind of feature for every row, named only for its distinct values (a few
     hundred), not once per row."""
-    if len(pieces) == 2 and pieces[1].dtype == bool:
+    if _is_flag(pieces):
         return np.where(pieces[1], weights.get(pieces[0], 0.0), 0.0)
     columns = [i for i, piece in enumerate(pieces) if not isinstance(piece, str)]
-    codes, distinct = zip(*(pd.factorize(pieces[i]) for i in columns))
+    codes, distinct = zip(*(pd.factorize(pieces[i], use_na_sentinel=False) for i in columns))
     code = np.zeros(len(codes[0]), dtype=np.int64)
     for c, d in zip(codes, distinct):
         code = code * len(d) + c
