@@ -58,11 +58,7 @@ def write_token_file(path: Path, table, meta: dict) -> None:
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     if "entries" in meta:  # the same for every file of a run: kept once, named by its content
         meta = dict(meta)
-        entries = meta.pop("entries")
-        meta["entries_file"] = f"entries-{hashlib.sha256(entries.encode()).hexdigest()[:32]}.json"
-        if not path.with_name(meta["entries_file"]).exists():
-            temporary.write_text(entries, encoding="utf-8")
-            os.replace(temporary, path.with_name(meta["entries_file"]))
+        meta["entries_file"] = _entries_file(path.parent, meta.pop("entries"))
     pq.write_table(table, temporary, compression="zstd", compression_level=1)
     size = temporary.stat().st_size
     os.replace(temporary, path)
@@ -71,16 +67,25 @@ def write_token_file(path: Path, table, meta: dict) -> None:
     os.replace(sidecar, sidecar_path(path))
 
 
+def _entries_file(folder: Path, entries: str) -> str:
+    """The name of the file in ``folder`` that holds ``entries`` (named by its content; written
+    when missing)."""
+    name = f"entries-{hashlib.sha256(entries.encode()).hexdigest()[:32]}.json"
+    if not (folder / name).exists():
+        temporary = folder / f".{name}.{os.getpid()}.{threading.get_ident()}.tmp"
+        temporary.write_text(entries, encoding="utf-8")
+        os.replace(temporary, folder / name)
+    return name
+
+
 def note_entries(paths: list[Path], entries: str) -> None:
     """Record that the token files ``paths``, made with other dictionary entries, are what
     ``entries`` give too (none of the words that differ occurs in their texts), so that the next
     run need not look for those words again. Only the JSON sidecars are rewritten."""
-    name = f"entries-{hashlib.sha256(entries.encode()).hexdigest()[:32]}.json"
+    if not paths:
+        return
     try:
-        if paths and not paths[0].with_name(name).exists():
-            temporary = paths[0].with_name(f".{name}.{os.getpid()}.tmp")
-            temporary.write_text(entries, encoding="utf-8")
-            os.replace(temporary, paths[0].with_name(name))
+        name = _entries_file(paths[0].parent, entries)
         for path in paths:
             meta = json.loads(sidecar_path(path).read_bytes())
             meta.pop("entries", None)
