@@ -20,22 +20,32 @@ import pandas as pd
 
 from .paths import CACHE_DIR, code_digest
 
-__all__ = ["files_digest", "frame_digest", "keep_result", "plain_value", "read_kept", "remember_files_of", "remembered",
+__all__ = ["files_digest", "files_of", "frame_digest", "keep_result", "plain_value", "read_kept", "remember_files_of", "remembered",
            "remembered_analysis"]
 
-_FILES_OF: dict[str, str] = {}  # a Dask frame's name → the digest of the content-named files it reads
+_FILES_OF: dict[str, tuple[str, list[str], list[str]]] = {}  # a Dask frame's name → (digest, paths, names) of its files
 
 
-def remember_files_of(frame, names: list[str]) -> None:
-    """Say that the Dask frame ``frame`` reads exactly the files ``names``, each named by its
-    content (the token cache's files): a result computed from it is then kept by those names.
-    A frame derived from it (filtered, repartitioned) has another name and is computed as usual."""
-    _FILES_OF[frame._name] = hashlib.sha256("\0".join(["files", *names]).encode("utf-8")).hexdigest()[:32]
+def remember_files_of(frame, paths: list[str], names: list[str]) -> None:
+    """Say that the Dask frame ``frame`` reads exactly the files at ``paths``, one partition each,
+    named ``names`` by their content (the token cache's files): a result computed from it is then
+    kept by those names. A frame derived from it (filtered, repartitioned) has another name and is
+    computed as usual."""
+    digest = hashlib.sha256("\0".join(["files", *names]).encode("utf-8")).hexdigest()[:32]
+    _FILES_OF[frame._name] = (digest, list(paths), list(names))
+
+
+def files_of(frame) -> tuple[list[str], list[str]] | None:
+    """The paths and names of the files a Dask frame of :func:`remember_files_of` reads, one per
+    partition; None for any other frame."""
+    known = _FILES_OF.get(getattr(frame, "_name", None)) if type(frame).__module__.startswith("dask") else None
+    return known[1:] if known else None
 
 
 def files_digest(frame) -> str | None:
     """The digest of the files a Dask frame of :func:`remember_files_of` reads; None for any other frame."""
-    return _FILES_OF.get(getattr(frame, "_name", None)) if type(frame).__module__.startswith("dask") else None
+    known = _FILES_OF.get(getattr(frame, "_name", None)) if type(frame).__module__.startswith("dask") else None
+    return known[0] if known else None
 
 
 def frame_digest(frame: pd.DataFrame | pd.Series) -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from .paths import CACHE_DIR, code_digest
-from .remembered import remember_files_of
+from .remembered import files_of, remember_files_of
 
 _LOCAL = None
 
@@ -79,12 +79,8 @@ def read_tokens(files):
     # a token file's name digests its articles and the code; one rewritten for new protected terms
     # keeps its name, so its size and time of writing go in too
     names = [f"{Path(p).name}:{os.stat(p).st_size}:{os.stat(p).st_mtime_ns}" for p in paths]
-    remember_files_of(frame, names)
-    _PATHS_OF[frame._name] = (paths, names)
+    remember_files_of(frame, paths, names)
     return frame
-
-
-_PATHS_OF: dict[str, tuple[list[str], list[str]]] = {}  # a frame of read_tokens → its files' paths and names
 
 
 def read_token_file(path: str) -> pd.DataFrame:
@@ -173,7 +169,7 @@ def _kept_tasks(tokens, func, args, files_per_task: int) -> list | None:
 
     from .remembered import plain_value
 
-    files = _PATHS_OF.get(getattr(tokens, "_name", None))
+    files = files_of(tokens)
     if files is None or not all(plain_value(a) for a in args):
         return None
     paths, names = files
