@@ -26,10 +26,11 @@ def _code_digest() -> str:
     return code_digest(*CODE)
 
 
-def store_key(known, reference: bool, dated: bool, dtypes: str = "") -> str:
+def store_key(known, reference: bool, dated: bool, dtypes: str = "", model_key: str = "") -> str:
     """A digest of what every article's candidates depend on besides the article itself (``dtypes``:
-    the article table's column types, which the candidate table's columns take on)."""
-    digest = hashlib.sha256((_code_digest() + dtypes).encode())
+    the article table's column types, which the candidate table's columns take on; ``model_key``:
+    the model whose part of each row's score is kept with them)."""
+    digest = hashlib.sha256((_code_digest() + dtypes + model_key).encode())
     if isinstance(known, pd.DataFrame):
         digest.update(known.to_csv(index=False).encode("utf-8"))
     elif known is not None:
@@ -50,10 +51,11 @@ def article_keys(articles: pd.DataFrame) -> list[str]:
 
 
 def cached_candidates(articles: pd.DataFrame, candidate_table, known="corpus/formulations.csv", reference: bool = True,
-                      cache_dir=None) -> pd.DataFrame:
+                      cache_dir=None, model_key: str = "") -> pd.DataFrame:
     """``candidate_table(articles, known, reference)`` (:func:`banmian.formulations.candidate_table`),
     each article's rows read back from the store when it holds them. ``attrs["read_articles"]``
-    says how many articles were read for candidates in this call."""
+    says how many articles were read for candidates in this call. ``model_key`` names the model
+    whose part of each row's score ``candidate_table`` adds, when it adds one."""
     keys = article_keys(articles)
     if len(set(zip(articles["page_id"], articles["edition"], articles["article_no"]))) < len(articles):
         table = candidate_table(articles, known, reference)  # article ids repeat: no key to file rows under
@@ -67,7 +69,7 @@ def cached_candidates(articles: pd.DataFrame, candidate_table, known="corpus/for
         ids = zip(found["page_id"].astype(str), found["edition"].astype(str), found["article_no"].astype(str))
         return found.assign(_key=[by_id[i] for i in ids])
 
-    key = store_key(known, reference, "date" in articles, column_types(articles))
+    key = store_key(known, reference, "date" in articles, column_types(articles), model_key)
     path = Path(cache_dir or CACHE_DIR) / "formulations" / f"{key}.parquet"
     table, read = rows_for_keys(path, keys, find, list_columns=["expansion"], keep_others=True)
     table.attrs["read_articles"] = read

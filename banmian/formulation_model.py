@@ -32,7 +32,8 @@ from .formulation_candidates import NUMERAL_CHARS, PROGRAMME_WORDS
 from .keyed_rows import KEY, rows_for_keys
 from .paths import CACHE_DIR, package_digest
 
-__all__ = ["MODEL_FILE", "candidate_features", "feature_columns", "load_model", "score_features", "score_frame",
+__all__ = ["MODEL_FILE", "candidate_features", "feature_columns", "load_model", "model_digest", "row_logit_column",
+           "row_logits", "score_features", "score_frame",
            "THRESHOLDS"]
 
 MODEL_FILE = Path(__file__).with_name("formulation_model.json")
@@ -161,10 +162,38 @@ def _feature_weights(pieces: list, weights: dict) -> np.ndarray:
 def _feature_pieces(frame: pd.DataFrame) -> dict[str, list]:
     """Each kind of feature as pieces: text and per-row arrays joined into the name ("rule=" and the
     rule label of each row), or a name and the mask of the rows that have it."""
+    pieces = {**_row_pieces(frame), **_corpus_pieces(frame)}
+    return {kind: pieces[kind] for kind in _KINDS}
+
+
+_CORPUS_KINDS = ("rule&articles", "articles", "dates", "pages", "quoted_share")  # recurrence across the corpus
+_KINDS = ("register", "article_register", "article_register&quoted", "article_register&rule", "rule", "why", "source",
+          "listed", "listed&quoted", "family", "rule&quoted", *_CORPUS_KINDS, "quoted", "in_headline", "expanded",
+          "expansion_matches", "before", "after", "before2", "after2", "policy_verb_before", "policy_verb_near",
+          "policy_noun_after", "after_surname", "after_quote_or_paren", "after_punctuation", "before_punctuation")
+
+
+def _corpus_pieces(frame: pd.DataFrame) -> dict[str, list]:
+    """The kinds of feature that say how the term recurs across the corpus (they change with every
+    new page): how many articles, dates and pages hold it, and how often it is quoted."""
+    rule = frame["rule_label"].astype(str).to_numpy(dtype=object)
+    articles = _buckets(frame["articles"])
+    shares = (frame["quoted_share"].astype(float) * 4).round() / 4
+    return {
+        "rule&articles": ["rule=", rule, "&articles=", articles],
+        "articles": ["articles=", articles],
+        "dates": ["dates=", _buckets(frame["dates"])],
+        "pages": ["pages=", _buckets(frame["pages"])],
+        "quoted_share": ["quoted_share=", shares.astype(str).to_numpy(dtype=object)],
+    }
+
+
+def _row_pieces(frame: pd.DataFrame) -> dict[str, list]:
+    """The kinds of feature a candidate's own row decides: its text around it, quotation, the
+    former rules' verdict, the lists, its expansion."""
     quoted = frame["quoted"].astype(bool).to_numpy()
     q = np.where(quoted, "True", "False").astype(object)
     rule = frame["rule_label"].astype(str).to_numpy(dtype=object)
-    articles = _buckets(frame["articles"])
     level = np.select([frame["register"] < 0.5, frame["register"] < 1.5], ["low", "mid"], "high").astype(object)
     reasons = frame["rule_reason"].fillna("")
     before = frame["before"].astype(str)
@@ -174,7 +203,6 @@ def _feature_pieces(frame: pd.DataFrame) -> dict[str, list]:
     spelled = (frame["expansion_count"].to_numpy() > 0) & ~frame["expansion_where"].str.startswith("from the").to_numpy()
     matches = spelled & frame["count_matches"].fillna(False).astype(bool).to_numpy()
     register = frame["context"].str.count(_REGISTER.pattern).clip(upper=3).astype(int).astype(str)
-    shares = (frame["quoted_share"].astype(float) * 4).round() / 4
     at = np.minimum(frame["start"].to_numpy(dtype=int), 20)  # where the term starts in its context
     ends = (at + frame["term"].str.len().to_numpy(dtype=int) + quoted).tolist()
     starts = (at - quoted).tolist()
@@ -195,11 +223,6 @@ def _feature_pieces(frame: pd.DataFrame) -> dict[str, list]:
         "listed&quoted": ["listed&quoted", listed & quoted],
         "family": ["family=", frame["family"].astype(str).to_numpy(dtype=object)],
         "rule&quoted": ["rule=", rule, "&quoted=", q],
-        "rule&articles": ["rule=", rule, "&articles=", articles],
-        "articles": ["articles=", articles],
-        "dates": ["dates=", _buckets(frame["dates"])],
-        "pages": ["pages=", _buckets(frame["pages"])],
-        "quoted_share": ["quoted_share=", shares.astype(str).to_numpy(dtype=object)],
         "quoted": ["quoted", quoted],
         "in_headline": ["in_headline", (frame["field"] == "headline").to_numpy(dtype=bool)],
         "expanded": ["expanded", spelled],  # spelled out on the page, not by a list
@@ -266,13 +289,39 @@ def _computed_term_weights(terms: list[str], weights: dict, workers: int | None 
 def score_frame(frame: pd.DataFrame, model: dict) -> np.ndarray:
     """The model's probability that each candidate is a formulation: the logistic of the intercept
     plus the weights of the candidate's features, summed column by column (the same features as
-    :func:`candidate_features`)."""
+    :func:`candidate_features`). The part of its own row (:func:`row_logits`) is read from the
+    column :func:`row_logit_column` names when ``frame`` has it."""
+    column = row_logit_column(model)
+    own = frame[column].to_numpy(dtype=float) if column in frame.columns else row_logits(frame, model)
+    logits = model["intercept"] + own
+    for pieces in _corpus_pieces(frame).values():
+        logits = logits + _feature_weights(pieces, model["weights"])
+    return 1.0 / (1.0 + np.exp(-logits))
+
+
+def row_logits(frame: pd.DataFrame, model: dict) -> np.ndarray:
+    """The part of each candidate's logit that its own row decides: the weights of its term's own
+    features and of every kind of feature but recurrence across the corpus. It does not change
+    when pages are added, so the candidate store keeps it (:func:`row_logit_column`) and a new
+    day sums only the recurrence features again. ``frame`` needs the columns of
+    :func:`feature_arrays` but the recurrence ones."""
     weights = model["weights"]
     codes, terms = pd.factorize(frame["term"].to_numpy(dtype=object))
-    logits = model["intercept"] + _term_weights(list(terms), weights)[codes]
-    for pieces in _feature_pieces(frame).values():
+    logits = _term_weights(list(terms), weights)[codes]
+    for pieces in _row_pieces(frame).values():
         logits = logits + _feature_weights(pieces, weights)
-    return 1.0 / (1.0 + np.exp(-logits))
+    return logits
+
+
+def model_digest(model: dict) -> str:
+    """A digest of a model's weights and intercept and of the kit's code."""
+    text = json.dumps([model["weights"], model["intercept"]], sort_keys=True)
+    return hashlib.sha256((text + package_digest()).encode()).hexdigest()[:16]
+
+
+def row_logit_column(model: dict) -> str:
+    """The name of the column that holds :func:`row_logits` of ``model`` (the code and weights it was made with)."""
+    return f"row_logit_{model_digest(model)}"
 
 
 def political_register(text: str) -> float:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -34,7 +35,7 @@ import pandas as pd
 from .formulation_cache import cached_candidates, cached_findings, kept_term_facts
 from .formulation_candidates import candidate_terms
 from .dictionary import dictionary_cut, word_tags
-from .formulation_model import THRESHOLDS, load_model, political_register, score_frame
+from .formulation_model import THRESHOLDS, load_model, model_digest, political_register, row_logit_column, row_logits, score_frame
 from .formulation_lists import known_formulations, read_known_formulations
 from .numbered_terms import MEASURE_WORDS, announced_numbers, nearby_expansion, rule_findings
 from .slogans import FORMULATION_COLUMNS
@@ -116,8 +117,7 @@ def candidate_table(articles: pd.DataFrame, known="corpus/formulations.csv", ref
 
 def _recurrence(table: pd.DataFrame) -> pd.DataFrame:
     """How many articles, pages and dates each term recurs in, and how often it is quoted."""
-    article = table["page_id"].astype(str) + "\x00" + table["edition"].astype(str) + "\x00" \
-        + table["article_no"].astype(str)
+    article = table.groupby(_KEY, sort=False, dropna=False).ngroup()
     grouped = table.assign(_article=article).groupby("term", sort=False)
     stats = pd.DataFrame({"articles": grouped["_article"].nunique(), "pages": grouped["page_id"].nunique(),
                           "quoted_share": grouped["quoted"].mean()})
@@ -128,7 +128,14 @@ def _recurrence(table: pd.DataFrame) -> pd.DataFrame:
 def prepare_candidates(table: pd.DataFrame) -> pd.DataFrame:
     """A :func:`candidate_table` with what scoring needs beside it: recurrence across the corpus
     (articles, pages, dates, quoted_share), number, number_total and count_matches."""
-    table = table.join(_recurrence(table), on="term")
+    return _with_term_facts(table.join(_recurrence(table), on="term"))
+
+
+def _with_term_facts(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with what its terms' letters say (:func:`term_facts`, kept per term) beside each
+    row: number, number_total, count_matches (whether the expansion counts as many items as the
+    term announces) and term_family."""
+    table = table.copy()
     codes, terms = pd.factorize(table["term"])
     facts = kept_term_facts(list(terms), term_facts)
     table["number"] = facts["number"].to_numpy(dtype=object)[codes]
@@ -139,6 +146,14 @@ def prepare_candidates(table: pd.DataFrame) -> pd.DataFrame:
     counted = (table["expansion_count"] > 0) & (totals <= 20)
     table["count_matches"] = (table["expansion_count"] == totals).astype(object).where(counted, None)
     table["term_family"] = facts["family"].to_numpy(dtype=object)[codes]  # for candidates no rule named
+    return table
+
+
+def _candidates_with_row_logits(articles: pd.DataFrame, known, reference: bool, model: dict) -> pd.DataFrame:
+    """:func:`candidate_table` with the model's part of each row's logit that the rest of the corpus
+    cannot change (:func:`~banmian.formulation_model.row_logits`), for the candidate store."""
+    table = candidate_table(articles, known, reference)
+    table[row_logit_column(model)] = row_logits(_with_term_facts(table), model) if len(table) else np.array([])
     return table
 
 
@@ -316,9 +331,15 @@ def find_formulations(articles: pd.DataFrame, known="corpus/formulations.csv", i
         tables = client.gather(client.map(candidate_table, parts, known=known, reference=reference, workers=1,
                                           pure=False))
         return score_candidates(pd.concat(tables, ignore_index=True), known, model, thresholds, include_rejected)
-    settings = {"model": model or load_model(), "thresholds": thresholds, "include_rejected": include_rejected}
+    model = model or load_model()
+    settings = {"model": model, "thresholds": thresholds, "include_rejected": include_rejected}
+    if model:
+        find, model_key = partial(_candidates_with_row_logits, model=model), model_digest(model)
+    else:
+        find, model_key = candidate_table, ""
     return cached_findings(articles, known, reference, settings, lambda: score_candidates(
-        cached_candidates(articles, candidate_table, known, reference), known, model, thresholds, include_rejected))
+        cached_candidates(articles, find, known, reference, model_key=model_key), known, model, thresholds,
+        include_rejected))
 
 
 def uncertain_findings(found: pd.DataFrame, n: int = 20) -> pd.DataFrame:

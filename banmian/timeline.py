@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .sources import dateline_day
+from .token_table import article_runs, token_codes
 
 __all__ = ["FREQUENCIES", "choose_freq", "date_report", "date_coverage"]
 
@@ -92,14 +93,13 @@ class TermFinder:
             {t[i:j] for t in terms for i in range(len(t)) for j in range(i + 1, len(t) + 1)}
         self.pieces = np.array(sorted(pieces), dtype=object)
         self.code_of = {piece: i for i, piece in enumerate(self.pieces)}
-        found = pc.index_in(pa.array(tokens["token"].astype(str)), value_set=pa.array(list(self.pieces), pa.string()))
-        self.codes = found.fill_null(-1).to_numpy() if len(tokens) else np.array([], dtype=int)
+        codes, vocabulary = token_codes(tokens)  # each distinct token looked up once
+        piece_of = pc.index_in(pa.array(vocabulary, pa.string()), value_set=pa.array(list(self.pieces), pa.string()))
+        piece_of = np.append(piece_of.fill_null(-1).to_numpy(zero_copy_only=False), -1)  # code -1 (no token): -1
+        self.codes = piece_of[codes].astype(np.int64)
         self.positions = tokens["position"].to_numpy()
-        number = tokens["article_no"].to_numpy()
-        self.starts = ((tokens["page_id"] != tokens["page_id"].shift()) | (tokens["edition"] != tokens["edition"].shift())
-                       ).to_numpy() | (number != np.roll(number, 1))
-        if len(self.starts):
-            self.starts[0] = True
+        self.starts = np.zeros(len(tokens), dtype=bool)
+        self.starts[article_runs(tokens)] = True
         self.article = np.cumsum(self.starts) - 1
 
     def occurrences(self, term: str) -> np.ndarray:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ from .timeline import (FREQUENCIES, TermFinder, Timeline, check_freq, choose_fre
                        full_dates, terms_list)
 from .frequencies import xlogx_ratio
 from .remembered import files_digest, remembered_analysis
+from .token_table import token_codes
 
 __all__ = ["FREQUENCIES", "choose_freq", "date_report", "date_coverage", "distinct_dates", "term_trends",
            "period_keyness", "latest_period_keyness", "first_seen", "dispersion", "front_page_terms"]
@@ -171,13 +173,28 @@ def period_keyness(tokens: pd.DataFrame, period_a, period_b=None, min_count: int
 # --------------------------------------------------------------------------- first appearance
 
 def _new_words(tokens: pd.DataFrame) -> list[str]:
-    """Counted tokens jieba's own dictionary does not hold (two or more characters, some Han)."""
+    """Counted tokens jieba's own dictionary does not hold (two or more characters, some Han),
+    judged once per distinct token."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    codes, vocabulary = token_codes(tokens)
+    counted = np.zeros(len(vocabulary) + 1, dtype=bool)
+    counted[codes[~tokens["is_stopword"].to_numpy(dtype=bool)]] = True  # code -1 (no token) marks the extra slot
+    words = pa.array(vocabulary[counted[:-1]], pa.string())
+    new = pc.and_(pc.and_(pc.greater_equal(pc.utf8_length(words), 2), pc.match_substring_regex(words, "[\u4e00-\u9fff]")),
+                  pc.invert(pc.is_in(words, value_set=_jieba_known())))
+    return words.filter(new).to_pylist()
+
+
+@lru_cache(maxsize=1)
+def _jieba_known():
+    """The words of jieba's own dictionary (its prefixes of frequency 0 left out), as an Arrow array."""
+    import pyarrow as pa
+
     from .dictionary import jieba_words
 
-    known = jieba_words()
-    han = re.compile(r"[\u4e00-\u9fff]")
-    counted = tokens.loc[~tokens["is_stopword"], "token"].unique()
-    return [w for w in counted if len(w) >= 2 and han.search(w) and not known.get(w)]
+    return pa.array([w for w, count in jieba_words().items() if count], pa.string())
 
 
 @remembered_analysis
@@ -195,6 +212,7 @@ def first_seen(tokens: pd.DataFrame, terms=None, freq: str | None = "M", min_art
     corpus's end). Sorted by first date. On a Dask token table each file is read on the
     workers and the files' counts combined here.
     """
+    from .formulation_candidates import NUMERAL_CHARS
     from .numbered_terms import classify_term
 
     named = terms is not None
@@ -236,7 +254,8 @@ def first_seen(tokens: pd.DataFrame, terms=None, freq: str | None = "M", min_art
         table.insert(1, "kind", "term")
     else:
         # a formulation the kit kept whole (tagged nz when found quoted or spelled out), or one by shape alone
-        kinds = [classify_term(term, bool(nz), False) for term, nz in zip(table["term"], first["nz"])]
+        kinds = [classify_term(term, bool(nz), False) if term[:1] in NUMERAL_CHARS else None  # none else can be
+                 for term, nz in zip(table["term"], first["nz"])]
         table.insert(1, "kind", ["formulation" if c and c[1] == "formulation" else "new word" for c in kinds])
     table = table[columns].sort_values(["first_date", "articles", "term"], ascending=[True, False, True],
                                        ignore_index=True)

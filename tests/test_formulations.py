@@ -1,4 +1,5 @@
 """The learned formulation finder: candidates, scores, thresholds, your labels, the shipped model."""
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -137,6 +138,32 @@ def test_scores_by_column_equal_scores_by_row(seed_articles):
     table = prepare_candidates(helpers.candidate_table(seed_articles, known=None))
     model = helpers.load_model()
     assert np.allclose(score_frame(table, model), score_features(candidate_features(table), model))
+
+
+def test_the_kept_row_part_of_a_score_is_the_part_computed_in_full(seed_articles, tmp_path):
+    from banmian.formulation_cache import cached_candidates
+    from banmian.formulation_model import model_digest, row_logit_column, score_frame
+    from banmian.formulations import _candidates_with_row_logits, prepare_candidates
+    model = helpers.load_model()
+    column = row_logit_column(model)
+
+    def find(articles):
+        return cached_candidates(articles, partial(_candidates_with_row_logits, model=model), known=None,
+                                 cache_dir=tmp_path, model_key=model_digest(model))
+
+    find(seed_articles)
+    more = pd.concat([seed_articles, seed_articles.head(1).assign(article_no=99, body="推进“五水共治”，落实“三会一课”。")],
+                     ignore_index=True)
+    kept = find(more)
+    assert kept.attrs["read_articles"] == 1 and column in kept.columns
+    full = prepare_candidates(helpers.candidate_table(more, known=None))
+    assert column not in full.columns
+    # the new day's recurrence changes the scores of old rows; their kept row part does not
+    assert np.array_equal(score_frame(prepare_candidates(kept), model), score_frame(full, model))
+    assert not np.array_equal(score_frame(prepare_candidates(kept.assign(**{column: 0.0})), model),
+                              score_frame(full, model))
+    other = {**model, "intercept": model["intercept"] + 1.0}
+    assert row_logit_column(other) != column
 
 
 def test_context_features_see_names_places_and_policy_words():
