@@ -98,8 +98,8 @@ def _digest_column(digest, values: pd.Series) -> None:
         for stream in (lengths, characters, nulls):
             digest.update(stream.digest())
     else:
-        if values.dtype == object:
-            values = values.map(_scalar_text)
+        if values.dtype == object and pd.api.types.infer_dtype(values, skipna=False) != "string":
+            values = values.map(_scalar_text)  # a column of text alone is hashed as it is: the same digest
         digest.update(pd.util.hash_pandas_object(values, index=False).to_numpy().tobytes())
 
 

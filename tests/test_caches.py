@@ -178,6 +178,9 @@ def test_a_slow_result_is_read_back_only_for_the_same_frame_settings_and_code(tm
     assert len(calls) == 4  # a cell, a setting or the index changed: computed again
     assert frame_digest(frame) != frame_digest(frame.assign(names=[[], ["李四"]]))  # lists count too
     assert frame_digest(frame) == frame_digest(frame.assign(names=[np.array(["张三"]), np.array([])]))
+    words = pd.DataFrame({"w": np.array(["五多", "None", "三前"], dtype=object)})  # text alone, hashed as it is
+    assert frame_digest(words) != frame_digest(words.assign(w=np.array(["五多", None, "三前"], dtype=object)))
+    assert frame_digest(words) != frame_digest(words.assign(w=np.array(["五多", ["None"], "三前"], dtype=object)))
 
 
 def test_reprints_credits_and_quoted_phrases_are_read_back_the_same(seed_articles, seed_pages, monkeypatch, tmp_path):
