@@ -5,7 +5,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from .dictionary import stopword_list
 from .scale import is_dask
@@ -356,6 +355,8 @@ def keyness(tokens: pd.DataFrame, target, reference=None, min_count: int = 2) ->
         a, b, c, d, words = _keyness_counts(tokens, target, reference)
     if not c or not d:
         raise ValueError("keyness needs tokens in both the target and the reference group")
+    from scipy import special  # imported when needed: a fifth of a second at every kernel's start
+
     seen = (a + b >= min_count) & (a + b > 0)
     a, b, words = a[seen], b[seen], words[seen]
     e1, e2 = c * (a + b) / (c + d), d * (a + b) / (c + d)
