@@ -9,6 +9,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .keyed_rows import row_keys, rows_for_keys
@@ -51,23 +52,22 @@ def article_keys(articles: pd.DataFrame) -> list[str]:
 
 
 def cached_candidates(articles: pd.DataFrame, candidate_table, known="corpus/formulations.csv", reference: bool = True,
-                      cache_dir=None, model_key: str = "") -> pd.DataFrame:
+                      cache_dir=None, model_key: str = "", keys: list[str] | None = None) -> pd.DataFrame:
     """``candidate_table(articles, known, reference)`` (:func:`banmian.formulations.candidate_table`),
     each article's rows read back from the store when it holds them. ``attrs["read_articles"]``
     says how many articles were read for candidates in this call. ``model_key`` names the model
-    whose part of each row's score ``candidate_table`` adds, when it adds one."""
-    keys = article_keys(articles)
+    whose part of each row's score ``candidate_table`` adds, when it adds one; ``keys``: the
+    :func:`article_keys` of ``articles``, when already made."""
+    keys = article_keys(articles) if keys is None else keys
     if len(set(zip(articles["page_id"], articles["edition"], articles["article_no"]))) < len(articles):
         table = candidate_table(articles, known, reference)  # article ids repeat: no key to file rows under
         table.attrs["read_articles"] = len(articles)
         return table
-    by_id = dict(zip(zip(articles["page_id"].astype(str), articles["edition"].astype(str),
-                         articles["article_no"].astype(str)), keys))
+    ids = _article_ids(articles)
 
     def find(positions: list[int]) -> pd.DataFrame:
         found = candidate_table(articles.iloc[positions], known, reference)
-        ids = zip(found["page_id"].astype(str), found["edition"].astype(str), found["article_no"].astype(str))
-        return found.assign(_key=[by_id[i] for i in ids])
+        return found.assign(_key=np.asarray(keys, dtype=object)[ids.get_indexer(_article_ids(found))])
 
     key = store_key(known, reference, "date" in articles, column_types(articles), model_key)
     path = Path(cache_dir or CACHE_DIR) / "formulations" / f"{key}.parquet"
@@ -76,15 +76,19 @@ def cached_candidates(articles: pd.DataFrame, candidate_table, known="corpus/for
     return table
 
 
+def _article_ids(frame: pd.DataFrame) -> pd.MultiIndex:
+    return pd.MultiIndex.from_arrays([frame[c].astype(str) for c in ("page_id", "edition", "article_no")])
+
+
 def cached_findings(articles: pd.DataFrame, known, reference: bool, settings: dict, compute, cache_dir=None,
-                    keep: int = 8) -> pd.DataFrame:
+                    keep: int = 8, keys: list[str] | None = None) -> pd.DataFrame:
     """``compute()`` (the scored findings of :func:`banmian.formulations.find_formulations`), or the
     same table read back when the articles, the lists, the code and ``settings`` (model, thresholds,
     what to include) are those of an earlier run. The newest ``keep`` results are kept.
-    ``attrs["from_cache"]`` says which it was."""
+    ``attrs["from_cache"]`` says which it was. ``keys``: the :func:`article_keys` of ``articles``, when already made."""
     digest = hashlib.sha256(store_key(known, reference, "date" in articles, column_types(articles)).encode())
     digest.update(json.dumps(settings, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
-    for key in article_keys(articles):
+    for key in article_keys(articles) if keys is None else keys:
         digest.update(key.encode())
     path = Path(cache_dir or CACHE_DIR) / "formulations" / f"found-{digest.hexdigest()[:24]}.pkl"
     found = read_kept(path)

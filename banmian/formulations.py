@@ -32,7 +32,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from .formulation_cache import cached_candidates, cached_findings, kept_term_facts
+from .formulation_cache import article_keys, cached_candidates, cached_findings, kept_term_facts
 from .formulation_candidates import candidate_terms
 from .dictionary import dictionary_cut, word_tags
 from .formulation_model import THRESHOLDS, load_model, model_digest, political_register, row_logit_column, row_logits, score_frame
@@ -205,8 +205,10 @@ def score_candidates(table: pd.DataFrame, known="corpus/formulations.csv", model
     table = _resolve_overlaps(table)
     if not include_rejected:
         table = table[table["label"] != "rejected"]
-    order = table["field"].map({"headline": 0, "body": 1})
-    table = table.assign(_order=order).sort_values(_KEY + ["_order", "start", "term"]).drop(columns="_order")
+    order = table[_KEY + ["start", "term"]].assign(_order=table["field"].map({"headline": 0, "body": 1}))
+    order = order.sort_values(_KEY + ["_order", "start", "term"]).index
+    if not order.is_monotonic_increasing:  # the sort moves only the columns it needs, and the rest when out of order
+        table = table.loc[order]
     found = table[FINDING_COLUMNS].reset_index(drop=True)
     found.attrs["taught"] = taught
     return found
@@ -337,9 +339,10 @@ def find_formulations(articles: pd.DataFrame, known="corpus/formulations.csv", i
         find, model_key = partial(_candidates_with_row_logits, model=model), model_digest(model)
     else:
         find, model_key = candidate_table, ""
+    keys = article_keys(articles)
     return cached_findings(articles, known, reference, settings, lambda: score_candidates(
-        cached_candidates(articles, find, known, reference, model_key=model_key), known, model, thresholds,
-        include_rejected))
+        cached_candidates(articles, find, known, reference, model_key=model_key, keys=keys), known, model, thresholds,
+        include_rejected), keys=keys)
 
 
 def uncertain_findings(found: pd.DataFrame, n: int = 20) -> pd.DataFrame:

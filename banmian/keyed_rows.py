@@ -50,16 +50,17 @@ def rows_for_keys(path: Path, keys: list[str], compute: Callable[[list[int]], pd
     else:
         missing, at = list(range(len(keys))), np.array([], dtype=np.int64)
     fresh = compute(missing) if missing else None
-    kept = stored[at >= 0] if stored is not None else None
+    kept = None if stored is None else stored if (at >= 0).all() else stored[at >= 0]
     parts, places = [], []
-    for part, place in ((fresh, None), (kept, at[at >= 0])):
+    for part, place in ((kept, at[at >= 0]), (fresh, None)):
         if part is not None and len(part):  # an empty part has object columns: concatenated, it would make them objects
             parts.append(part)
             places.append(place if place is not None else
                           pc.index_in(_arrow_keys(part[KEY]), value_set=wanted).fill_null(-1).to_numpy(zero_copy_only=False))
-    table = pd.concat(parts, ignore_index=True) if parts else compute([])
-    if parts:
-        table = table.iloc[np.argsort(np.concatenate(places), kind="stable")].reset_index(drop=True)
+    table = (pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]) if parts else compute([])
+    places = np.concatenate(places) if parts else np.array([], dtype=np.int64)
+    if (places[1:] < places[:-1]).any():  # reordered only when out of order: a new day's rows come last
+        table = table.iloc[np.argsort(places, kind="stable")].reset_index(drop=True)
     if missing or stored is None or (not keep_others and (at < 0).any()):
         others = stored[at < 0] if keep_others and stored is not None else None
         if others is not None:
@@ -67,8 +68,7 @@ def rows_for_keys(path: Path, keys: list[str], compute: Callable[[list[int]], pd
             if other_keys > 3 * own_keys and other_keys + own_keys > keep_at_least:
                 others = None
         with_rows = np.zeros(len(keys), dtype=bool)
-        if parts:
-            with_rows[np.concatenate(places)] = True
+        with_rows[places] = True
         without_rows = {k for k, has in zip(keys, with_rows) if not has}
         if others is not None:
             without_rows |= empty - set(keys)
