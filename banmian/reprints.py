@@ -3,8 +3,11 @@ story in a national daily, a provincial daily and an evening news transcript; an
 version keeping part of it).
 
 Each article (headline and body, punctuation and spaces left out) is cut into overlapping
-runs of characters ("shingles"); a MinHash of the shingles goes into datasketch's LSH index,
-which returns the articles likely to share many of them without comparing every pair. Each
+runs of characters ("shingles") and hashed with datasketch's MinHash. Locality-sensitive hashing
+proposes the articles likely to share many of them without comparing every pair: two articles
+are candidates when their MinHashes agree on a whole band, with the bands datasketch's
+``MinHashLSH`` chooses for the similarity asked (the bands are compared by sorting them, not
+one article at a time, see :func:`candidate_pairs`). Each
 candidate pair is then checked on the shingles themselves: similarity (Jaccard) and the share
 of each article found in the other, so that an abridged version (one keeps 40 % of the
 other) counts by its own share, which is near 1.
@@ -41,7 +44,8 @@ def _shingles(text: str, size: int) -> np.ndarray:
     for k in range(size):  # polynomial hash of each run, wrapping at 2**64
         hashes = hashes * np.uint64(1_000_003) + codes[k:len(codes) - size + 1 + k]
     hashes ^= hashes >> np.uint64(29)
-    return np.unique((hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32))  # 4 bytes a shingle kept
+    hashes = np.sort((hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32))  # 4 bytes a shingle kept
+    return hashes[np.r_[True, hashes[1:] != hashes[:-1]]]  # distinct: np.unique hashes first, ten times slower
 
 
 def _identity(value):
@@ -89,8 +93,9 @@ def find_reprints(articles: pd.DataFrame, min_share: float = 0.5, min_similarity
     in ``articles``), page_id, edition, article_no, headline of each, chars_a, chars_b,
     similarity (Jaccard of the two shingle sets), share_a (share of a's text found in b),
     share_b, longer ("a", "b" or "same"). Extra columns the articles have (paper, date) are
-    added for each side. Sorted by group, then similarity. A rerun on the same articles with
-    the same settings reads the table back from ``.cache/results`` (:mod:`banmian.remembered`).
+    added for each side. Sorted by group, then similarity (highest first; equal ones in the
+    articles' order). A rerun on the same articles with the same settings reads the table back
+    from ``.cache/results`` (:mod:`banmian.remembered`).
     """
     import datasketch
 
@@ -114,7 +119,7 @@ def find_reprints(articles: pd.DataFrame, min_share: float = 0.5, min_similarity
 def _pairs_found(articles: pd.DataFrame, min_share: float, min_similarity: float, min_chars: int, shingle: int,
                  num_perm: int) -> list[dict]:
     """Every pair of articles that share ``min_share`` of one's text, those on one page marked."""
-    from datasketch import LeanMinHash, MinHashLSH
+    from datasketch import MinHashLSH
 
     headlines = articles["headline"].fillna("").astype(str) if "headline" in articles.columns else ""
     texts = (headlines + "\n" + articles["body"].fillna("").astype(str)).tolist()
@@ -122,12 +127,10 @@ def _pairs_found(articles: pd.DataFrame, min_share: float, min_similarity: float
     # a missed reprint costs more than a candidate checked and dropped: weigh false negatives 9:1
     lsh = MinHashLSH(threshold=min_similarity, num_perm=num_perm, weights=(0.1, 0.9))
     long_enough = [i for i, text in enumerate(texts) if len(text) >= min_chars]
-    signatures = {}
-    scheme = _permutations(num_perm)[1]
-    for i, values in zip(long_enough, kept_signatures([texts[i] for i in long_enough], shingle, num_perm)):
-        if len(values):
-            signatures[i] = LeanMinHash(seed=1, hashvalues=values, scheme=scheme)
-            lsh.insert(i, signatures[i], check_duplication=False)
+    kept = [(i, values) for i, values in zip(long_enough, kept_signatures([texts[i] for i in long_enough], shingle,
+                                                                           num_perm)) if len(values)]
+    hashed = np.array([i for i, _ in kept], dtype=np.int64)
+    matrix = np.vstack([values for _, values in kept]) if kept else np.zeros((0, num_perm), dtype=np.uint64)
     shingles: dict[int, np.ndarray] = {}  # of the candidates only: most articles have none
 
     def shingles_of(i: int) -> np.ndarray:
@@ -136,18 +139,42 @@ def _pairs_found(articles: pd.DataFrame, min_share: float, min_similarity: float
         return shingles[i]
 
     rows = []
-    for i, signature in signatures.items():
-        for j in lsh.query(signature):
-            if j <= i:
-                continue
-            a, b = shingles_of(i), shingles_of(j)
-            shared = len(np.intersect1d(a, b, assume_unique=True))
-            share_a, share_b = shared / len(a), shared / len(b)
-            if max(share_a, share_b) < min_share:
-                continue
-            rows.append({"a": i, "b": j, "similarity": shared / (len(a) + len(b) - shared), "share_a": share_a,
-                         "share_b": share_b, "same_page": pages[i][0] == pages[j][0]})
+    for first, second in candidate_pairs(matrix, lsh.b, lsh.r):
+        i, j = int(hashed[first]), int(hashed[second])
+        a, b = shingles_of(i), shingles_of(j)
+        shared = len(np.intersect1d(a, b, assume_unique=True))
+        share_a, share_b = shared / len(a), shared / len(b)
+        if max(share_a, share_b) < min_share:
+            continue
+        rows.append({"a": i, "b": j, "similarity": shared / (len(a) + len(b) - shared), "share_a": share_a,
+                     "share_b": share_b, "same_page": pages[i][0] == pages[j][0]})
     return rows
+
+
+def candidate_pairs(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """The pairs (i, j), i < j, of rows of ``signatures`` (one MinHash a row) that are equal on all
+    ``rows`` values of at least one of the first ``bands`` bands: the candidates datasketch's
+    MinHashLSH with those bands proposes, found by sorting each band's values instead of
+    inserting and querying every signature one by one. Sorted by i, then j."""
+    n = len(signatures)
+    codes = []
+    for band in range(bands):
+        block = np.ascontiguousarray(signatures[:, band * rows:(band + 1) * rows])
+        _, bucket, size = np.unique(block.view(np.dtype((np.void, block.itemsize * rows))).ravel(),
+                                    return_inverse=True, return_counts=True)
+        bucket = bucket.ravel()
+        shared = np.flatnonzero(size[bucket] > 1)  # rows whose bucket holds another row too
+        shared = shared[np.argsort(bucket[shared], kind="stable")]  # by bucket, each in row order
+        starts = np.flatnonzero(np.r_[True, np.diff(bucket[shared]) != 0]) if len(shared) else np.array([], int)
+        sizes = np.diff(np.r_[starts, len(shared)])
+        pair = starts[sizes == 2]  # most buckets hold two rows: paired at once
+        codes.append(shared[pair].astype(np.int64) * n + shared[pair + 1])
+        for start, size in zip(starts[sizes > 2], sizes[sizes > 2]):
+            members = shared[start:start + size]
+            first, second = np.triu_indices(size, 1)
+            codes.append(members[first].astype(np.int64) * n + members[second])
+    pairs = np.unique(np.concatenate(codes)) if codes else np.array([], dtype=np.int64)
+    return np.column_stack(np.divmod(pairs, max(n, 1)))
 
 
 def kept_signatures(texts: list[str], shingle: int, num_perm: int, cache_dir=None) -> list[np.ndarray]:
@@ -204,7 +231,8 @@ def _pair_table(articles: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
         pairs[f"chars_{side}"] = chars[at]
     pairs["longer"] = np.where(pairs["chars_a"] > pairs["chars_b"], "a",
                                np.where(pairs["chars_a"] < pairs["chars_b"], "b", "same"))
-    pairs = pairs.sort_values(["group", "similarity"], ascending=[True, False], ignore_index=True)
+    pairs = pairs.sort_values(["group", "similarity", "a", "b"], ascending=[True, False, True, True],
+                              ignore_index=True)  # equal similarity in the articles' order
     return pairs[columns]
 
 

@@ -1,6 +1,7 @@
 """collate (N witnesses), TEI parallel segmentation, reprints across the corpus."""
 import xml.etree.ElementTree as ET
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -157,6 +158,24 @@ def test_reprint_signatures_are_datasketchs_minhash_of_the_shingles(seed_article
         plain = MinHash(num_perm=128, seed=1, hashfunc=lambda value: value)
         plain.update_batch(shingles)
         assert signature == LeanMinHash(plain)
+
+
+def test_candidate_pairs_are_those_datasketchs_lsh_proposes():
+    from datasketch import LeanMinHash, MinHashLSH
+
+    from banmian.reprints import _permutations, candidate_pairs
+
+    rng = np.random.default_rng(7)
+    signatures = rng.integers(0, 6, size=(300, 128), dtype=np.uint64)  # few values: many shared bands
+    signatures[40:45] = signatures[3]  # copies share every band
+    lsh = MinHashLSH(threshold=0.3, num_perm=128, weights=(0.1, 0.9))
+    hashed = [LeanMinHash(seed=1, hashvalues=row, scheme=_permutations(128)[1]) for row in signatures]
+    for i, signature in enumerate(hashed):
+        lsh.insert(i, signature, check_duplication=False)
+    expected = sorted((i, j) for i, signature in enumerate(hashed) for j in lsh.query(signature) if j > i)
+    found = candidate_pairs(signatures, lsh.b, lsh.r)
+    assert [tuple(p) for p in found.tolist()] == expected and (3, 40) in expected and len(expected) < 300 * 299 / 2
+    assert candidate_pairs(signatures[:0], lsh.b, lsh.r).shape == (0, 2)
 
 
 def test_a_large_reprint_group_is_collated_from_its_first_witnesses(seed_articles):
