@@ -115,8 +115,9 @@ _COMPACT_AT = 32  # files read one by one in a run before the run copies them al
 
 
 def compacted_rows(folder: Path, wanted: set | None) -> dict:
-    """{file name: (table, first row, rows)} from the largest readable compacted file whose
-    files are all ``wanted`` (any files when None), or {}."""
+    """{file name: (table, first row, rows, the file as it was copied: :func:`file_identity`)}
+    from the largest readable compacted file whose files are all ``wanted`` (any files when
+    None), or {}."""
     import pyarrow as pa
 
     candidates = [(path, members) for path, members in _compacted_files(folder)
@@ -126,16 +127,27 @@ def compacted_rows(folder: Path, wanted: set | None) -> dict:
             table = read_token_files([compacted])
         except (pa.ArrowException, OSError):
             continue
-        return {name: (table, start, rows) for name, (start, rows) in members.items()}
+        return {name: (table, *member) for name, member in members.items()}
     return {}
+
+
+def file_identity(path: Path) -> list[int] | None:
+    """A file's size, time of writing and inode: a token file rewritten under its name (for new
+    protected terms) has another, so a compacted copy of its old rows is not read for it."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ino]
 
 
 def read_run(paths: list[Path], compacted=None):
     """The token files of a run as one Arrow table, in their order. Opening hundreds of small
     files costs more than reading their rows, so a run that had to read many one by one copies
     them into one compacted file (``compacted-<hash>.parquet``, the files it holds listed in its
-    sidecar); later runs read the largest compacted file whose files they all need, and the few
-    files added since. Files per date stay the unit of change: a compacted file is only a faster
+    sidecar, with each file's size, time of writing and inode); later runs read the largest
+    compacted file whose files they all need, and the few files added or rewritten since (a
+    file rewritten under its name for new protected terms is read from itself, not the copy). Files per date stay the unit of change: a compacted file is only a faster
     way to read them, and it is never needed (a missing or damaged one is read around).
     ``compacted``: a future of :func:`compacted_rows`, when the caller started reading early
     (used if it holds only files of this run)."""
@@ -148,15 +160,17 @@ def read_run(paths: list[Path], compacted=None):
     where = compacted.result() if compacted is not None else {}
     if not where.keys() <= wanted:
         where = compacted_rows(folder, wanted)
+    identity = {p.name: file_identity(p) for p in paths}  # taken before reading: a later change shows
+    where = {name: kept for name, kept in where.items() if kept[3] is not None and kept[3] == identity[name]}
     rest = [p for p in paths if p.name not in where]
     if rest:
         table, start = read_token_files(rest), 0
         for path in rest:
             rows = pq.read_metadata(path).num_rows
-            where[path.name], start = (table, start, rows), start + rows
+            where[path.name], start = (table, start, rows, identity[path.name]), start + rows
     runs: list[list] = []  # neighbouring files of one table read as one slice: fewer chunks to convert
     for path in paths:
-        table, start, rows = where[path.name]
+        table, start, rows, _ = where[path.name]
         if runs and runs[-1][0] is table and runs[-1][1] + runs[-1][2] == start:
             runs[-1][2] += rows
         else:
@@ -164,7 +178,8 @@ def read_run(paths: list[Path], compacted=None):
     table = widen_dictionaries(pa.concat_tables([t.slice(start, rows) for t, start, rows in runs])).unify_dictionaries()
     if len(rest) >= _COMPACT_AT:  # written while the caller goes on (the table is immutable)
         writer = threading.Thread(target=_write_compacted, name="banmian-compact",
-                                  args=(folder, paths, [where[p.name][2] for p in paths], table))
+                                  args=(folder, paths, [where[p.name][2] for p in paths], table,
+                                        [where[p.name][3] for p in paths]))
         writer.start()
         COMPACTING.append(writer)
     return table
@@ -177,23 +192,26 @@ def _compacted_written() -> None:
 
 
 def _compacted_files(folder: Path) -> list[tuple[Path, dict]]:
-    """(compacted file, {file it holds: (first row, rows)}) of the complete compacted files."""
+    """(compacted file, {file it holds: (first row, rows, its identity when copied)}) of the
+    complete compacted files (an identity of None, from an older kit, matches no file)."""
     found = []
     for sidecar in folder.glob("compacted-*.json"):
         path = sidecar.with_suffix(".parquet")
         meta = stored_terms(path, quiet=True)
         if meta is not None:
-            found.append((path, {name: (start, rows) for name, start, rows in meta["members"]}))
+            found.append((path, {name: (start, rows, identity) for name, start, rows, identity, *_ in
+                                 (member + [None] for member in meta["members"])}))
     return found
 
 
-def _write_compacted(folder: Path, paths: list[Path], rows: list[int], table) -> None:
-    """One file holding the rows of ``paths``; older compacted files go (keeping the last two)."""
+def _write_compacted(folder: Path, paths: list[Path], rows: list[int], table, identities: list) -> None:
+    """One file holding the rows of ``paths`` (as they were when read: ``identities``); older
+    compacted files go (keeping the last two)."""
     names = [p.name for p in paths]
-    path = folder / f"compacted-{hashlib.sha256(json.dumps(names).encode()).hexdigest()[:32]}.parquet"
+    path = folder / f"compacted-{hashlib.sha256(json.dumps([names, identities]).encode()).hexdigest()[:32]}.parquet"
     starts = np.concatenate([[0], np.cumsum(rows)[:-1]]).tolist()
     try:
-        write_token_file(path, table, {"members": [list(m) for m in zip(names, starts, rows)]})
+        write_token_file(path, table, {"members": [list(m) for m in zip(names, starts, rows, identities)]})
         for old in sorted((p for p, _ in _compacted_files(folder) if p != path), key=_mtime)[:-1]:
             sidecar_path(old).unlink(missing_ok=True)
             old.unlink(missing_ok=True)
