@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -22,11 +21,11 @@ import pandas as pd
 
 from .paths import CACHE_DIR, project_path
 from .moving import moving_terms
+from .token_table import counted_words
 
 __all__ = ["RunChanges", "since_last_run"]
 
 PAGE_KEY = ["page_id", "edition"]
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 class RunChanges(NamedTuple):
@@ -51,12 +50,6 @@ def page_digests(articles: pd.DataFrame) -> pd.DataFrame:
     table["digest"] = grouped["_text"].agg(
         lambda t: hashlib.sha256("\x1e".join(t).encode("utf-8")).hexdigest()[:24]).to_numpy()
     return table
-
-
-def _counted_words(tokens: pd.DataFrame) -> pd.Series:
-    kept = tokens.loc[~tokens["is_stopword"], "token"].astype(str)
-    words = pd.Series(kept.unique())
-    return words[(words.str.len() >= 2) & words.str.contains(_HAN.pattern)]
 
 
 def _run_folder(corpus, cache_dir) -> Path:
@@ -97,7 +90,7 @@ def since_last_run(articles: pd.DataFrame, tokens: pd.DataFrame, found: pd.DataF
     pages = page_digests(articles)
     formulations = found.loc[found["label"] == "formulation", "term"].unique() if found is not None \
         else []
-    counted = _counted_words(tokens)
+    counted = pd.Series(counted_words(tokens).to_pylist(), dtype=object)
     terms = pd.concat([pd.DataFrame({"term": pd.Series(formulations, dtype=object), "kind": "formulation"}),
                        pd.DataFrame({"term": counted.astype(object), "kind": "word"})],
                       ignore_index=True)

@@ -130,6 +130,20 @@ def token_codes(tokens: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return codes, vocabulary
 
 
+def counted_words(tokens: pd.DataFrame):
+    """The distinct counted tokens (not stopwords) of two or more characters with some Han in
+    them, as an Arrow array in the vocabulary's order: judged once per distinct token."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    codes, vocabulary = token_codes(tokens)
+    counted = np.zeros(len(vocabulary) + 1, dtype=bool)
+    counted[codes[~tokens["is_stopword"].to_numpy(dtype=bool)]] = True  # code -1 (no token) marks the extra slot
+    words = pa.array(vocabulary[counted[:-1]], pa.string())
+    return words.filter(pc.and_(pc.greater_equal(pc.utf8_length(words), 2),
+                                pc.match_substring_regex(words, "[\u4e00-\u9fff]")))
+
+
 def article_runs(tokens: pd.DataFrame) -> np.ndarray:
     """Where each run of one article's rows starts (rows of one article are contiguous in a token
     table of :func:`helpers.tokenize`); compared on category codes, no strings made."""

@@ -21,7 +21,7 @@ from .timeline import (FREQUENCIES, TermFinder, Timeline, check_freq, choose_fre
                        full_dates, terms_list)
 from .frequencies import xlogx_ratio
 from .remembered import files_digest, remembered_analysis
-from .token_table import token_codes
+from .token_table import counted_words
 
 __all__ = ["FREQUENCIES", "choose_freq", "date_report", "date_coverage", "distinct_dates", "term_trends",
            "period_keyness", "latest_period_keyness", "first_seen", "dispersion", "front_page_terms"]
@@ -173,18 +173,11 @@ def period_keyness(tokens: pd.DataFrame, period_a, period_b=None, min_count: int
 # --------------------------------------------------------------------------- first appearance
 
 def _new_words(tokens: pd.DataFrame) -> list[str]:
-    """Counted tokens jieba's own dictionary does not hold (two or more characters, some Han),
-    judged once per distinct token."""
-    import pyarrow as pa
+    """Counted tokens jieba's own dictionary does not hold (two or more characters, some Han)."""
     import pyarrow.compute as pc
 
-    codes, vocabulary = token_codes(tokens)
-    counted = np.zeros(len(vocabulary) + 1, dtype=bool)
-    counted[codes[~tokens["is_stopword"].to_numpy(dtype=bool)]] = True  # code -1 (no token) marks the extra slot
-    words = pa.array(vocabulary[counted[:-1]], pa.string())
-    new = pc.and_(pc.and_(pc.greater_equal(pc.utf8_length(words), 2), pc.match_substring_regex(words, "[\u4e00-\u9fff]")),
-                  pc.invert(pc.is_in(words, value_set=_jieba_known())))
-    return words.filter(new).to_pylist()
+    words = counted_words(tokens)
+    return words.filter(pc.invert(pc.is_in(words, value_set=_jieba_known()))).to_pylist()
 
 
 @lru_cache(maxsize=1)
