@@ -211,7 +211,8 @@ def load_pages(corpus="corpus", strict: bool = False, allow_outside: bool = Fals
 
     A folder without a manifest is read once: the table is kept in ``.cache/pages`` under its
     files' paths, sizes and times (:func:`_listing_key`) and read back, with the same lines and
-    warnings, while no file was added, removed or changed.
+    warnings, while no file was added, removed or changed. When some were, only those are read:
+    the others' text is taken from the last reading.
     """
     source = project_path(corpus)
     if not source.exists():
@@ -222,21 +223,41 @@ def load_pages(corpus="corpus", strict: bool = False, allow_outside: bool = Fals
         pages.attrs.update(problems=[], tables=[str(source)])
         return pages
     walked = ([(str(source), str(source.resolve()), ())], []) if single else _walk(source)
-    key = None if single or (source / MANIFEST_NAME).exists() else _listing_key(source, walked, strict, allow_outside)
-    kept_file = CACHE_DIR / "pages" / f"pages-{key}.pkl"
+    kept_name = "pages-" + hashlib.sha256(repr((str(source.resolve()), strict, allow_outside)).encode()).hexdigest()[:16]
+    cacheable = not single and not (source / MANIFEST_NAME).exists()  # a manifest may name files elsewhere
+    key = _listing_key(source, walked, strict, allow_outside) if cacheable else None
+    kept_file = CACHE_DIR / "pages" / f"{kept_name}-{key}.pkl"
     kept = read_kept(kept_file) if key else None
-    if kept is not None:
-        pages, messages = kept
+    if isinstance(kept, tuple) and len(kept) == 3:
+        pages, messages, _ = kept
         _say(messages)
         return pages
-    messages = []
+    messages, files = [], {}
     try:
-        pages = _read_pages(source, walked, strict, allow_outside, messages)
+        pages = _read_pages(source, walked, strict, allow_outside, messages,
+                            _last_reading(kept_name) if cacheable else None, files)
     finally:
         _say(messages)  # also when a later problem stops a strict load
     if key:
-        keep_result((pages, messages), kept_file, keep=2)
+        keep_result((pages, messages, files), kept_file, keep=2)
     return pages
+
+
+def _last_reading(kept_name: str) -> tuple[pd.DataFrame, dict] | None:
+    """The pages table of the folder's last kept reading and what each file was then
+    (:func:`_read_pages`' ``files``): a file unchanged since is not read again."""
+    for path in sorted((CACHE_DIR / "pages").glob(f"{kept_name}-*.pkl"), key=_mtime, reverse=True):
+        kept = read_kept(path)
+        if isinstance(kept, tuple) and len(kept) == 3:
+            return kept[0], kept[2]
+    return None
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 def _say(messages: list[tuple[str, str]]) -> None:
@@ -248,9 +269,13 @@ def _say(messages: list[tuple[str, str]]) -> None:
             warnings.warn(text, PageWarning, stacklevel=3)
 
 
-def _read_pages(source: Path, walked, strict: bool, allow_outside: bool, messages: list) -> pd.DataFrame:
+def _read_pages(source: Path, walked, strict: bool, allow_outside: bool, messages: list, last=None,
+                files: dict | None = None) -> pd.DataFrame:
     """:func:`load_pages` of a folder or page file whose files are ``walked`` (:func:`_walk`), the
-    lines and warnings to show appended to ``messages`` as (kind, text) pairs."""
+    lines and warnings to show appended to ``messages`` as (kind, text) pairs. ``files`` gets,
+    for each page read, its size, inode and times and the warnings its decoding gave; ``last``
+    is (pages, files) of an earlier reading, whose text, encoding and digest are taken for a file
+    with the same size, inode and times instead of reading it again."""
     single = source.is_file()
     folder = source.parent if single else source
     allowed = [folder.resolve(), ROOT]
@@ -338,6 +363,10 @@ def _read_pages(source: Path, walked, strict: bool, allow_outside: bool, message
                     f"e.g. {unlisted[0]} (see the pages table's page_id, date and page_no)"]
     messages.extend(("warning", message) for message in unlisted)
 
+    stats = {real: info for _, real, info in walked[0]}
+    last_pages, last_files = last if last is not None else (None, {})
+    last_rows = dict(zip(last_pages["path"], range(len(last_pages)))) if last_pages is not None else {}
+    last_read = {c: last_pages[c].tolist() for c in ("text", "encoding", "sha256", "bytes")} if last_rows else {}
     rows, seen, loaded = [], {}, set()
     for path, meta, origin in entries:
         shown = display_path(path)
@@ -348,19 +377,35 @@ def _read_pages(source: Path, walked, strict: bool, allow_outside: bool, message
         if key in seen:
             problem(shown, f"has the same page_id and edition ({key[0]}, {key[1]}) as {seen[key]}; skipped")
             continue
-        try:
-            data = path.read_bytes()
-            text, encoding = decode_page(data, shown)
-        except PageError as err:
-            problem(shown, err.problem)
-            continue
-        except OSError as err:
-            problem(shown, f"cannot be read ({err.strerror or err})")
-            continue
+        info = stats.get(str(path))
+        if info and shown in last_rows and last_files.get(shown, (None,))[0] == info:  # unchanged since
+            at = last_rows[shown]
+            text, encoding, digest, size = (last_read[c][at] for c in ("text", "encoding", "sha256", "bytes"))
+            notes = last_files[shown][1]
+        else:
+            try:
+                data = path.read_bytes()
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always", PageWarning)
+                    text, encoding = decode_page(data, shown)
+            except PageError as err:
+                problem(shown, err.problem)
+                continue
+            except OSError as err:
+                problem(shown, f"cannot be read ({err.strerror or err})")
+                continue
+            for other in caught:
+                if not issubclass(other.category, PageWarning):
+                    warnings.warn(other.message, other.category, stacklevel=2)
+            notes = [str(w.message) for w in caught if issubclass(w.category, PageWarning)]
+            digest, size = hashlib.sha256(data).hexdigest(), len(data)
+        messages.extend(("warning", note) for note in notes)  # said again whenever the pages are loaded
+        if files is not None and info:
+            files[shown] = (info, notes)
         seen[key] = shown
         loaded.add(path)
-        rows.append({**meta, "path": shown, "encoding": encoding, "sha256": hashlib.sha256(data).hexdigest(),
-                     "bytes": len(data), "metadata": origin, "text": text})
+        rows.append({**meta, "path": shown, "encoding": encoding, "sha256": digest, "bytes": size, "metadata": origin,
+                     "text": text})
     pages = pd.DataFrame(rows, columns=PAGE_COLUMNS).sort_values(["page_id", "edition"], ignore_index=True)
     if not rows and not tables and not problems:
         raise PageError(source, f"no pages found: no {', '.join(sorted(PAGE_SUFFIXES))} file and no article table "

@@ -16,6 +16,7 @@ import xml.etree.ElementTree as ET
 import pandas as pd
 
 from .editions import PARTS, PART_NAMES, editions_present, align_editions, part_text
+from .remembered import remembered_analysis
 
 __all__ = ["collate", "tei_apparatus", "tei_readings", "export_tei", "TEI_NS"]
 
@@ -23,6 +24,7 @@ TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 
 
+@remembered_analysis
 def collate(articles: pd.DataFrame, editions: list[str] | None = None) -> pd.DataFrame:
     """Align the ``editions`` (default: all, in sorted order) of every page into one table.
 
@@ -35,7 +37,8 @@ def collate(articles: pd.DataFrame, editions: list[str] | None = None) -> pd.Dat
     article), variant (the witnesses differ), agreement (witnesses grouped by reading, e.g.
     "A B | C"; witnesses lacking the article are left out). Joining a witness's column over
     the segments of a part gives back its text. A page only one witness holds has nothing to
-    align and is left out (``attrs["single_witness_pages"]`` counts them).
+    align and is left out (``attrs["single_witness_pages"]`` counts them). A rerun with the same
+    articles reads the table back from ``.cache/results`` (:mod:`banmian.remembered`).
     """
     editions = [str(e) for e in (editions if editions is not None else sorted(articles["edition"].astype(str).unique()))]
     if len(editions) < 2:

@@ -424,7 +424,8 @@ def test_a_store_of_many_row_groups_reads_back_in_key_order(tmp_path):
 def test_a_folder_of_pages_is_read_once_until_a_file_changes(monkeypatch, tmp_path, capsys):
     """load_pages keeps a folder's table by its files' paths, sizes and times: a second load reads no
     file and says the same lines and warnings; a file rewritten with the same size and its old
-    modification time is still seen (its change time moved), and so is a new file."""
+    modification time is still seen (its change time moved), and so is a new file; only the
+    changed and new files are read again."""
     import warnings
     from banmian import page_files
     monkeypatch.setattr(page_files, "CACHE_DIR", tmp_path / "cache")
@@ -433,6 +434,7 @@ def test_a_folder_of_pages_is_read_once_until_a_file_changes(monkeypatch, tmp_pa
     (corpus / "20240105").mkdir(parents=True)
     (corpus / "20240105" / "20240105-01-01.txt").write_text("中俄两国元首互致新年贺电\n\n新年之际，两国元首互致贺电。\n", encoding="utf-8")
     (corpus / "notes.txt").write_text("一份没有日期的稿件。\n", encoding="utf-8")
+    (corpus / "20240105" / "20240105-03-01.txt").write_bytes("本报讯　第三版的稿件，\x00夹着一个空字节。\n".encode())
     past = time.time() - 3600
     for file in corpus.rglob("*.txt"):
         os.utime(file, (past, past))
@@ -446,25 +448,39 @@ def test_a_folder_of_pages_is_read_once_until_a_file_changes(monkeypatch, tmp_pa
             warnings.simplefilter("always")
             pages = page_files.load_pages(corpus)
         return pages, capsys.readouterr().out, [str(w.message) for w in caught]
+    def fresh():  # the same folder read without any kept reading (not counted)
+        counted = len(decoded)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            table = page_files._read_pages(corpus, page_files._walk(corpus), False, False, [])
+        del decoded[counted:]
+        return table
+
     first, said, warned = load()
-    assert len(decoded) == 2 and "1 file not in pages.csv" in said and any("notes.txt" in w for w in warned)
+    assert len(decoded) == 3 and "2 files not in pages.csv" in said and any("notes.txt" in w for w in warned)
+    assert any("20240105-03-01.txt: 1 stray NUL byte(s) removed" in w for w in warned)
     again, said_again, warned_again = load()
-    assert len(decoded) == 2  # nothing read
+    assert len(decoded) == 3  # nothing read
     pd.testing.assert_frame_equal(again, first)
     assert (said_again, warned_again) == (said, warned) and again.attrs == first.attrs
     page = corpus / "20240105" / "20240105-01-01.txt"
     page.write_text(page.read_text(encoding="utf-8").replace("两国元首", "两国总理"), encoding="utf-8")  # same size
     os.utime(page, (past, past))
     time.sleep(0.4)
-    changed, _, _ = load()
-    assert len(decoded) == 4 and "两国总理" in changed.set_index("page_id").loc["20240105-01-01", "text"]
+    changed, _, warned_changed = load()
+    assert decoded[3:] == [page_files.display_path(page)]  # the changed file alone is read
+    assert "两国总理" in changed.set_index("page_id").loc["20240105-01-01", "text"]
+    assert warned_changed == warned  # the unchanged file's decoding is reported again
+    pd.testing.assert_frame_equal(changed, fresh())
     (corpus / "20240105" / "20240105-02-01.txt").write_text("第二版的稿件。\n", encoding="utf-8")
     with_new, _, _ = load()
-    assert len(with_new) == 3 and len(decoded) == 7
+    assert len(with_new) == 4 and len(decoded) == 5
     load()
-    assert len(decoded) == 10  # a file changed in the last moment: the table is not kept yet
+    assert len(decoded) == 6  # a file changed in the last moment: the table is not kept yet, that file read again
     time.sleep(0.4)
-    load()
+    settled, _, _ = load()
+    assert len(decoded) == 7
+    pd.testing.assert_frame_equal(settled, fresh())
     (corpus / "lost.txt").symlink_to(corpus / "nowhere.txt")  # a link that leads nowhere: no file, a warning
     _, _, warned_now = load()
     assert any("lost.txt" in w and "broken symbolic link" in w for w in warned_now)
