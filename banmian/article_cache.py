@@ -39,7 +39,7 @@ def page_keys(pages: pd.DataFrame, layouts: list[str], slots: list[tuple[str, ..
 def store_file(source: Path, cache_dir=None) -> Path:
     """Where the articles of one source folder are kept (one file per folder and splitting code)."""
     name = hashlib.sha256(str(Path(os.path.abspath(source))).encode("utf-8")).hexdigest()[:16]
-    return Path(cache_dir or CACHE_DIR) / "articles" / f"{name}-{splitting_code()}.parquet"
+    return Path(cache_dir or CACHE_DIR) / "articles" / f"{name}-{splitting_code()}.arrow"
 
 
 def split_with_cache(pages: pd.DataFrame, source: Path, layout: str | None = None, cache_dir=None) -> pd.DataFrame:
@@ -73,7 +73,7 @@ def _split_with_store(pages: pd.DataFrame, source: Path, layout: str | None, cac
 
     articles, split_count = rows_for_keys(target, keys, split, list_columns=LIST_COLUMNS)
     if split_count:
-        for stale in target.parent.glob(f"{target.name.split('-')[0]}-*.parquet"):
+        for stale in target.parent.glob(f"{target.name.split('-')[0]}-*.arrow"):
             if stale != target:  # written by other splitting code: never read again
                 stale.unlink(missing_ok=True)
                 stale.with_name(stale.name + ".empty").unlink(missing_ok=True)

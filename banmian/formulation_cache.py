@@ -70,7 +70,7 @@ def cached_candidates(articles: pd.DataFrame, candidate_table, known="corpus/for
         return found.assign(_key=np.asarray(keys, dtype=object)[ids.get_indexer(_article_ids(found))])
 
     key = store_key(known, reference, "date" in articles, column_types(articles), model_key)
-    path = Path(cache_dir or CACHE_DIR) / "formulations" / f"{key}.parquet"
+    path = Path(cache_dir or CACHE_DIR) / "formulations" / f"{key}.arrow"
     table, read = rows_for_keys(path, keys, find, list_columns=["expansion"], keep_others=True)
     table.attrs["read_articles"] = read
     return table
@@ -107,7 +107,7 @@ def kept_term_facts(terms: list[str], compute, cache_dir=None) -> pd.DataFrame:
     when it holds it: such facts depend on the term and the kit's code alone, so a new day
     computes only the terms it brings. The store is shared by every corpus and keeps up to
     :data:`TERMS_KEPT` terms, so that scoring a small set does not drop a corpus's terms."""
-    path = Path(cache_dir or CACHE_DIR) / "formulations" / f"term-facts-{_code_digest()[:24]}.parquet"
+    path = Path(cache_dir or CACHE_DIR) / "formulations" / f"term-facts-{_code_digest()[:24]}.arrow"
 
     def missing(positions: list[int]) -> pd.DataFrame:
         chosen = [terms[i] for i in positions]

@@ -258,7 +258,7 @@ def _term_weights(terms: list[str], weights: dict, workers: int | None = None, c
     :data:`~banmian.formulation_cache.TERMS_KEPT` terms, whatever corpus brought them) and a rerun
     after new pages computes only the terms it has not seen."""
     key = hashlib.sha256((json.dumps(weights, sort_keys=True) + package_digest()).encode()).hexdigest()[:24]
-    path = Path(cache_dir or CACHE_DIR) / "formulations" / f"term-weights-{key}.parquet"
+    path = Path(cache_dir or CACHE_DIR) / "formulations" / f"term-weights-{key}.arrow"
 
     def computed(positions: list[int]) -> pd.DataFrame:
         chosen = [terms[i] for i in positions]
@@ -266,7 +266,7 @@ def _term_weights(terms: list[str], weights: dict, workers: int | None = None, c
 
     table, new_terms = rows_for_keys(path, terms, computed, keep_others=True, keep_at_least=TERMS_KEPT)
     if new_terms:
-        for old in sorted(path.parent.glob("term-weights-*.parquet"), key=lambda p: p.stat().st_mtime)[:-4]:
+        for old in sorted(path.parent.glob("term-weights-*.arrow"), key=lambda p: p.stat().st_mtime)[:-4]:
             old.unlink(missing_ok=True)  # other models' weights (training tries many)
             old.with_name(old.name + ".empty").unlink(missing_ok=True)
     return table["weight"].to_numpy(dtype=float)

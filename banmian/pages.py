@@ -154,7 +154,7 @@ def _read_back(name: str, pages: pd.DataFrame, columns: list[str], rows_of, **se
             key_of = {ids[i]: keys[i] for i in positions}
             return found.assign(_key=[key_of[i] for i in zip(found["page_id"].astype(str), found["edition"].astype(str))])
 
-        store = CACHE_DIR / "pages" / f"{name}-{code_digest(*PARSING_CODE, 'keyed_rows.py')}.parquet"
+        store = CACHE_DIR / "pages" / f"{name}-{code_digest(*PARSING_CODE, 'keyed_rows.py')}.arrow"
         table, _ = rows_for_keys(store, keys, compute, keep_others=True)
         return table[columns]
 

@@ -197,7 +197,7 @@ def kept_signatures(texts: list[str], shingle: int, num_perm: int, cache_dir=Non
         return pd.DataFrame({"values": values, "_key": [keys[i] for i in positions]})
 
     code = code_digest("reprints.py", "keyed_rows.py")
-    store = Path(cache_dir or CACHE_DIR) / "reprints" / f"signatures-{shingle}-{num_perm}-{datasketch.__version__}-{code}.parquet"
+    store = Path(cache_dir or CACHE_DIR) / "reprints" / f"signatures-{shingle}-{num_perm}-{datasketch.__version__}-{code}.arrow"
     table, _ = rows_for_keys(store, keys, compute, keep_others=True)
     return [np.asarray(v, dtype=np.uint64) for v in table["values"]]
 

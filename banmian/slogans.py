@@ -247,7 +247,7 @@ def _quoted_phrases(articles: pd.DataFrame, max_chars: int, cache_dir=None) -> p
             return _article_phrases(articles.iloc[positions], max_chars, [keys[i] for i in positions])
 
         store = Path(cache_dir or CACHE_DIR) / "phrases" / \
-            f"{code_digest(*PHRASES_CODE)}-{max_chars}-{jieba_version()}.parquet"
+            f"{code_digest(*PHRASES_CODE)}-{max_chars}-{jieba_version()}.arrow"
         table, _ = rows_for_keys(store, keys, find, keep_others=True)
     formulations = set(table.loc[table["kind"] == "formulation", "phrase"])
     table = table[table["kind"] == "phrase"].drop(columns="kind").reset_index(drop=True)

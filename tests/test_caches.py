@@ -149,7 +149,7 @@ def test_keys_that_give_no_rows_are_remembered(tmp_path):
         return pd.DataFrame({"value": [p * 10 for p in positions if p % 2 == 0],
                              "_key": [f"k{p}" for p in positions if p % 2 == 0]})
 
-    store = tmp_path / "store.parquet"
+    store = tmp_path / "store.arrow"
     keys = [f"k{i}" for i in range(5)]
     first, computed = rows_for_keys(store, keys, compute)
     again, computed_again = rows_for_keys(store, keys, compute)
@@ -390,12 +390,12 @@ def test_per_term_stores_keep_a_corpus_while_a_small_set_is_scored(monkeypatch, 
 
 def test_a_shared_store_drops_other_keys_past_its_bound(tmp_path):
     from banmian.keyed_rows import rows_for_keys
-    store = tmp_path / "store.parquet"
+    store = tmp_path / "store.arrow"
 
     def run(keys, keep_at_least=0):
         rows_for_keys(store, keys, lambda positions: pd.DataFrame({"_key": [keys[i] for i in positions], "n": positions}),
                       keep_others=True, keep_at_least=keep_at_least)
-        return sorted(pd.read_parquet(store)["_key"])
+        return sorted(pd.read_feather(store)["_key"])
     corpus = [f"k{i}" for i in range(8)]
     assert run(corpus) == corpus
     assert run(["small"], keep_at_least=100) == corpus + ["small"]  # within the bound: the corpus's keys stay
@@ -403,20 +403,20 @@ def test_a_shared_store_drops_other_keys_past_its_bound(tmp_path):
 
 
 def test_a_store_of_many_row_groups_reads_back_in_key_order(tmp_path):
-    """A large store comes back from Parquet in several chunks; rows still follow the keys asked for,
-    only missing keys are computed, and list columns come back as lists."""
+    """A large store comes back in several chunks (record batches); rows still follow the keys asked
+    for, only missing keys are computed, and list columns come back as lists."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
+    import pyarrow.feather as feather
     from banmian.keyed_rows import rows_for_keys
     stored = pd.DataFrame({"_key": [f"k{i}" for i in range(10)], "n": range(10), "items": [[i, i] for i in range(10)]})
-    pq.write_table(pa.Table.from_pandas(stored, preserve_index=False), tmp_path / "store.parquet", row_group_size=3)
+    feather.write_feather(pa.Table.from_pandas(stored, preserve_index=False), tmp_path / "store.arrow", chunksize=3)
     computed = []
 
     def compute(positions):
         computed.extend(positions)
         return pd.DataFrame({"_key": ["new"] * len(positions), "n": [-1] * len(positions),
                              "items": [[0]] * len(positions)})
-    rows, count = rows_for_keys(tmp_path / "store.parquet", ["k7", "new", "k2", "k9"], compute, list_columns=["items"])
+    rows, count = rows_for_keys(tmp_path / "store.arrow", ["k7", "new", "k2", "k9"], compute, list_columns=["items"])
     assert rows["n"].tolist() == [7, -1, 2, 9] and rows["items"].tolist() == [[7, 7], [0], [2, 2], [9, 9]]
     assert count == 1 and computed == [1]
 
