@@ -170,7 +170,8 @@ def html_escape(text: str) -> str:
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     """List cells as "、"-joined text (only columns of Python objects can hold lists)."""
     lists = {c: frame[c].map(lambda v: "、".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
-             for c in frame.columns if frame[c].dtype == object}
+             for c in frame.columns if frame[c].dtype == object
+             and pd.api.types.infer_dtype(frame[c], skipna=True) != "string"}  # text alone holds no list
     return frame.assign(**lists) if lists else frame
 
 

@@ -177,3 +177,15 @@ def word_tags() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def jieba_words() -> dict:
     return configured_jieba().dt.FREQ  # jieba's own dictionary; the kit's user words live in other tokenizers
+
+
+@lru_cache(maxsize=1)
+def jieba_word_list() -> list[str]:
+    """The words of jieba's own dictionary (its prefixes of frequency 0 left out), kept in
+    ``.cache`` as marshal data: a list reads back in a tenth of the time jieba takes to load."""
+    import jieba
+
+    if jieba.dt.dictionary != jieba.DEFAULT_DICT:  # a dictionary the user set: read as jieba reads it
+        return [w for w, count in jieba_words().items() if count]
+    stamp = f"{jieba_version()}-{jieba_dict_file().stat().st_size}"
+    return cached_marshal(f"jieba-words-{stamp}.marshal", lambda: [w for w, count in jieba_words().items() if count])

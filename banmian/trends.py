@@ -182,12 +182,12 @@ def _new_words(tokens: pd.DataFrame) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _jieba_known():
-    """The words of jieba's own dictionary (its prefixes of frequency 0 left out), as an Arrow array."""
+    """The words of jieba's own dictionary, as an Arrow array."""
     import pyarrow as pa
 
-    from .dictionary import jieba_words
+    from .dictionary import jieba_word_list
 
-    return pa.array([w for w, count in jieba_words().items() if count], pa.string())
+    return pa.array(jieba_word_list(), pa.string())
 
 
 @remembered_analysis
