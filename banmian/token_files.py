@@ -157,7 +157,7 @@ def read_run(paths: list[Path], compacted=None):
     if not paths:
         return None
     folder, wanted = paths[0].parent, {p.name for p in paths}
-    where = compacted.result() if compacted is not None else {}
+    where = compacted.result() if compacted is not None else compacted_rows(folder, wanted)
     if not where.keys() <= wanted:
         where = compacted_rows(folder, wanted)
     identity = {p.name: file_identity(p) for p in paths}  # taken before reading: a later change shows

@@ -200,6 +200,10 @@ def test_many_day_files_are_read_through_a_compacted_copy_that_is_never_needed(t
     real_read = token_files.read_token_files
     monkeypatch.setattr(token_files, "read_token_files", lambda paths: read.append(paths) or real_read(paths))
     again = helpers.tokenize(quiet(helpers.load_articles, corpus), cache_dir=cache, progress=False)
+    assert read == [] and again.equals(first)  # the table made from the same files, kept beside them
+    for kept in (cache / "tokens").glob("table-*.pkl"):
+        kept.unlink()
+    again = helpers.tokenize(quiet(helpers.load_articles, corpus), cache_dir=cache, progress=False)
     assert read == [compacted] and again.equals(first)
 
     (corpus / "2025-07-07-p1.txt").write_text("## 七月新闻\n\n本报讯　“三前”工作法已在全市推广。\n", encoding="utf-8")
