@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .dictionary import jieba_version
 from .keyed_rows import row_keys, rows_for_keys
 from .paths import CACHE_DIR, code_digest, project_path
 from .remembered import keep_result, read_kept
@@ -31,7 +32,7 @@ def store_key(known, reference: bool, dated: bool, dtypes: str = "", model_key: 
     """A digest of what every article's candidates depend on besides the article itself (``dtypes``:
     the article table's column types, which the candidate table's columns take on; ``model_key``:
     the model whose part of each row's score is kept with them)."""
-    digest = hashlib.sha256((_code_digest() + dtypes + model_key).encode())
+    digest = hashlib.sha256((_code_digest() + jieba_version() + dtypes + model_key).encode())  # jieba cuts the terms
     if isinstance(known, pd.DataFrame):
         digest.update(known.to_csv(index=False).encode("utf-8"))
     elif known is not None:

@@ -111,8 +111,10 @@ def _table_file(paths: list[Path]) -> Path | None:
     identities = [file_identity(path) for path in paths]
     if not paths or None in identities:
         return None
-    digest = hashlib.sha256(json.dumps([code_digest("tokens.py", "token_files.py", "token_table.py"),
-                                        [[p.name, i] for p, i in zip(paths, identities)]]).encode())
+    import pyarrow as pa
+
+    digest = hashlib.sha256(json.dumps([code_digest("tokens.py", "token_files.py", "token_table.py"), pd.__version__,
+                                        pa.__version__, [[p.name, i] for p, i in zip(paths, identities)]]).encode())
     return paths[0].parent / f"table-{digest.hexdigest()[:32]}.pkl"
 
 
