@@ -54,9 +54,21 @@ def _nothing_to_plot(ax, what: str):
 
 
 def save_figure(fig, name: str) -> str:
-    """Save a figure as ``output/figures/NAME.png``; returns that path, relative to the project."""
+    """Save a figure as ``output/figures/NAME.png``; returns that path, relative to the project.
+    In a notebook (matplotlib's inline backend) the saved picture is also what the cell shows,
+    at the size the backend would give it: the figure is drawn once, not a second time for the
+    notebook."""
+    import matplotlib
+
     target = output_file("figures", name, ".png")
     fig.savefig(target, dpi=150, bbox_inches="tight")
+    if "inline" in matplotlib.get_backend():
+        import matplotlib.pyplot as plt
+        from IPython.display import Image, display
+
+        width = int.from_bytes(target.read_bytes()[16:20], "big")  # the PNG header's width, in pixels
+        display(Image(filename=str(target), width=round(width * matplotlib.rcParams["figure.dpi"] / 150)))
+        plt.close(fig)
     return display_path(target)
 
 
