@@ -130,6 +130,18 @@ def token_codes(tokens: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return codes, vocabulary
 
 
+def remember_codes(tokens: pd.DataFrame, codes: np.ndarray, vocabulary: np.ndarray) -> None:
+    """Hand :func:`token_codes` the codes of ``tokens``' token column, made from that very column
+    earlier (kept with a token table read back), so that it does not code the column again."""
+    column = tokens["token"]
+    data = column.array.__arrow_array__() if hasattr(column.array, "__arrow_array__") else None
+    if data is not None and len(codes) == len(column):
+        codes = codes.astype(np.int32, copy=False)
+        codes.flags.writeable = False
+        _CODED.insert(0, (data, codes, np.asarray(vocabulary, dtype=object)))
+        del _CODED[2:]
+
+
 def counted_words(tokens: pd.DataFrame):
     """The distinct counted tokens (not stopwords) of two or more characters with some Han in
     them, as an Arrow array in the vocabulary's order: judged once per distinct token."""

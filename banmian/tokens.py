@@ -32,7 +32,9 @@ from .token_table import (
     ARTICLE_KEY,
     CARRIED_COLUMNS,
     empty_token_table,
+    remember_codes,
     sorted_categories,
+    token_codes,
 )
 from .workers import TaskRunner, build_token_files, partition_terms, task_count
 
@@ -81,8 +83,11 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
     if engine != "pandas":
         raise ValueError(f"engine must be 'pandas' or 'dask', not {engine!r}")
     kept_file = _table_file([f for f, _ in files])
-    tokens = read_kept(kept_file) if kept_file else None
-    if not isinstance(tokens, pd.DataFrame):
+    kept = read_kept(kept_file) if kept_file else None
+    if isinstance(kept, tuple) and len(kept) == 3:  # the table, and its token column's codes (token_codes)
+        tokens = kept[0]
+        remember_codes(*kept)
+    else:
         try:
             table = read_run([f for f, _ in files], compacted)
         except (pa.ArrowException, OSError):
@@ -97,7 +102,7 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
         tokens = sorted_categories(table.to_pandas(types_mapper={pa.string(): pd.StringDtype(na_value=float("nan"))}.get,
                                                     ignore_metadata=True))
         if kept_file:
-            keep_result(tokens, kept_file, keep=2)
+            keep_result((tokens, *token_codes(tokens)), kept_file, keep=2)
     tokens.attrs["segmented_articles"] = segmented  # how many texts were not in the cache
     tokens.attrs["protected_terms"] = KeptTerms(protected)  # protected_terms(articles.body), from the cache
     return tokens
