@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .decoding import PageError, PageWarning, decode_page, read_csv_rows
-from .paths import CACHE_DIR, ROOT, code_digest, display_path, project_path
+from .paths import CACHE_DIR, ROOT, code_digest, display_path, modified_ns, project_path
 from .remembered import keep_result, read_kept
 
 __all__ = ["MANIFEST_NAME", "MANIFEST_COLUMNS", "LAYOUTS", "checked_date", "infer_metadata", "load_pages",
@@ -246,18 +246,11 @@ def load_pages(corpus="corpus", strict: bool = False, allow_outside: bool = Fals
 def _last_reading(kept_name: str) -> tuple[pd.DataFrame, dict] | None:
     """The pages table of the folder's last kept reading and what each file was then
     (:func:`_read_pages`' ``files``): a file unchanged since is not read again."""
-    for path in sorted((CACHE_DIR / "pages").glob(f"{kept_name}-*.pkl"), key=_mtime, reverse=True):
+    for path in sorted((CACHE_DIR / "pages").glob(f"{kept_name}-*.pkl"), key=modified_ns, reverse=True):
         kept = read_kept(path)
         if isinstance(kept, tuple) and len(kept) == 3:
             return kept[0], kept[2]
     return None
-
-
-def _mtime(path: Path) -> int:
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return 0
 
 
 def _say(messages: list[tuple[str, str]]) -> None:

@@ -40,6 +40,14 @@ def output_file(folder: str, name: str, suffix: str) -> Path:
     return target
 
 
+def modified_ns(path: Path) -> int:
+    """When a file was last written, in nanoseconds; 0 when it is gone (for sorting the newest first)."""
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
 def code_digest(*names: str) -> str:
     """A digest of the named files of the package (the code a cache entry was made by): an entry
     made by other code never matches. ``"*"`` names the whole package (:func:`package_digest`)."""

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .decoding import PageWarning
-from .paths import display_path
+from .paths import display_path, modified_ns
 from .store import CATEGORICAL_COLUMNS, widen_dictionaries
 
 
@@ -122,7 +122,7 @@ def compacted_rows(folder: Path, wanted: set | None) -> dict:
 
     candidates = [(path, members) for path, members in _compacted_files(folder)
                   if wanted is None or members.keys() <= wanted]
-    for compacted, members in sorted(candidates, key=lambda c: (-len(c[1]), -_mtime(c[0]))):
+    for compacted, members in sorted(candidates, key=lambda c: (-len(c[1]), -modified_ns(c[0]))):
         try:
             table = read_token_files([compacted])
         except (pa.ArrowException, OSError):
@@ -212,7 +212,7 @@ def _write_compacted(folder: Path, paths: list[Path], rows: list[int], table, id
     starts = np.concatenate([[0], np.cumsum(rows)[:-1]]).tolist()
     try:
         write_token_file(path, table, {"members": [list(m) for m in zip(names, starts, rows, identities)]})
-        for old in sorted((p for p, _ in _compacted_files(folder) if p != path), key=_mtime)[:-1]:
+        for old in sorted((p for p, _ in _compacted_files(folder) if p != path), key=modified_ns)[:-1]:
             sidecar_path(old).unlink(missing_ok=True)
             old.unlink(missing_ok=True)
     except OSError:
@@ -244,23 +244,16 @@ def plain_table(frame: pd.DataFrame):
 def previous_token_file(path: Path):
     """(metadata, file) of the newest readable token file for the same date or bucket, if any."""
     label = path.name.rsplit("-", 1)[0]
-    for candidate in sorted(_token_files_by_label(path.parent).get(label, []), key=_mtime, reverse=True):
+    for candidate in sorted(_token_files_by_label(path.parent).get(label, []), key=modified_ns, reverse=True):
         meta = stored_terms(candidate, quiet=True)
         if meta is not None and "articles" in meta:
             return meta, candidate
     return None
 
 
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except FileNotFoundError:
-        return 0.0
-
-
 def _token_files_by_label(folder: Path) -> dict[str, list[Path]]:
     """The token files of ``folder`` by date or bucket, listed once per change of the folder."""
-    stamp = _mtime(folder)
+    stamp = modified_ns(folder)
     cached = LISTINGS.get(folder)
     if cached is None or cached[0] != stamp:
         by_label: dict[str, list[Path]] = {}
