@@ -63,8 +63,9 @@ def tokenize(articles: pd.DataFrame, userdict="corpus/userdict.txt", stopwords_e
     (``cache_dir`` to put it elsewhere), one file per date (undated articles in buckets by
     page), keyed by the articles' content, with a JSON file beside each saying what it was made
     with. A rerun with nothing new reads back the table made from the same files (kept beside
-    them), or else the files (through a compacted copy when there are many); new or changed pages cost only their own segmentation, and a dictionary edit
-    re-segments only the texts that contain the edited words. ``workers`` > 1 segments in that
+    them), or else the files (through a compacted copy when there are many); new or changed
+    pages cost only their own segmentation, and a dictionary edit re-segments only the texts
+    that contain the edited words. ``workers`` > 1 segments in that
     many processes (by default up to four when there are 400 or more articles to segment, else
     one). ``attrs["protected_terms"]`` (or :func:`kept_terms`) lists the terms kept whole. ``engine="dask"`` returns a ``dask.dataframe`` over the token files instead (see
     :mod:`banmian.scale`).
