@@ -92,7 +92,7 @@ def since_last_run(articles: pd.DataFrame, tokens: pd.DataFrame, found: pd.DataF
         else []
     counted = pd.Series(counted_words(tokens).to_pylist(), dtype=object)
     terms = pd.concat([pd.DataFrame({"term": pd.Series(formulations, dtype=object), "kind": "formulation"}),
-                       pd.DataFrame({"term": counted.astype(object), "kind": "word"})],
+                       pd.DataFrame({"term": counted, "kind": "word"})],
                       ignore_index=True)
     folder = _run_folder(corpus, cache_dir)
     current = _load(folder, "current")

@@ -116,30 +116,34 @@ def token_codes(tokens: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     object array): what the statistics count on. Kept for the last two token columns coded, so
     that the tables of a notebook code the corpus once; an Arrow column cannot change in place
     (an edited column is new data), so a kept code is never stale. Do not write into the codes."""
-    column = tokens["token"]
-    data = column.array.__arrow_array__() if hasattr(column.array, "__arrow_array__") else None
+    data = _token_data(tokens)
     for kept, codes, vocabulary in _CODED:
         if data is not None and kept is data:
             return codes, vocabulary
-    codes, vocabulary = pd.factorize(column, sort=True)
-    codes, vocabulary = codes.astype(np.int32), np.asarray(vocabulary, dtype=object)
-    codes.flags.writeable = False
-    if data is not None:
-        _CODED.insert(0, (data, codes, vocabulary))  # holding the data keeps its identity unique
-        del _CODED[2:]
-    return codes, vocabulary
+    codes, vocabulary = pd.factorize(tokens["token"], sort=True)
+    return _keep_codes(data, codes, vocabulary)
 
 
 def remember_codes(tokens: pd.DataFrame, codes: np.ndarray, vocabulary: np.ndarray) -> None:
     """Hand :func:`token_codes` the codes of ``tokens``' token column, made from that very column
     earlier (kept with a token table read back), so that it does not code the column again."""
-    column = tokens["token"]
-    data = column.array.__arrow_array__() if hasattr(column.array, "__arrow_array__") else None
-    if data is not None and len(codes) == len(column):
-        codes = codes.astype(np.int32, copy=False)
-        codes.flags.writeable = False
-        _CODED.insert(0, (data, codes, np.asarray(vocabulary, dtype=object)))
+    if len(codes) == len(tokens):
+        _keep_codes(_token_data(tokens), codes, vocabulary)
+
+
+def _token_data(tokens: pd.DataFrame):
+    """The Arrow data of the token column (None for a column of Python objects)."""
+    array = tokens["token"].array
+    return array.__arrow_array__() if hasattr(array, "__arrow_array__") else None
+
+
+def _keep_codes(data, codes: np.ndarray, vocabulary) -> tuple[np.ndarray, np.ndarray]:
+    codes, vocabulary = codes.astype(np.int32, copy=False), np.asarray(vocabulary, dtype=object)
+    codes.flags.writeable = False
+    if data is not None:
+        _CODED.insert(0, (data, codes, vocabulary))  # holding the data keeps its identity unique
         del _CODED[2:]
+    return codes, vocabulary
 
 
 def counted_words(tokens: pd.DataFrame):
