@@ -44,7 +44,7 @@ def _trim_enumeration(parts: list[str]) -> list[str]:
 
 def expansion_before(text: str, start: int, announced: int | None) -> tuple[list[str], str]:
     before = text[max(0, start - 200):start].rstrip("“‘")
-    dash = re.search(r"([^。；！？\n]{2,180})——$", before)
+    dash = re.search(r"([^。；！？\n]{2,180})——$", before) if before.endswith(("——", "——\n")) else None
     if dash:
         clause = re.split(r"[，。；,;：:]", dash.group(1))[-1]
         items = [i.strip(" “”‘’") for i in clause.split("、") if i.strip(" “”‘’")]

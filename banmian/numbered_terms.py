@@ -26,9 +26,13 @@ _SINGLE = re.compile(rf"[{_NUM}]+[^{_NUM}\d\W]{{1,3}}")
 _WITH_MEASURE = re.compile(rf"[{_NUM}]+[{_MEASURE}][^\d\W]{{1,4}}")
 _SHUANG = re.compile(r"双[^\d\W]{1,3}")
 QUOTED_SHORT = re.compile(r"[“‘]([^“”‘’\n]{1,16})[”’]")
-_UNQUOTED_MULTI = re.compile(rf"(?<![第{_NUM}\d])(?:[{_NUM[2:]}]{{1,2}}[^{_NUM}\d\W“”‘’]){{2,4}}")  # 零 starts words (零散)
-_ARABIC_MULTI = re.compile(rf"(?:\d+[{_MEASURE}][{HAN_RANGE}]{{2}}){{2,}}")
-_UNQUOTED_MEASURE = re.compile(rf"(?<![第{_NUM}\d])[二两三四五六七八九十]{{1,2}}[{_MEASURE}][{HAN_RANGE}]{{2}}")
+# Each pattern opens with a character class, which lets re skip to the places it can match (a
+# look-behind first would be tried at every character); _NOT_AFTER is the look-behind they need.
+_NOT_AFTER = re.compile(rf"[第{_NUM}\d]")
+_UNQUOTED_MULTI = re.compile(  # (?:[一…万]{1,2}[^零…\d\W“”‘’]){2,4}, written out; 零 starts words (零散)
+    rf"[{_NUM[2:]}][{_NUM[2:]}]?[^{_NUM}\d\W“”‘’](?:[{_NUM[2:]}]{{1,2}}[^{_NUM}\d\W“”‘’]){{1,3}}")
+_ARABIC_MULTI = re.compile(rf"\d\d*[{_MEASURE}][{HAN_RANGE}]{{2}}(?:\d+[{_MEASURE}][{HAN_RANGE}]{{2}})+")
+_UNQUOTED_MEASURE = re.compile(rf"[二两三四五六七八九十][二两三四五六七八九十]?[{_MEASURE}][{HAN_RANGE}]{{2}}")
 _COUNT_WORDS = {"两次", "一批", "一等奖", "二等奖", "三等奖", "一幅", "一位", "一趟", "一份", "一件", "一种",
                 "一起", "一度", "一线", "一直", "一方", "一年", "一切", "一些", "一体", "两者", "一同", "一致"}
 
@@ -392,11 +396,23 @@ def _occurrences(text: str, known: dict):
             if free(m.start(), m.end()):
                 take(m.start(), len(term))
                 yield term, m.start(), m.end(), False, False, known[term][1]
-    for pattern in (_UNQUOTED_MULTI, _ARABIC_MULTI, _UNQUOTED_MEASURE):
-        for m in pattern.finditer(text):
+    for pattern, not_after in ((_UNQUOTED_MULTI, _NOT_AFTER), (_ARABIC_MULTI, None), (_UNQUOTED_MEASURE, _NOT_AFTER)):
+        for m in _matches(pattern, text, not_after):
             if free(m.start(), m.end()):
                 take(m.start(), len(m.group()))
                 yield m.group(), m.start(), m.end(), False, False, "pattern"
+
+
+def _matches(pattern, text: str, not_after=None):
+    """``pattern.finditer(text)``, leaving out matches right after a character ``not_after``
+    matches (a look-behind): the search then goes on from the next character, as finditer's would."""
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        if not_after is not None and m.start() and not_after.match(text, m.start() - 1):
+            pos = m.start() + 1
+            continue
+        yield m
+        pos = m.end()
 
 
 def find_in_text(text: str, known: dict[str, str], include_rejected: bool,

@@ -118,7 +118,8 @@ class Segmenter:
         return [w for w in self.words(text) if not w.isspace()]
 
     def tag(self, word: str) -> str:
-        return self.tags.get(word) or self._tag_unknown(word)
+        user, jieba = self.tags.maps  # what ChainMap.get does, without its cost per call
+        return (user[word] if word in user else jieba.get(word)) or self._tag_unknown(word)
 
 
 def dictionary_entries(texts, userdict) -> list[tuple]:
@@ -187,10 +188,10 @@ def cached_segmenter(entries: tuple) -> Segmenter:
 
 
 def segment_texts(texts: list[str], entries) -> list[list[str]]:
-    """The words of each text (processes and Dask workers are used one level up, per
-    token file: see :class:`TaskRunner`)."""
+    """The words of each text, runs of white space included (processes and Dask workers are
+    used one level up, per token file: see :class:`TaskRunner`)."""
     segmenter = cached_segmenter(tuple(entries))
-    return [segmenter.segment(t) for t in texts]
+    return [segmenter.words(t) for t in texts]
 
 
 def compare_segmentation(text: str, userdict="corpus/userdict.txt") -> pd.DataFrame:

@@ -16,6 +16,7 @@ import pandas as pd
 from .decoding import PageWarning
 from .paths import display_path, modified_ns
 from .store import CATEGORICAL_COLUMNS, widen_dictionaries
+from .token_table import sorted_categories
 
 
 def sidecar_path(path: Path) -> Path:
@@ -229,16 +230,36 @@ def read_token_files(paths: list[Path]):
     return ds.dataset([str(p) for p in paths], format=fmt).to_table()
 
 
-def plain_table(frame: pd.DataFrame):
-    """The token frame as an Arrow table with plain string columns (Parquet keeps repeated
-    strings dictionary-encoded on disk; they come back as categoricals: :func:`read_token_files`)."""
+def file_tables(frame: pd.DataFrame, bounds) -> list:
+    """The token frame's rows ``bounds[k]:bounds[k + 1]`` as one Arrow table per token file.
+    A categorical column stays dictionary-encoded, holding only the values its file uses, in
+    sorted order (no file lists another date's pages), so no string is made again."""
     import pyarrow as pa
 
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    for i, field in enumerate(table.schema):
-        if pa.types.is_dictionary(field.type):
-            table = table.set_column(i, field.name, table.column(i).cast(field.type.value_type))
-    return table.replace_schema_metadata(None)
+    frame = sorted_categories(frame)
+    table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
+    coded = {name: (frame[name].cat.codes.to_numpy(), pa.array(frame[name].cat.categories.to_numpy(dtype=object)))
+             for name in frame.columns if isinstance(frame[name].dtype, pd.CategoricalDtype)}
+    tables = []
+    for start, end in zip(bounds[:-1], bounds[1:]):
+        part = table.slice(start, end - start)
+        for name, (codes, categories) in coded.items():
+            part = part.set_column(part.schema.get_field_index(name), name,
+                                   _used_dictionary(codes[start:end], categories))
+        tables.append(part)
+    return tables
+
+
+def _used_dictionary(codes: np.ndarray, categories):
+    """A dictionary array of these category codes (-1: missing) over the categories they use."""
+    import pyarrow as pa
+
+    used = np.zeros(len(categories) + 1, dtype=bool)
+    used[codes] = True  # code -1 marks the extra last slot
+    new_code = (np.cumsum(used[:-1]) - 1).astype(np.int32)
+    missing = codes < 0
+    indices = pa.array(np.where(missing, 0, new_code[codes]), pa.int32(), mask=missing if missing.any() else None)
+    return pa.DictionaryArray.from_arrays(indices, categories.take(pa.array(np.flatnonzero(used[:-1]))))
 
 
 def previous_token_file(path: Path):

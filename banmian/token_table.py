@@ -42,21 +42,22 @@ def segment_articles(articles, entries, stopwords_extra) -> pd.DataFrame:
 
 
 def _token_frame(articles: pd.DataFrame, segmented: list[list[str]], tag, stopwords_extra) -> pd.DataFrame:
-    """The token table of ``articles`` from their words (``segmented``, one list per article);
-    ``tag`` gives each distinct word its part of speech."""
+    """The token table of ``articles`` from their words (``segmented``, one list per article;
+    white space is dropped before positions are counted); ``tag`` gives each distinct word its
+    part of speech."""
     import pyarrow as pa
 
     lengths = np.fromiter(map(len, segmented), dtype=np.int64, count=len(segmented))
     encoded = pa.array(list(chain.from_iterable(segmented)), pa.string()).dictionary_encode()
     codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     unique = encoded.dictionary.to_pylist()
-    stopwords, extra = published_stopwords(), read_word_list(stopwords_extra)
-    judged = _JUDGED.setdefault(frozenset(extra), {})  # token → (is punctuation, filter reason), once per process
-    for t in unique:
-        if t not in judged:
-            judged[t] = (_is_punctuation(t), _filter_reason(t, stopwords, extra))
-    punctuation = np.array([judged[t][0] for t in unique], dtype=bool)
-    reason_codes, reasons = pd.factorize(pd.Series([judged[t][1] for t in unique], dtype=object))
+    space = np.array([t.isspace() for t in unique], dtype=bool)
+    if space.any():
+        words = ~space[codes]
+        lengths = np.bincount(np.repeat(np.arange(len(lengths)), lengths)[words], minlength=len(lengths))
+        codes = codes[words]
+    punctuation, reasons = _judged(encoded.dictionary, unique, stopwords_extra)
+    reason_codes, reasons = pd.factorize(reasons)
     tag_codes, tags = pd.factorize(pd.Series([tag(t) for t in unique], dtype=object))
     keep = ~punctuation[codes] if len(codes) else np.array([], dtype=bool)
     kept_codes = codes[keep]
@@ -106,6 +107,30 @@ def empty_token_table(articles, stopwords_extra):
 
 
 _JUDGED: dict = {}
+
+
+def _judged(words, unique: list[str], stopwords_extra) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each distinct word is punctuation, and why a filter drops it (an object array),
+    judged once per process and word list. Words of Han characters alone (most of them) are
+    judged on the whole array at once: they are never punctuation or digits."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    stopwords, extra = published_stopwords(), read_word_list(stopwords_extra)
+    judged = _JUDGED.setdefault(frozenset(extra), {})  # token → (is punctuation, filter reason)
+    han = pc.match_substring_regex(words, "^[\u4e00-\u9fff]+$").to_numpy(zero_copy_only=False)
+    listed = np.full(len(unique), "", dtype=object)
+    listed[pc.equal(pc.utf8_length(words), 1).to_numpy(zero_copy_only=False)] = "single character"
+    for values, reason in ((stopwords, "stopword list"), (extra, "user stopword")):
+        if values:
+            listed[pc.is_in(words, pa.array(sorted(values), pa.string())).to_numpy(zero_copy_only=False)] = reason
+    punctuation = np.zeros(len(unique), dtype=bool)
+    for i in np.flatnonzero(~han):
+        word = unique[i]
+        if word not in judged:
+            judged[word] = (_is_punctuation(word), _filter_reason(word, stopwords, extra))
+        punctuation[i], listed[i] = judged[word]
+    return punctuation, listed
 
 
 _CODED: list = []  # (token column data, codes, vocabulary) of the last token columns coded

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .segmenter import WordFinder, text_terms
 from .token_files import (
-    plain_table,
+    file_tables,
     previous_token_file,
     read_token_files,
     write_token_file,
@@ -168,8 +168,6 @@ def build_token_files(jobs, entries, stopwords_extra, fingerprint) -> int:
     order = np.lexsort((frame["position"].to_numpy(), article))
     frame, article = frame.iloc[order], article[order]
     bounds = np.searchsorted(job_of[article] if len(article) else article, np.arange(len(jobs) + 1))
-    table = plain_table(frame)
-    for k, (_, path, terms, ids) in enumerate(jobs):
-        write_token_file(Path(path), table.slice(bounds[k], bounds[k + 1] - bounds[k]),
-                          {"terms": terms, "entries": fingerprint, "articles": ids})
+    for (_, path, terms, ids), table in zip(jobs, file_tables(frame, bounds)):
+        write_token_file(Path(path), table, {"terms": terms, "entries": fingerprint, "articles": ids})
     return len(todo)

@@ -274,3 +274,21 @@ def test_token_files_an_edit_cannot_change_are_recorded_as_made_with_it(tmp_path
     assert again.attrs["segmented_articles"] == 0 and looked == []
     pd.testing.assert_frame_equal(again, after)
     assert after[after.page_id == "q"].token.tolist() == before[before.page_id == "q"].token.tolist()
+
+
+def test_a_token_file_lists_only_its_own_values_and_white_space_takes_no_position(tmp_path):
+    import pyarrow.parquet as pq
+
+    articles = pd.concat([make_articles("社区 开展\n活动。", "居民　齐上阵").assign(date="2025-01-02"),
+                          make_articles("共建美好家园").assign(page_id="q", date="2025-01-03"),
+                          make_articles("没有日期的稿件").assign(page_id="r", date=None)], ignore_index=True)
+    tokens = helpers.tokenize(articles, cache_dir=tmp_path, progress=False)
+    for path in (tmp_path / "tokens").glob("*.parquet"):
+        table = pq.read_table(path)
+        pages = table.column("page_id").combine_chunks()
+        assert pages.dictionary.to_pylist() == sorted(set(pages.to_pylist())), path.name
+        assert table.column("date").combine_chunks().dictionary.to_pylist() in ([path.name[:10]], [])
+    first = tokens[(tokens.page_id == "p") & (tokens.article_no == 1)]
+    assert first.token.tolist() == ["社区", "开展", "活动"] and first.position.tolist() == [0, 1, 2]
+    assert tokens[tokens.page_id == "r"].date.isna().all() and len(tokens[tokens.page_id == "r"])
+    assert list(tokens.page_id.cat.categories) == ["p", "q", "r"]
