@@ -262,12 +262,13 @@ def _used_dictionary(codes: np.ndarray, categories):
     return pa.DictionaryArray.from_arrays(indices, categories.take(pa.array(np.flatnonzero(used[:-1]))))
 
 
-def previous_token_file(path: Path):
-    """(metadata, file) of the newest readable token file for the same date or bucket, if any."""
+def previous_token_file(path: Path, made_with: str):
+    """(metadata, file) of the newest readable token file for the same date or bucket made with
+    the same code, jieba and stopwords (``made_with``), if any: another's rows may differ."""
     label = path.name.rsplit("-", 1)[0]
     for candidate in sorted(_token_files_by_label(path.parent).get(label, []), key=modified_ns, reverse=True):
         meta = stored_terms(candidate, quiet=True)
-        if meta is not None and "articles" in meta:
+        if meta is not None and "articles" in meta and meta.get("made_with") == made_with:
             return meta, candidate
     return None
 

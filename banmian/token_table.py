@@ -100,6 +100,19 @@ def sorted_categories(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def concat_tokens(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Token frames one after the other; categorical columns stay categorical over the union of
+    their categories (pandas would turn columns of unequal categories into strings, one by one)."""
+    if len(frames) > 1:
+        for column in frames[0].columns:
+            if all(isinstance(f[column].dtype, pd.CategoricalDtype) for f in frames):
+                categories = frames[0][column].cat.categories
+                for f in frames[1:]:
+                    categories = categories.union(f[column].cat.categories, sort=False)
+                frames = [f.assign(**{column: f[column].cat.set_categories(categories)}) for f in frames]
+    return pd.concat(frames, ignore_index=True)
+
+
 def empty_token_table(articles, stopwords_extra):
     import pyarrow as pa
 

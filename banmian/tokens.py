@@ -167,6 +167,7 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
     carried = [c for c in CARRIED_COLUMNS if c in articles.columns]
     stamp = json.dumps([code_version(), jieba_version(), sorted(read_word_list(stopwords_extra)) if stopwords_extra
                         else [], carried])
+    made_with = hashlib.sha256(stamp.encode()).hexdigest()[:32]  # rows of an older file are reused only if equal
     out_dir = folder / "tokens"
     out_dir.mkdir(parents=True, exist_ok=True)
     compacted = None
@@ -211,7 +212,7 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
     big = sum(len(plan[label][1]) for label in stale) >= 400 and len(stale) > 1
     workers = workers or (min(os.cpu_count() or 1, 4) if big else 1)
     with TaskRunner(workers, engine, progress) as run:
-        found = run(partition_terms, ((bodies_of(plan[label][1]), ids_of(label), str(plan[label][0]), known)
+        found = run(partition_terms, ((bodies_of(plan[label][1]), ids_of(label), str(plan[label][0]), known, made_with)
                                        for label in stale), len(stale),
                     "finding formulations")
         per_article = {label: terms for label, (terms, _) in zip(stale, found)}
@@ -249,7 +250,7 @@ def _token_files(articles, userdict, stopwords_extra, folder: Path, workers, pro
             return (articles.iloc[rows], str(plan[label][0]), new_terms[label],
                     [i + [terms] for i, terms in zip(ids_of(label), per_article[label])])
 
-        tasks = (([job(label) for label in stale[k::chunks]], tuple(entries), stopwords_extra, fingerprint)
+        tasks = (([job(label) for label in stale[k::chunks]], tuple(entries), stopwords_extra, fingerprint, made_with)
                  for k in range(chunks) if stale[k::chunks])
         segmented = sum(run(build_token_files, tasks, min(chunks, len(stale)), "segmenting"))
     return [(plan[label][0], plan[label][1]) for label in groups], segmented, compacted, sorted(all_terms)

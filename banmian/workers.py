@@ -19,7 +19,7 @@ from .token_files import (
     read_token_files,
     write_token_file,
 )
-from .token_table import article_index, segment_articles
+from .token_table import article_index, concat_tokens, segment_articles
 
 
 def exit_with_parent(parent: int) -> None:
@@ -122,11 +122,11 @@ def pool_init(parent: int) -> None:
     threading.Thread(target=exit_with_parent, args=(parent,), daemon=True).start()
 
 
-def partition_terms(texts: list[str], ids: list[list[str]], path: str, known: tuple):
+def partition_terms(texts: list[str], ids: list[list[str]], path: str, known: tuple, made_with: str):
     """The protected terms of each text of one token file (the kit's formulations in it; an
-    article the previous file of its date holds unchanged keeps its list) and the known
-    terms that occur in any."""
-    previous = previous_token_file(Path(path))
+    article the previous file of its date holds unchanged, made with the same code and word
+    lists (``made_with``), keeps its list) and the known terms that occur in any."""
+    previous = previous_token_file(Path(path), made_with)
     held = {tuple(row[:4]): row[4] for row in previous[0]["articles"] if len(row) > 4} if previous else {}
     per_article = [held[tuple(i)] if tuple(i) in held else text_terms(text) for i, text in zip(ids, texts)]
     return per_article, sorted(_finder(known).found("\n".join(texts)))
@@ -137,16 +137,17 @@ def _finder(words: tuple) -> "WordFinder":
     return WordFinder(words)
 
 
-def build_token_files(jobs, entries, stopwords_extra, fingerprint) -> int:
+def build_token_files(jobs, entries, stopwords_extra, fingerprint, made_with: str) -> int:
     """Write token files (``jobs``: articles, file, protected terms, article ids each) and
     return how many texts had to be segmented. Articles that an earlier file of the same date
-    (or bucket) holds with the same text, and whose text holds no dictionary entry that
-    changed since, keep their rows from it; the rest are segmented together, in one pass."""
+    (or bucket), made with the same code, jieba and stopwords (``made_with``), holds with the
+    same text, and whose text holds no dictionary entry that changed since, keep their rows
+    from it; the rest are segmented together, in one pass."""
 
     kept, fresh = [], []
     for articles, path, _, ids in jobs:
         reuse = np.zeros(len(articles), dtype=bool)
-        previous = previous_token_file(Path(path))
+        previous = previous_token_file(Path(path), made_with)
         if previous is not None:
             meta, old_path = previous
             held = {tuple(row[:4]) for row in meta["articles"]}
@@ -161,7 +162,7 @@ def build_token_files(jobs, entries, stopwords_extra, fingerprint) -> int:
                     reuse[:] = False
         fresh.append(articles[~reuse])
     todo = pd.concat(fresh, ignore_index=True)
-    frame = pd.concat([segment_articles(todo, entries, stopwords_extra), *kept], ignore_index=True)
+    frame = concat_tokens([segment_articles(todo, entries, stopwords_extra), *kept])
     everything = pd.concat([articles for articles, _, _, _ in jobs], ignore_index=True)
     job_of = np.repeat(np.arange(len(jobs)), [len(articles) for articles, _, _, _ in jobs])
     article = article_index(frame, everything) if len(frame) else np.array([], dtype=np.int64)
@@ -169,5 +170,6 @@ def build_token_files(jobs, entries, stopwords_extra, fingerprint) -> int:
     frame, article = frame.iloc[order], article[order]
     bounds = np.searchsorted(job_of[article] if len(article) else article, np.arange(len(jobs) + 1))
     for (_, path, terms, ids), table in zip(jobs, file_tables(frame, bounds)):
-        write_token_file(Path(path), table, {"terms": terms, "entries": fingerprint, "articles": ids})
+        write_token_file(Path(path), table, {"terms": terms, "entries": fingerprint, "articles": ids,
+                                             "made_with": made_with})
     return len(todo)

@@ -292,3 +292,20 @@ def test_a_token_file_lists_only_its_own_values_and_white_space_takes_no_positio
     assert first.token.tolist() == ["社区", "开展", "活动"] and first.position.tolist() == [0, 1, 2]
     assert tokens[tokens.page_id == "r"].date.isna().all() and len(tokens[tokens.page_id == "r"])
     assert list(tokens.page_id.cat.categories) == ["p", "q", "r"]
+
+
+def test_an_edit_of_the_user_stopwords_or_of_the_code_is_never_served_stale_rows(tmp_path, monkeypatch):
+    """Rows of an earlier token file are reused only from one made with the same code, jieba and
+    user stopwords: an added stopword is filtered at once, and other code segments again."""
+    from banmian import tokens as tokens_module
+    extra = tmp_path / "stop.txt"
+    extra.write_text("# none yet\n", encoding="utf-8")
+    articles = make_articles("社区居民开展活动，居民很满意。").assign(date="2025-01-02")
+    run = lambda: helpers.tokenize(articles, stopwords_extra=extra, cache_dir=tmp_path / "cache", progress=False)  # noqa: E731
+    assert set(run().query("token == '居民'").filtered_by) == {""}
+    extra.write_text("居民\n", encoding="utf-8")
+    after = run()
+    assert set(after.query("token == '居民'").filtered_by) == {"user stopword"}
+    assert after.attrs["segmented_articles"] == 1
+    monkeypatch.setattr(tokens_module, "code_version", lambda: "other segmentation code")
+    assert run().attrs["segmented_articles"] == 1
