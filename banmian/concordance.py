@@ -9,7 +9,8 @@ import pandas as pd
 
 from .frequencies import xlogx_ratios
 from .scale import is_dask
-from .token_table import ARTICLE_KEY, article_runs, token_codes
+from .coded_tokens import article_runs, token_codes
+from .token_table import ARTICLE_KEY
 from .remembered import remembered_analysis
 
 __all__ = ["collocations", "kwic"]

@@ -9,7 +9,8 @@ import pandas as pd
 from .dictionary import stopword_list
 from .scale import is_dask
 from .segmenter import cached_segmenter, dictionary_entries
-from .token_table import ARTICLE_KEY, article_index, token_codes
+from .coded_tokens import article_index, token_codes
+from .token_table import ARTICLE_KEY
 from .remembered import remembered_analysis
 
 __all__ = ["term_frequencies", "filter_summary", "keywords", "compare_keywords", "comparison_groups", "keyness"]

@@ -21,7 +21,7 @@ import pandas as pd
 
 from .paths import CACHE_DIR, project_path
 from .moving import moving_terms
-from .token_table import counted_words
+from .coded_tokens import counted_words
 
 __all__ = ["RunChanges", "since_last_run"]
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .sources import dateline_day
-from .token_table import article_runs, token_codes
+from .coded_tokens import article_runs, token_codes
 
 __all__ = ["FREQUENCIES", "choose_freq", "date_report", "date_coverage"]
 

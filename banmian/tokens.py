@@ -28,14 +28,8 @@ from .token_files import (
     texts_by_rows,
     unreadable_files,
 )
-from .token_table import (
-    ARTICLE_KEY,
-    CARRIED_COLUMNS,
-    empty_token_table,
-    remember_codes,
-    sorted_categories,
-    token_codes,
-)
+from .coded_tokens import remember_codes, token_codes
+from .token_table import ARTICLE_KEY, CARRIED_COLUMNS, empty_token_table, sorted_categories
 from .workers import TaskRunner, build_token_files, partition_terms, task_count
 
 __all__ = ["tokenize", "kept_terms"]
@@ -119,7 +113,7 @@ def _table_file(paths: list[Path]) -> Path | None:
         return None
     import pyarrow as pa
 
-    digest = hashlib.sha256(json.dumps([code_digest("tokens.py", "token_files.py", "token_table.py"), pd.__version__,
+    digest = hashlib.sha256(json.dumps([code_digest("tokens.py", "token_files.py", "token_table.py", "coded_tokens.py"), pd.__version__,
                                         pa.__version__, [[p.name, i] for p, i in zip(paths, identities)]]).encode())
     return paths[0].parent / f"table-{digest.hexdigest()[:32]}.pkl"
 

@@ -21,7 +21,7 @@ from .timeline import (FREQUENCIES, TermFinder, Timeline, check_freq, choose_fre
                        full_dates, terms_list)
 from .frequencies import xlogx_ratio
 from .remembered import files_digest, remembered_analysis
-from .token_table import counted_words
+from .coded_tokens import counted_words
 
 __all__ = ["FREQUENCIES", "choose_freq", "date_report", "date_coverage", "distinct_dates", "term_trends",
            "period_keyness", "latest_period_keyness", "first_seen", "dispersion", "front_page_terms"]

@@ -19,7 +19,8 @@ from .token_files import (
     read_token_files,
     write_token_file,
 )
-from .token_table import article_index, concat_tokens, segment_articles
+from .coded_tokens import article_index
+from .token_table import concat_tokens, segment_articles
 
 
 def exit_with_parent(parent: int) -> None:

@@ -101,7 +101,7 @@ def test_collocations_read_a_table_in_any_row_order(dated_tokens):
 
 
 def test_token_codes_are_kept_for_a_table_and_made_anew_for_an_edited_one(dated_tokens):
-    from banmian.token_table import token_codes
+    from banmian.coded_tokens import token_codes
 
     codes, words = token_codes(dated_tokens)
     assert token_codes(dated_tokens)[0] is codes  # the same column: coded once

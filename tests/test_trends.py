@@ -201,11 +201,11 @@ def test_many_day_files_are_read_through_a_compacted_copy_that_is_never_needed(t
     monkeypatch.setattr(token_files, "read_token_files", lambda paths: read.append(paths) or real_read(paths))
     again = helpers.tokenize(quiet(helpers.load_articles, corpus), cache_dir=cache, progress=False)
     assert read == [] and again.equals(first)  # the table made from the same files, kept beside them
-    from banmian import token_table
+    from banmian import coded_tokens
     fresh_codes, fresh_vocabulary = pd.factorize(again["token"], sort=True)
     with monkeypatch.context() as patched:  # the codes were kept with the table: not made again, and the same
-        patched.setattr(token_table.pd, "factorize", lambda *a, **k: pytest.fail("the token column was coded again"))
-        codes, vocabulary = token_table.token_codes(again)
+        patched.setattr(coded_tokens.pd, "factorize", lambda *a, **k: pytest.fail("the token column was coded again"))
+        codes, vocabulary = coded_tokens.token_codes(again)
     assert (codes == fresh_codes).all() and list(vocabulary) == list(fresh_vocabulary)
     for kept in (cache / "tokens").glob("table-*.pkl"):
         kept.unlink()
