@@ -20,8 +20,28 @@ def token_codes(tokens: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     for kept, codes, vocabulary in _CODED:
         if data is not None and kept is data:
             return codes, vocabulary
-    codes, vocabulary = pd.factorize(tokens["token"], sort=True)
+    if data is None:
+        codes, vocabulary = pd.factorize(tokens["token"], sort=True)
+    else:
+        codes, vocabulary = _sorted_codes(data)
     return _keep_codes(data, codes, vocabulary)
+
+
+def _sorted_codes(data) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(column, sort=True)`` of an Arrow string column, done by Arrow: its distinct
+    strings sorted (UTF-8 order is code point order, as Python sorts), a missing value -1."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(data, pa.ChunkedArray):
+        data = data.combine_chunks() if data.num_chunks else pa.array([], data.type)
+    encoded = data.dictionary_encode()
+    order = pc.array_sort_indices(encoded.dictionary).to_numpy()
+    rank = np.empty(len(order) + 1, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    rank[-1] = -1
+    codes = rank[encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)]
+    return codes, encoded.dictionary.take(order).to_numpy(zero_copy_only=False)
 
 
 def remember_codes(tokens: pd.DataFrame, codes: np.ndarray, vocabulary: np.ndarray) -> None:

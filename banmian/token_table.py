@@ -37,14 +37,14 @@ def _filter_reason(token: str, stopwords, extra) -> str:
 
 def segment_articles(articles, entries, stopwords_extra) -> pd.DataFrame:
     """The token frame of ``articles``, segmented here with the given dictionary entries."""
-    return _token_frame(articles, segment_texts(list(articles["body"]), entries), cached_segmenter(tuple(entries)).tag,
-                        stopwords_extra)
+    return _token_frame(articles, segment_texts(list(articles["body"]), entries),
+                        cached_segmenter(tuple(entries)).tags_of, stopwords_extra)
 
 
-def _token_frame(articles: pd.DataFrame, segmented: list[list[str]], tag, stopwords_extra) -> pd.DataFrame:
+def _token_frame(articles: pd.DataFrame, segmented: list[list[str]], tags_of, stopwords_extra) -> pd.DataFrame:
     """The token table of ``articles`` from their words (``segmented``, one list per article;
-    white space is dropped before positions are counted); ``tag`` gives each distinct word its
-    part of speech."""
+    white space is dropped before positions are counted); ``tags_of`` gives the distinct words
+    their parts of speech."""
     import pyarrow as pa
 
     lengths = np.fromiter(map(len, segmented), dtype=np.int64, count=len(segmented))
@@ -58,7 +58,7 @@ def _token_frame(articles: pd.DataFrame, segmented: list[list[str]], tag, stopwo
         codes = codes[words]
     punctuation, reasons = _judged(encoded.dictionary, unique, stopwords_extra)
     reason_codes, reasons = pd.factorize(reasons)
-    tag_codes, tags = pd.factorize(pd.Series([tag(t) for t in unique], dtype=object))
+    tag_codes, tags = pd.factorize(pd.Series(tags_of(unique), dtype=object))
     keep = ~punctuation[codes] if len(codes) else np.array([], dtype=bool)
     kept_codes = codes[keep]
     article_of = np.repeat(np.arange(len(articles)), lengths)[keep]
@@ -116,7 +116,7 @@ def concat_tokens(frames: list[pd.DataFrame]) -> pd.DataFrame:
 def empty_token_table(articles, stopwords_extra):
     import pyarrow as pa
 
-    return pa.Table.from_pandas(_token_frame(articles.iloc[:0], [], str, stopwords_extra), preserve_index=False)
+    return pa.Table.from_pandas(_token_frame(articles.iloc[:0], [], list, stopwords_extra), preserve_index=False)
 
 
 _JUDGED: dict = {}
