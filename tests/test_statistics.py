@@ -112,6 +112,17 @@ def test_token_codes_are_kept_for_a_table_and_made_anew_for_an_edited_one(dated_
     assert edited_words[edited_codes[0]] == "新词" and token_codes(dated_tokens)[0] is not edited_codes
 
 
+def test_arrow_token_codes_are_pandas_sorted_factorize_across_chunks_and_gaps():
+    import pyarrow as pa
+
+    from banmian.coded_tokens import _sorted_codes
+
+    column = pa.chunked_array([["乙", "甲", None, "Z"], ["甲", "a", "乙乙", "é"]])
+    codes, words = _sorted_codes(column)
+    expected_codes, expected_words = pd.factorize(pd.Series(column.to_pylist(), dtype=object), sort=True)
+    assert codes.tolist() == expected_codes.tolist() and words.tolist() == expected_words.tolist()
+
+
 def test_keyness_equals_the_former_implementation(seed_tokens, dated_tokens):
 
     cases = [(seed_tokens, {"edition": "A"}, None), (seed_tokens, {"edition": "B"}, {"edition": "A"}),
