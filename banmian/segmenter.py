@@ -45,9 +45,12 @@ class Segmenter:
         self.fast = fast_tokenizer()
         # No added word spans two blocks, so a block holds one exactly when a word starts in it.
         self.added = WordFinder(word for word, _, _ in tuned)
-        # Words added with at least jieba's own frequency: where jieba-rs already cuts one out
-        # whole, raising its frequency cannot change the best route, so jieba-rs's words stand.
-        self.raised = {word for word, freq, _ in tuned if freq >= jieba.dt.FREQ.get(word, 0)}
+        # Words of jieba's dictionary added with at least its own frequency: where jieba-rs already
+        # cuts one out whole, raising its frequency cannot change the best route, so jieba-rs's
+        # words stand. A word jieba's dictionary lacks is cut whole only by the HMM, which sees the
+        # run of single characters around it: once added, the characters next to it are read
+        # otherwise (零碳之路: 零碳 / 之路 without the word, 零碳 / 之 / 路 with it).
+        self.raised = {word for word, freq, _ in tuned if 0 < jieba.dt.FREQ.get(word, 0) <= freq}
 
     def _keep_whole_frequency(self, word: str) -> int:
         """A frequency high enough that jieba keeps the word whole (cf. jieba's suggest_freq)."""

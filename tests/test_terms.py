@@ -219,6 +219,18 @@ def test_the_fast_segmenter_gives_jieba_s_words_on_every_text_the_tests_hold():
     assert "163.com" not in fast[0] and "400" in fast[0]  # jieba's reading of the Latin runs
 
 
+def test_an_added_word_jieba_s_dictionary_lacks_sends_its_block_to_jieba():
+    """rjieba finds 零碳 with its HMM; added to the dictionary, jieba reads the characters after it
+    otherwise (之 / 路, not 之路), so rjieba's words do not stand for that block."""
+    from banmian.segmenter import Segmenter
+
+    segmenter = Segmenter((("零碳", None, "nz"),))
+    texts = ["城市走上零碳之路。", "探索零碳之路的企业"]
+    fast = [segmenter.words(t) for t in texts]
+    segmenter.fast = None
+    assert fast == [segmenter.words(t) for t in texts] and fast[0][2:5] == ["零碳", "之", "路"]
+
+
 def test_the_segmenter_can_be_switched_to_jieba_alone(monkeypatch):
     from banmian.dictionary import fast_tokenizer
 
