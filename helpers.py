@@ -14,9 +14,9 @@ and ``.cache/``, both ignored by git.
 
 The code lives in the ``banmian`` package, in layers (``docs/layout.md``): text (paths,
 decoding, keyed_rows); page files; pages (credit_lines, page_parser, pages); article sources
-(sources, article_cache); segmentation (dictionary, formulation_lists, expansions,
-numbered_terms, segmenter); the token store (token_table, token_files, workers, tokens, scale,
-store); analyses (frequencies, concordance, slogans, the formulation modules, timeline, trends, editions,
+(sources, article_cache); segmentation (dictionary, formulation_lists, expansions, numerals,
+numbered_terms, segmenter); the token store (token_table, coded_tokens, token_files, workers,
+tokens, scale, store); analyses (frequencies, concordance, slogans, the formulation modules, timeline, trends, editions,
 edition_views, witnesses, reprints, moving, runs); charts. This module gathers their public names under one
 name for notebooks: ``import helpers``.
 """

@@ -8,13 +8,11 @@ from functools import lru_cache
 
 from .dictionary import dictionary_cut, word_tags
 from .expansions import expansion_after, expansion_before, split_items
+from .numerals import NUMERALS, announced_numbers, chinese_number, number_name
 
-__all__ = ["MEASURE_WORDS", "rule_findings", "nearby_expansion", "announced_numbers", "chinese_number"]
+__all__ = ["MEASURE_WORDS", "rule_findings", "nearby_expansion", "announced_numbers", "chinese_number"]  # the last two from numerals
 
-_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "双": 2, "三": 3, "四": 4, "五": 5,
-          "六": 6, "七": 7, "八": 8, "九": 9}
-_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-_NUM = "零〇一二两三四五六七八九十百千万"
+_NUM = NUMERALS
 HAN_RANGE = "\u4e00-\u9fff"
 MEASURE_WORDS = "个项条大剂种点类支批张件篇道重根口袋把碗只位名座所间台辆块"
 _MEASURE = MEASURE_WORDS
@@ -35,42 +33,6 @@ _ARABIC_MULTI = re.compile(rf"\d\d*[{_MEASURE}][{HAN_RANGE}]{{2}}(?:\d+[{_MEASUR
 _UNQUOTED_MEASURE = re.compile(rf"[二两三四五六七八九十][二两三四五六七八九十]?[{_MEASURE}][{HAN_RANGE}]{{2}}")
 _COUNT_WORDS = {"两次", "一批", "一等奖", "二等奖", "三等奖", "一幅", "一位", "一趟", "一份", "一件", "一种",
                 "一起", "一度", "一线", "一直", "一方", "一年", "一切", "一些", "一体", "两者", "一同", "一致"}
-
-
-def chinese_number(text: str) -> int:
-    """The value of a Chinese or Arabic numeral: 五 → 5, 二十五 → 25, 两 → 2, 25 → 25.
-
-    >>> [chinese_number(t) for t in ["五", "十二", "二十五", "百", "25", "双"]]
-    [5, 12, 25, 100, 25, 2]
-    """
-    if text.isdigit():
-        return int(text)
-    total, current = 0, 0
-    for ch in text:
-        if ch in _DIGIT:
-            current = _DIGIT[ch]
-        elif ch in _UNIT:
-            unit = _UNIT[ch]
-            if unit == 10000:
-                total, current = (total + (current or 1)) * unit, 0
-            else:
-                total += (current or 1) * unit
-                current = 0
-    return total + current
-
-
-@lru_cache(maxsize=65536)
-def _announced(term: str) -> tuple[int, ...]:
-    """The numbers a term announces: 一城两区三门户 → (1, 2, 3); 千万工程 → (1000, 10000)."""
-    values = []
-    for group in re.findall(rf"[{_NUM}]+|\d+", term):
-        if len(group) > 1 and all(ch in _UNIT for ch in group):  # 千万: a thousand and ten thousand
-            values.extend(_UNIT[ch] for ch in group)
-        else:
-            values.append(chinese_number(group))
-    if term.startswith("双") and not values:
-        values = [2]
-    return tuple(values)
 
 
 def _in_dictionary(term: str) -> bool:
@@ -219,20 +181,6 @@ def _sentence_boundaries(text: str, start: int = 0, end: int | None = None):
 
 
 _ORDINAL = re.compile(rf"第[{_NUM}]+.*|[{_NUM}]+届[{_NUM}]+(?:中|次).*|[{_NUM}]是.*")
-_DIGIT_BY_DIGIT = re.compile(r"[一二三四五六七八九]{2,3}")  # 七一, 五四, 九一八: read digit by digit
-
-
-def _number_name(group: str) -> str | None:
-    """Why a numeral written digit by digit is no count (七一 → a date or a name; 七八 → an
-    approximate count), or None."""
-    if not _DIGIT_BY_DIGIT.fullmatch(group):
-        return None
-    values = [_DIGIT[ch] for ch in group]
-    if len(values) == 2 and (values[1] == values[0] + 1 or values == [3, 5]):
-        return "an approximate count (两三, 七八, 三五)"
-    return "a date or a name read digit by digit (七一, 五四, 九一八)"
-
-
 def _first_word_tag(content: str) -> str:
     words = _dictionary_words(content)
     return _word_tag(words[0]) if words else ""
@@ -266,7 +214,7 @@ def classify_term(term: str, quoted: bool, in_enumeration: bool) -> tuple[str, s
         tag = _word_tag(first)
         if tag[:1] in ("d", "c", "p", "r") or tag in ("ns", "nr", "nt", "nrt") and first != term:
             return "number + character", "rejected", f"its numeral belongs to the word {first} ({tag})"
-    named = next((why for why in map(_number_name, (n for n, _ in units)) if why), None)
+    named = next((why for why in map(number_name, (n for n, _ in units)) if why), None)
     if named:
         return "number + character", "rejected", named
     if len(units) >= 2 and len(set(units)) == 1:
@@ -445,7 +393,7 @@ def find_in_text(text: str, known: dict[str, str], include_rejected: bool,
         if verdict is None:
             continue
         family, label, reason = verdict
-        numbers = _announced(term)
+        numbers = announced_numbers(term)
         total = sum(numbers) if numbers else None
         countable = total is not None and total <= 20  # 千万工程: magnitudes, not a count of items
         items, where = expansion_after(text, end) if expansions or label == "rejected" else ([], "")
@@ -470,7 +418,7 @@ def find_in_text(text: str, known: dict[str, str], include_rejected: bool,
 
 def _could_be_spelled_out(text: str, start: int, end: int, term: str) -> bool:
     """Whether :func:`find_in_text` could find items that bring a shape-rejected term back."""
-    numbers = _announced(term)
+    numbers = announced_numbers(term)
     total = sum(numbers) if numbers else None
     items, _ = expansion_after(text, end)
     if not items:
@@ -492,7 +440,7 @@ def nearby_expansion(text: str, term: str, start: int, end: int, quoted: bool) -
     colon, or an enumeration before it with as many items as it announces) and where."""
     items, where = expansion_after(text, end) if _OPENS_ITEMS.intersection(text[end:end + 10]) else ([], "")
     if not items:
-        numbers = _announced(term)
+        numbers = announced_numbers(term)
         total = sum(numbers) if numbers and sum(numbers) <= 20 else None
         lead = start - (1 if quoted else 0)
         if total is None and not text[max(0, lead - 4):lead].rstrip("“‘").endswith("——"):
@@ -502,8 +450,3 @@ def nearby_expansion(text: str, term: str, start: int, end: int, quoted: bool) -
         if "、" in clauses or before.rstrip("“‘").endswith("——") or (total == 2 and re.search("[和与及]", clauses)):
             items, where = expansion_before(text, lead, total)
     return items, where
-
-
-def announced_numbers(term: str) -> tuple[int, ...]:
-    """The numbers a term announces: 一城两区三门户 → (1, 2, 3); 千万工程 → (1000, 10000)."""
-    return _announced(term)

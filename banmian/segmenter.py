@@ -140,8 +140,8 @@ def dictionary_entries(texts, userdict) -> list[tuple]:
 def code_version() -> str:
     """The kit's segmentation code (dictionaries, segmenter, the numbered-term rules that protect terms, the
     token table), so that a cache entry made by other code never matches."""
-    return code_digest("dictionary.py", "segmenter.py", "numbered_terms.py", "expansions.py", "formulation_lists.py",
-                       "token_table.py")
+    return code_digest("dictionary.py", "segmenter.py", "numbered_terms.py", "numerals.py", "expansions.py",
+                       "formulation_lists.py", "token_table.py")
 
 
 class WordFinder:
