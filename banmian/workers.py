@@ -5,7 +5,7 @@ import json
 import os
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -170,10 +170,10 @@ def build_token_files(jobs, entries, stopwords_extra, fingerprint, made_with: st
     order = np.lexsort((frame["position"].to_numpy(), article))
     frame, article = frame.iloc[order], article[order]
     bounds = np.searchsorted(job_of[article] if len(article) else article, np.arange(len(jobs) + 1))
-    from concurrent.futures import ThreadPoolExecutor
-
     with ThreadPoolExecutor(2) as writers:  # Arrow compresses and writes without holding the GIL
-        list(writers.map(lambda job, table: write_token_file(Path(job[1]), table, {
-            "terms": job[2], "entries": fingerprint, "articles": job[3], "made_with": made_with}),
-            jobs, file_tables(frame, bounds)))
+        written = [writers.submit(write_token_file, Path(path), table,
+                                  {"terms": terms, "entries": fingerprint, "articles": ids, "made_with": made_with})
+                   for (_, path, terms, ids), table in zip(jobs, file_tables(frame, bounds))]
+        for future in written:
+            future.result()  # a failed write raises here
     return len(todo)
