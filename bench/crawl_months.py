@@ -12,6 +12,11 @@ Months (the snapshot holds these five archives):
 - measured before: 2020-02 (nothing is fitted on it, but an earlier session measured the former
   rules on it and may have read its misses);
 - test (nothing is fitted on it, never measured before; read only after the method is fixed): 2020-05.
+
+A second copy of the same crawler's output, ``MonianHello/paper.people-Python``, committed one
+day at a time (``YYYYMMDD/YYYYMMDD-PP-NN.txt`` at the root, each day in its own commit), adds
+seven days no month archive holds: 2020-06-01 to 06-08 (no 06-07). Its June was drawn as a
+second test part before the stack model was changed in session 15 (:data:`SECOND_TEST`).
 """
 from __future__ import annotations
 
@@ -25,6 +30,12 @@ DEVELOPMENT = ("2019-02", "2019-10", "2020-01")
 MEASURED_BEFORE = ("2020-02",)
 TEST = ("2020-05",)
 ROOT = Path(__file__).resolve().parent.parent
+SECOND_CRAWL = {"repo": "MonianHello/paper.people-Python", "days": {
+    "20200601": "3e1a09232c37f6be09efa1e96ec402de1a9d84f2", "20200602": "2b229781693ea265b48db99f66798183b9174112",
+    "20200603": "a49af0f1258e2625fb186edcb06d4f50fc8d5702", "20200604": "1fe2fcde9ab88f9f7256506d01db4b08fcbc150c",
+    "20200605": "ee96d90a251e7585cc5a0ad8992f8d95597bffe7", "20200606": "6e2ec63cc0050c35f40e12b3d33a3bbaf4ec8920",
+    "20200608": "2ea5cd4d276205d3adad1ae369f7112fd4a7fc07"}}
+SECOND_TEST = "2020-06 (1-8)"
 
 
 def archive_path(month: str) -> str:
@@ -46,6 +57,22 @@ def crawl_month(month: str, folder=None, cache=None) -> Path:
     with py7zr.SevenZipFile(io.BytesIO(data)) as archive:
         archive.extractall(path=target)
     return inner
+
+
+def crawl_days(folder=None, cache=None) -> Path:
+    """The second crawl's June days as one folder of day folders (``…/2020-06/YYYYMMDD/``), written
+    from the fetched repository on first use; each day's combined ``YYYYMMDDall.txt`` is left out."""
+    target = Path(cache or ROOT / ".cache" / "crawl") / "2020-06-second"
+    if target.is_dir() and any(target.iterdir()):
+        return target
+    repo = SECOND_CRAWL["repo"]
+    for day, commit in SECOND_CRAWL["days"].items():
+        for path in realtext.commit_paths(repo, commit, f"{day}/", folder):
+            if path.endswith(".txt") and Path(path).stem.startswith(f"{day}-"):
+                out = target / path
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_bytes(realtext.file_bytes(repo, commit, path, folder))
+    return target
 
 
 def crawl_stacks(folder: Path) -> list[dict]:

@@ -25,6 +25,8 @@ written into the crawl; its text never enters the repository.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import random
 import re
 import sys
@@ -74,7 +76,8 @@ def score(expected: dict[str, list[str]], articles: pd.DataFrame, key: str = "pa
 
 
 def load_quietly(source, **kwargs) -> pd.DataFrame:
-    with warnings.catch_warnings():
+    """The articles of ``source``, without the loader's warnings and plain lines (the tables say it all)."""
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("ignore", helpers.PageWarning)
         return helpers.load_articles(source, **kwargs)
 

@@ -1,5 +1,6 @@
 """Headline stacks on real pages: headline recovery and extra articles per rendering, on the
-development and test months of the slot crawl (``make evaluate-real``; see :mod:`crawl_months`).
+development and test months of the slot crawl, and the second crawl's June days (``make
+evaluate-real``; see :mod:`crawl_months`).
 
     python bench/evaluate_headlines.py [--repos DIR] [--crawl FOLDER ...]
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from crawl_months import DEVELOPMENT, MEASURED_BEFORE, TEST, crawl_month
+from crawl_months import DEVELOPMENT, MEASURED_BEFORE, SECOND_CRAWL, SECOND_TEST, TEST, crawl_days, crawl_month
 from evaluate import evaluate_crawl, evaluate_devset
 from formulation_study import parse_script_args, run_script, script_parser
 
@@ -34,14 +35,17 @@ def main() -> None:
     args = parse_script_args(parser)
     months = [(folder, folder.name, "given") for folder in args.crawl] if args.crawl else \
         [(crawl_month(m), m, "development") for m in DEVELOPMENT] + \
-        [(crawl_month(m), m, "measured before") for m in MEASURED_BEFORE] + [(crawl_month(m), m, "test") for m in TEST]
+        [(crawl_month(m), m, "measured before") for m in MEASURED_BEFORE] + [(crawl_month(m), m, "test") for m in TEST] + \
+        [(crawl_days(), SECOND_TEST, "test")]
     tables = [month_table(folder, month, split) for folder, month, split in months]
     table = pd.concat(tables, ignore_index=True)
     table["recovered %"] = (100 * table["recall"]).round(1)
     table["extra %"] = (100 * table["extra_rate"]).round(1)
-    print("Headline stacks on the slot crawl of People's Daily (caspiankexin/people-daily-crawler-date)\n")
+    print("Headline stacks on the slot crawl of People's Daily (caspiankexin/people-daily-crawler-date; "
+          f"{SECOND_TEST}: {SECOND_CRAWL['repo']})\n")
     print(table[["split", "month", "layout", "articles", "found", "recovered %", "extra %"]].to_string(index=False))
     devset = evaluate_devset()
+    whole = bool((devset["recall"] == 1).all() and (devset["extra_rate"] == 0).all())
     print("\nDevelopment set (tests/devset, written for the kit: an upper bound)")
     print(devset.assign(**{"recovered %": (100 * devset["recall"]).round(1),
                            "extra %": (100 * devset["extra_rate"]).round(1)})
@@ -54,6 +58,8 @@ def main() -> None:
             met = got >= recovered and added <= extra
             print(f"  {row['month']} {layout}: {got} % recovered (target ≥ {recovered}), {added} % extra "
                   f"(target ≤ {extra}): {'met' if met else 'not met'}")
+    print(f"  development set: every headline in every layout, no extra article: {'met' if whole else 'not met'}")
+
 
 if __name__ == "__main__":
     run_script(main)

@@ -50,6 +50,8 @@ def repos_folder(folder=None) -> Path:
 
 def git_dir(repo: str, folder=None) -> Path:
     path = repos_folder(folder) / repo.replace("/", "+") / "repo"
+    if (path / ".git").is_dir():  # a snapshot with a work tree
+        path = path / ".git"
     if not path.exists():
         raise MissingRepository(f"{repo} is not in {repos_folder(folder)} (expected {path.name} under "
                                 f"{repo.replace('/', '+')}/): fetch it first")
@@ -66,11 +68,16 @@ def file_bytes(repo: str, commit: str, path: str, folder=None) -> bytes:
     return _git(git_dir(repo, folder), "show", f"{commit}:{path}")
 
 
+def commit_paths(repo: str, commit: str, prefix: str, folder=None) -> list[str]:
+    """Paths under ``prefix`` (a folder or a file-name prefix) of a fetched repository at a commit."""
+    out = _git(git_dir(repo, folder), "ls-tree", "-r", "--name-only", "-z", commit)
+    return sorted(p for p in out.decode("utf-8").split("\0") if p.startswith(prefix))
+
+
 def list_paths(source: str, prefix: str, folder=None) -> list[str]:
     """Paths under ``prefix`` (a folder or a file-name prefix) at the source's commit."""
     info = SOURCES[source]
-    out = _git(git_dir(info["repo"], folder), "ls-tree", "-r", "--name-only", "-z", info["commit"])
-    return sorted(p for p in out.decode("utf-8").split("\0") if p.startswith(prefix))
+    return commit_paths(info["repo"], info["commit"], prefix, folder)
 
 
 def read_blobs(source: str, paths: list[str], folder=None) -> dict[str, str]:

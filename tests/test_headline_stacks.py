@@ -11,7 +11,7 @@ import helpers
 from banmian.header_slots import header_slots, parse_slotted
 from banmian.page_articles import Article
 from banmian.page_parser import parse_page
-from banmian.stack_roles import STACK_MODEL, pair_features
+from banmian.stack_roles import STACK_MODEL, pair_features, reads_as_sentence, upper_is_kicker
 
 BODY = "　　本报北京1月1日电　新年伊始，各地各部门认真贯彻落实中央经济工作会议精神，扎实推进各项工作。\n" \
        "　　记者在采访中了解到，一批重大项目已陆续开工建设，为全年经济发展开好局、起好步奠定了基础。\n"
@@ -98,9 +98,31 @@ def test_unmarked_pairs_are_read_by_the_stack_model():
     model = json.loads(STACK_MODEL.read_text(encoding="utf-8"))
     figures = model["development"]
     assert figures["pairs"] >= 900 and figures["leave_one_month_out_accuracy"] > figures["former_rules_accuracy"]
+    assert 0 < figures["sentence_pairs"] < figures["pairs"] / 10
     assert set(figures["months"]) == {"2019-02", "2019-10", "2020-01"}
     assert "upper_len=2" in pair_features("全国两会特别报道", "代表委员热议政府工作报告")
     assert any(name.startswith("lower_") for name in model["weights"])
+
+
+@pytest.mark.parametrize("upper, lower", [
+    ("坚持绿色发展 建设美丽乡村", "县里推出“河长制”升级版，全县河道水质优良比例提升到百分之九十五"),
+    ("守护一江清水 共建美好家园", "沿江各市启动“清河行动”，三年内完成一百二十条支流的综合治理"),
+    ("稳就业 惠民生", "省人社厅推出“就业直通车”，高校毕业生可在网上办理全部手续"),
+])
+def test_a_sentence_under_a_line_is_its_subtitle(upper, lower):
+    """Two phrases over a quoted line read as kicker + headline to the model; a lower line that reads
+    as a sentence is the subtitle whatever else the pair shows."""
+    assert reads_as_sentence(lower) and upper_is_kicker(upper, lower) is False
+    page = parse_page(f"{upper}\n{lower}\n\n　　本报讯　正文写得足够长，像报纸的一段正文，句号结尾。\n").articles[0]
+    assert (page.kicker, page.headline, page.subtitle) == ("", upper, lower)
+
+
+def test_what_reads_as_a_sentence():
+    assert reads_as_sentence("沿江各市启动“清河行动”，三年内完成一百二十条支流的综合治理")
+    assert not reads_as_sentence("边疆有我，安心团聚")  # a comma, but short: a headline as often as not
+    assert not reads_as_sentence("三年内完成一百二十条支流的综合治理以及沿岸的生态修复工程")  # long, no comma
+    assert not reads_as_sentence("包片联防联控 守护居民健康（社区防控，我们在行动）")  # the comma is the column tag's
+    assert reads_as_sentence("沿江各市启动“清河行动”，三年内完成一百二十条支流的综合治理（生态文明·一线）")
 
 
 @pytest.mark.parametrize("upper, lower, third", [
