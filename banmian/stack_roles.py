@@ -10,7 +10,7 @@ reporting and attending, names of the event, the spaces inside a line. Its weigh
 JSON (``stack_model.json``) with the figures it was trained to; scoring needs only this module.
 
 One signal is certain and decides before the model: a lower line that reads as a sentence (a
-comma, and 25 characters or more before any trailing column tag such as （社区防控，我们在行动）)
+comma, and 25 characters or more before any trailing column tag such as （一线调研，记者在现场）)
 is the subtitle. All 38 such pairs of the development months are headline + subtitle; the
 model, which adds its weights, let other signals outvote it.
 """

@@ -119,9 +119,9 @@ def test_a_sentence_under_a_line_is_its_subtitle(upper, lower):
 
 def test_what_reads_as_a_sentence():
     assert reads_as_sentence("沿江各市启动“清河行动”，三年内完成一百二十条支流的综合治理")
-    assert not reads_as_sentence("边疆有我，安心团聚")  # a comma, but short: a headline as often as not
+    assert not reads_as_sentence("山村通了网，果子卖得好")  # a comma, but short: a headline as often as not
     assert not reads_as_sentence("三年内完成一百二十条支流的综合治理以及沿岸的生态修复工程")  # long, no comma
-    assert not reads_as_sentence("包片联防联控 守护居民健康（社区防控，我们在行动）")  # the comma is the column tag's
+    assert not reads_as_sentence("沿河修起步道 村民散步有了去处（一线调研，记者在现场）")  # the comma is the column tag's
     assert reads_as_sentence("沿江各市启动“清河行动”，三年内完成一百二十条支流的综合治理（生态文明·一线）")
 
 
