@@ -16,11 +16,12 @@ Months (the snapshot holds these five archives):
 A second copy of the same crawler's output, ``MonianHello/paper.people-Python``, committed one
 day at a time (``YYYYMMDD/YYYYMMDD-PP-NN.txt`` at the root, each day in its own commit), adds
 seven days no month archive holds: 2020-06-01 to 06-08 (no 06-07). Its June was drawn as a
-second test part before the stack model was changed in session 15 (:data:`SECOND_TEST`).
+second test part before the sentence rule of the stack reading was added (:data:`SECOND_TEST`).
 """
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 import realtext
@@ -60,18 +61,23 @@ def crawl_month(month: str, folder=None, cache=None) -> Path:
 
 
 def crawl_days(folder=None, cache=None) -> Path:
-    """The second crawl's June days as one folder of day folders (``…/2020-06/YYYYMMDD/``), written
-    from the fetched repository on first use; each day's combined ``YYYYMMDDall.txt`` is left out."""
+    """The second crawl's June days as one folder of day folders (``…/2020-06-second/YYYYMMDD/``),
+    written from the fetched repository on first use; each day's combined ``YYYYMMDDall.txt`` is
+    left out."""
     target = Path(cache or ROOT / ".cache" / "crawl") / "2020-06-second"
     if target.is_dir() and any(target.iterdir()):
         return target
+    partial = target.with_name(target.name + ".part")
+    shutil.rmtree(partial, ignore_errors=True)
     repo = SECOND_CRAWL["repo"]
     for day, commit in SECOND_CRAWL["days"].items():
-        for path in realtext.commit_paths(repo, commit, f"{day}/", folder):
-            if path.endswith(".txt") and Path(path).stem.startswith(f"{day}-"):
-                out = target / path
-                out.parent.mkdir(parents=True, exist_ok=True)
-                out.write_bytes(realtext.file_bytes(repo, commit, path, folder))
+        paths = [p for p in realtext.commit_paths(repo, commit, f"{day}/", folder)
+                 if p.endswith(".txt") and Path(p).stem.startswith(f"{day}-")]
+        for path, data in realtext.commit_blobs(repo, commit, paths, folder).items():
+            out = partial / path
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(data)
+    partial.rename(target)  # whole or not at all: an interrupted copy is never read as the test part
     return target
 
 

@@ -80,14 +80,14 @@ def list_paths(source: str, prefix: str, folder=None) -> list[str]:
     return commit_paths(info["repo"], info["commit"], prefix, folder)
 
 
-def read_blobs(source: str, paths: list[str], folder=None) -> dict[str, str]:
-    """The texts of many files in one ``git cat-file --batch`` call."""
-    info = SOURCES[source]
+def commit_blobs(repo: str, commit: str, paths: list[str], folder=None) -> dict[str, bytes]:
+    """The bytes of many files of a fetched repository at a commit, in one ``git cat-file --batch``
+    call; paths missing at that commit are left out."""
     if not paths:
         return {}
-    request = "".join(f"{info['commit']}:{p}\n" for p in paths).encode("utf-8")
-    out = _git(git_dir(info["repo"], folder), "cat-file", "--batch", input_bytes=request)
-    texts, at = {}, 0
+    request = "".join(f"{commit}:{p}\n" for p in paths).encode("utf-8")
+    out = _git(git_dir(repo, folder), "cat-file", "--batch", input_bytes=request)
+    blobs, at = {}, 0
     for path in paths:
         end = out.index(b"\n", at)
         header = out[at:end].split()
@@ -95,9 +95,16 @@ def read_blobs(source: str, paths: list[str], folder=None) -> dict[str, str]:
             at = end + 1
             continue
         size = int(header[2])
-        texts[path] = out[end + 1:end + 1 + size].decode("utf-8", errors="replace")
+        blobs[path] = out[end + 1:end + 1 + size]
         at = end + 1 + size + 1
-    return texts
+    return blobs
+
+
+def read_blobs(source: str, paths: list[str], folder=None) -> dict[str, str]:
+    """The texts of many files of a source in one ``git cat-file --batch`` call."""
+    info = SOURCES[source]
+    return {path: data.decode("utf-8", errors="replace")
+            for path, data in commit_blobs(info["repo"], info["commit"], paths, folder).items()}
 
 
 _TAG = re.compile(r"<[^>]+>")
